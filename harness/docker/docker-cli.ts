@@ -1,0 +1,125 @@
+/**
+ * A thin, promise-based wrapper over the `docker` CLI. We drive the real engine through the
+ * same client a user has, so what works here works in their shell too.
+ */
+import { spawn } from 'node:child_process';
+
+export class DockerUnavailableError extends Error {
+  constructor(detail: string) {
+    super(
+      [
+        'No Docker engine is reachable, and the harness builds and boots every function in containers.',
+        `  docker said: ${detail.trim() || '(nothing)'}`,
+        '  Start one, then retry:',
+        '    - Linux with systemd:  sudo systemctl start docker',
+        '    - Linux without it:    sudo dockerd > /tmp/dockerd.log 2>&1 &   (Debian: sudo apt-get install docker.io)',
+        '    - macOS / Windows:     start Docker Desktop',
+        '  Check with: docker info',
+      ].join('\n'),
+    );
+    this.name = 'DockerUnavailableError';
+  }
+}
+
+export class DockerCommandError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(`docker ${args.join(' ')} failed (exit ${exitCode}): ${lastLines(stderr || stdout, 20)}`);
+    this.name = 'DockerCommandError';
+  }
+}
+
+export interface DockerRunOptions {
+  /** Text written to the command's stdin. @default none */
+  readonly input?: string | Buffer;
+  /** Kill the command after this many ms. @default no limit */
+  readonly timeoutMs?: number;
+  /** Called with each chunk of output, for progress on long steps. @default none */
+  readonly onOutput?: (chunk: string) => void;
+  /** Extra environment for the CLI process. @default none */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface DockerResult {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `docker <args>`; rejects with DockerCommandError on a non-zero exit. */
+export function docker(args: readonly string[], options: DockerRunOptions = {}): Promise<DockerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', args, {
+      env: { ...process.env, DOCKER_BUILDKIT: '0', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    if (options.timeoutMs !== undefined) {
+      timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    }
+    child.stdout.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      options.onOutput?.(chunk.toString());
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err.push(chunk);
+      options.onOutput?.(chunk.toString());
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (timer) clearTimeout(timer);
+      if (error.code === 'ENOENT') {
+        reject(new DockerUnavailableError('the `docker` command is not installed'));
+      } else {
+        reject(error);
+      }
+    });
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString();
+      const stderr = Buffer.concat(err).toString();
+      if (code === 0) resolve({ stdout, stderr });
+      else reject(new DockerCommandError(args, code, stdout, stderr));
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Throws DockerUnavailableError within seconds when no engine answers. */
+export async function ensureDockerEngine(timeoutMs = 8000): Promise<void> {
+  try {
+    await docker(['info', '--format', '{{.ServerVersion}}'], { timeoutMs });
+  } catch (error) {
+    if (error instanceof DockerUnavailableError) throw error;
+    const detail = error instanceof DockerCommandError ? error.stderr || 'no answer' : String(error);
+    throw new DockerUnavailableError(detail.includes('\n') ? lastLines(detail, 3) : detail);
+  }
+}
+
+/** True when an image with this reference exists in the local engine. */
+export async function imageExists(reference: string): Promise<boolean> {
+  try {
+    await docker(['image', 'inspect', '--format', '{{.Id}}', reference]);
+    return true;
+  } catch (error) {
+    if (error instanceof DockerCommandError) return false;
+    throw error;
+  }
+}
+
+/** `sha256:...` id of a local image. */
+export async function imageId(reference: string): Promise<string> {
+  const { stdout } = await docker(['image', 'inspect', '--format', '{{.Id}}', reference]);
+  return stdout.trim();
+}
+
+/** The label every container and image the harness creates carries, so cleanup finds them. */
+export const HARNESS_LABEL = 'sentiment-harness';
+
+function lastLines(text: string, count: number): string {
+  return text.trim().split('\n').slice(-count).join('\n');
+}
