@@ -1,0 +1,45 @@
+/** Renders the verify report as a table for the terminal, failures with their full evidence. */
+import { VerifyReport } from '../suite/check-result';
+
+export function formatConsoleReport(report: VerifyReport): string {
+  const rows: string[][] = [['function', 'check', 'result', 'ms', 'detail']];
+  for (const fn of report.functions) {
+    for (const check of fn.checks) {
+      const detail = check.passed ? '' : [check.errorType, firstLine(check.message)].filter(Boolean).join(': ');
+      rows.push([fn.name, `${check.kind}: ${check.name}`, check.passed ? 'PASS' : 'FAIL', String(check.durationMs), detail]);
+    }
+  }
+  const widths = rows[0].map((_, col) => Math.min(70, Math.max(...rows.map((row) => row[col].length))));
+  const render = (row: string[]) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]))).join('  ');
+  const lines = [render(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(render)];
+
+  lines.push('');
+  for (const fn of report.functions) {
+    const artifact = fn.artifact
+      ? `${fn.artifact.kind} ${fn.artifact.reference} (${formatBytes(fn.artifact.bytes)}, hash ${fn.artifact.hash.slice(0, 12)}${fn.artifact.cacheHit ? ', cache hit' : ''})`
+      : 'no artifact';
+    lines.push(`${fn.passed ? 'PASS' : 'FAIL'} ${fn.name}: ${artifact}; base: ${fn.base}`);
+    for (const check of fn.checks.filter((c) => !c.passed)) {
+      lines.push(`  x ${check.kind}: ${check.name}`);
+      if (check.errorType) lines.push(`      errorType:    ${check.errorType}`);
+      lines.push(...check.message.split('\n').map((line, i) => `      ${i === 0 ? 'errorMessage: ' : '              '}${line}`));
+    }
+  }
+  const failed = report.functions.filter((fn) => !fn.passed).map((fn) => fn.name);
+  lines.push('', failed.length === 0
+    ? `All ${report.functions.length} function(s) passed in ${(report.durationMs / 1000).toFixed(1)} s.`
+    : `FAILED: ${failed.join(', ')} (${failed.length} of ${report.functions.length}).`);
+  return lines.join('\n');
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0];
+  return line.length > 110 ? `${line.slice(0, 107)}...` : line;
+}

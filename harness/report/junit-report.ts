@@ -1,0 +1,40 @@
+/** JUnit XML, one testsuite per function and one testcase per check, for CI dashboards. */
+import { VerifyReport } from '../suite/check-result';
+
+export function formatJunitReport(report: VerifyReport): string {
+  const suites = report.functions.map((fn) => {
+    const failures = fn.checks.filter((c) => !c.passed).length;
+    const seconds = fn.checks.reduce((sum, c) => sum + c.durationMs, 0) / 1000;
+    const cases = fn.checks.map((check) => {
+      const open = `    <testcase classname="${xml(fn.name)}.${check.kind}" name="${xml(check.name)}" time="${(check.durationMs / 1000).toFixed(3)}"`;
+      if (check.passed) return `${open}/>`;
+      const type = check.errorType ?? 'CheckFailed';
+      return `${open}>\n      <failure type="${xml(type)}" message="${xml(check.message.split('\n')[0])}">${xml(check.message)}</failure>\n    </testcase>`;
+    });
+    return [
+      `  <testsuite name="${xml(fn.name)}" tests="${fn.checks.length}" failures="${failures}" time="${seconds.toFixed(3)}">`,
+      `    <properties><property name="base" value="${xml(fn.base)}"/>${fn.artifact ? `<property name="artifact" value="${xml(`${fn.artifact.kind} ${fn.artifact.reference} ${fn.artifact.hash}`)}"/>` : ''}</properties>`,
+      ...cases,
+      '  </testsuite>',
+    ].join('\n');
+  });
+  const total = report.functions.reduce((n, fn) => n + fn.checks.length, 0);
+  const failed = report.functions.reduce((n, fn) => n + fn.checks.filter((c) => !c.passed).length, 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="verify" tests="${total}" failures="${failed}" time="${(report.durationMs / 1000).toFixed(3)}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function xml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    // XML 1.0 forbids most control characters, which tracebacks can carry.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+}

@@ -1,0 +1,68 @@
+/**
+ * What the suite reports, per check and per function. The console table, `reports/verify.json`
+ * and the JUnit XML are all renderings of these records.
+ */
+
+export type CheckKind = 'build' | 'inspect' | 'boot' | 'health' | 'import' | 'smoke';
+
+export interface CheckResult {
+  readonly kind: CheckKind;
+  readonly name: string;
+  readonly passed: boolean;
+  /** Lambda's errorType when the function failed (`Runtime.ImportModuleError`), else undefined. */
+  readonly errorType?: string;
+  /** What happened, for people: the Lambda errorMessage, or what was expected and what came back. */
+  readonly message: string;
+  readonly durationMs: number;
+}
+
+export interface ArtifactSummary {
+  readonly kind: 'zip' | 'image' | 'remote';
+  /** Content hash of the build (or the URL for a deployed target). */
+  readonly hash: string;
+  readonly bytes: number;
+  /** ZIP path or image tag. */
+  readonly reference: string;
+  readonly cacheHit: boolean;
+}
+
+export interface FunctionReport {
+  readonly name: string;
+  readonly artifact?: ArtifactSummary;
+  /** Which base image ran the checks, or "deployed Function URL". */
+  readonly base: string;
+  readonly checks: readonly CheckResult[];
+  readonly passed: boolean;
+}
+
+export interface VerifyReport {
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly passed: boolean;
+  readonly functions: readonly FunctionReport[];
+}
+
+export function functionReport(
+  name: string,
+  base: string,
+  checks: readonly CheckResult[],
+  artifact?: ArtifactSummary,
+): FunctionReport {
+  return { name, base, artifact, checks, passed: checks.length > 0 && checks.every((c) => c.passed) };
+}
+
+/** Runs one check, turning a thrown error into a failed result instead of losing the others. */
+export async function timedCheck(
+  kind: CheckKind,
+  name: string,
+  run: () => Promise<Omit<CheckResult, 'kind' | 'name' | 'durationMs'>>,
+): Promise<CheckResult> {
+  const started = performance.now();
+  try {
+    const outcome = await run();
+    return { kind, name, ...outcome, durationMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind, name, passed: false, errorType: 'Harness.Error', message, durationMs: Math.round(performance.now() - started) };
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Import smoke: every top-level module and package of the artifact imports inside the runtime,
+ * reported one by one. Runs in a one-off container of the same image, mounts and environment as
+ * the function's execution environments, with Python as the entrypoint instead of the bootstrap.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { docker, DockerCommandError, HARNESS_LABEL } from '../docker/docker-cli';
+import { CheckResult } from './check-result';
+
+export interface ImportSmokeProps {
+  readonly image: string;
+  /** ZIP functions: the extracted archive, mounted read-only at /var/task. @default none (image) */
+  readonly taskDir?: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly memoryMb: number;
+  /** Interpreter inside the image. @default '/var/lang/bin/python3' */
+  readonly python?: string;
+}
+
+const SCRIPT = fs.readFileSync(path.join(__dirname, 'import-smoke.py'), 'utf8');
+const LINE_PREFIX = 'IMPORT-SMOKE ';
+
+interface ImportRecord {
+  readonly module: string;
+  readonly ok: boolean;
+  readonly errorType?: string;
+  readonly message?: string;
+  readonly trace?: string;
+  readonly ms: number;
+}
+
+export async function runImportSmoke(props: ImportSmokeProps): Promise<CheckResult[]> {
+  const args = ['run', '--rm', '--network', 'host', '--label', `${HARNESS_LABEL}=1`, '--read-only',
+    '--tmpfs', '/tmp:rw,size=512m', '--memory', `${props.memoryMb}m`, '--entrypoint', props.python ?? '/var/lang/bin/python3'];
+  if (props.taskDir) args.push('-v', `${props.taskDir}:/var/task:ro`);
+  for (const [key, value] of Object.entries(props.environment)) args.push('-e', `${key}=${value}`);
+  args.push(props.image, '-c', SCRIPT);
+
+  const started = performance.now();
+  let output: string;
+  try {
+    output = (await docker(args, { timeoutMs: 10 * 60_000 })).stdout;
+  } catch (error) {
+    const detail = error instanceof DockerCommandError ? `${error.stdout}\n${error.stderr}`.trim() : String(error);
+    return [{ kind: 'import', name: 'import every top-level module', passed: false, errorType: 'Harness.ImportSmokeCrashed',
+      message: `The import smoke container did not finish: ${detail.slice(-2000)}`, durationMs: Math.round(performance.now() - started) }];
+  }
+  const records = output.split('\n').filter((line) => line.startsWith(LINE_PREFIX))
+    .map((line) => JSON.parse(line.slice(LINE_PREFIX.length)) as ImportRecord);
+  if (records.length === 0) {
+    return [{ kind: 'import', name: 'import every top-level module', passed: false, errorType: 'Harness.NothingToImport',
+      message: 'The artifact has no top-level Python module or package in /var/task.', durationMs: Math.round(performance.now() - started) }];
+  }
+  return records.map((record) => ({
+    kind: 'import' as const,
+    name: `import ${record.module}`,
+    passed: record.ok,
+    errorType: record.ok ? undefined : record.errorType,
+    message: record.ok ? 'imported' : `${record.message ?? ''}${record.trace ? `\n${record.trace.trim()}` : ''}`,
+    durationMs: record.ms,
+  }));
+}
