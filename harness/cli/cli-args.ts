@@ -1,0 +1,76 @@
+/**
+ * Minimal, strict command-line parsing shared by the harness commands: unknown options stop the
+ * command with its usage instead of being silently ignored.
+ */
+
+export interface OptionSpec {
+  /** Takes a value (`--runtime python3.13`) or is a switch (`--image`). */
+  readonly kind: 'value' | 'switch' | 'repeatable';
+  readonly description: string;
+}
+
+export interface ParsedArgs {
+  readonly positionals: string[];
+  readonly values: Record<string, string | undefined>;
+  readonly switches: Record<string, boolean>;
+  readonly lists: Record<string, string[]>;
+}
+
+export class UsageError extends Error {
+  constructor(message: string, readonly usage: string) {
+    super(`${message}\n\n${usage}`);
+    this.name = 'UsageError';
+  }
+}
+
+export function parseArgs(argv: readonly string[], options: Readonly<Record<string, OptionSpec>>, usage: string): ParsedArgs {
+  const parsed: ParsedArgs = { positionals: [], values: {}, switches: {}, lists: {} };
+  for (const [name, spec] of Object.entries(options)) {
+    if (spec.kind === 'switch') parsed.switches[name] = false;
+    if (spec.kind === 'repeatable') parsed.lists[name] = [];
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') throw new UsageError('Usage:', usage);
+    if (!arg.startsWith('--')) {
+      parsed.positionals.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    const spec = options[name];
+    if (!spec) throw new UsageError(`Unknown option --${name}.`, usage);
+    if (spec.kind === 'switch') {
+      parsed.switches[name] = true;
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+      throw new UsageError(`Option --${name} needs a value.`, usage);
+    }
+    if (spec.kind === 'repeatable') parsed.lists[name].push(value);
+    else parsed.values[name] = value;
+  }
+  return parsed;
+}
+
+export function formatOptions(options: Readonly<Record<string, OptionSpec>>): string {
+  return Object.entries(options)
+    .map(([name, spec]) => `  --${name}${spec.kind === 'switch' ? '' : ' <value>'}`.padEnd(28) + spec.description)
+    .join('\n');
+}
+
+/** Runs a command's main, printing errors for people and choosing the exit code. */
+export function runCli(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        console.error(error.message);
+        process.exit(2);
+      }
+      console.error(`\nError: ${error instanceof Error ? error.message : String(error)}`);
+      if (process.env.HARNESS_DEBUG && error instanceof Error) console.error(error.stack);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,37 @@
+import { formatConsoleReport } from '../../../harness/report/console-report';
+import { formatJunitReport } from '../../../harness/report/junit-report';
+import { functionReport, timedCheck, VerifyReport } from '../../../harness/suite/check-result';
+
+const failing = functionReport('dashboard', 'stand-in lambda-standin/python:3.13', [
+  { kind: 'health', name: 'GET /health -> 200 JSON', passed: false, errorType: 'Runtime.ImportModuleError',
+    message: "Unable to import module 'handler': No module named 'fastapi'", durationMs: 812 },
+  { kind: 'import', name: 'import mangum', passed: true, message: 'imported', durationMs: 40 },
+], { kind: 'zip', hash: 'ab'.repeat(32), bytes: 2048, reference: '.work/artifacts/dashboard/x.zip', cacheHit: false });
+const report: VerifyReport = { startedAt: '2026-11-22T00:00:00.000Z', durationMs: 1500, passed: false, functions: [failing] };
+
+describe('reports', () => {
+  it('console report shows the Lambda error type and message of a failed check', () => {
+    const text = formatConsoleReport(report);
+    expect(text).toContain('errorType:    Runtime.ImportModuleError');
+    expect(text).toContain("errorMessage: Unable to import module 'handler': No module named 'fastapi'");
+    expect(text).toContain('FAIL dashboard: zip .work/artifacts/dashboard/x.zip (2.0 KB, hash abababababab)');
+    expect(text).toContain('FAILED: dashboard (1 of 1).');
+  });
+
+  it('JUnit XML carries one failure with its type, escaped', () => {
+    const xml = formatJunitReport(report);
+    expect(xml).toContain('<testsuites name="verify" tests="2" failures="1"');
+    expect(xml).toContain(`<failure type="Runtime.ImportModuleError" message="Unable to import module 'handler': No module named 'fastapi'">`);
+    expect(formatJunitReport({ ...report, functions: [functionReport('x<y', 'b', [])] })).toContain('<testsuite name="x&lt;y"');
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
+  });
+
+  it('a function with no checks is not a pass', () => {
+    expect(functionReport('empty', 'x', []).passed).toBe(false);
+  });
+
+  it('timedCheck turns a thrown error into a failed check instead of losing it', async () => {
+    const result = await timedCheck('smoke', 'explodes', async () => { throw new Error('boom'); });
+    expect(result).toMatchObject({ kind: 'smoke', name: 'explodes', passed: false, errorType: 'Harness.Error', message: 'boom' });
+  });
+});
