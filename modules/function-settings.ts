@@ -1,0 +1,87 @@
+/**
+ * Settings every Lambda function module shares, and their validation. The catalog validates its
+ * declarations too; the modules validate again because they are reusable without the catalog.
+ */
+import { MEMORY_RANGE_MB, TIMEOUT_RANGE_SECONDS } from '../lambdas/function-spec';
+import { Architecture, assertArchitecture } from '../lambdas/runtimes';
+
+export interface FunctionSettings {
+  /** Deployed function name: `preprod-sentiment-dashboard`. */
+  readonly functionName: string;
+  /** @default '' */
+  readonly description?: string;
+  /** `module.function`; for image functions it becomes the image's CMD override. */
+  readonly handler: string;
+  readonly architecture: Architecture;
+  /** 128 to 10240 MB. */
+  readonly memoryMb: number;
+  /** 1 to 900 s. */
+  readonly timeoutSeconds: number;
+  /** ARN of the execution role (from `ExecutionRole.arn`). */
+  readonly roleArn: string;
+  /** Plain values or Terraform references; never secret values (pass secret ARNs). @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const FUNCTION_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const HANDLER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names that look like a secret value rather than a reference to one. */
+const SECRET_LOOKING_KEY = /(PASSWORD|SECRET|TOKEN|API_KEY)$/i;
+
+export function validateFunctionSettings(settings: FunctionSettings): void {
+  const where = `Lambda function '${settings.functionName}'`;
+  if (!FUNCTION_NAME_PATTERN.test(settings.functionName)) {
+    throw new Error(
+      `${where}: functionName must be 1-64 letters, digits, '-' or '_', got '${settings.functionName}'.`,
+    );
+  }
+  if (!settings.handler || !HANDLER_PATTERN.test(settings.handler)) {
+    throw new Error(
+      `${where}: handler is required and must look like 'module.function' (e.g. 'handler.lambda_handler'), got '${settings.handler ?? ''}'.`,
+    );
+  }
+  assertArchitecture(settings.architecture);
+  if (
+    !Number.isInteger(settings.memoryMb) ||
+    settings.memoryMb < MEMORY_RANGE_MB.min ||
+    settings.memoryMb > MEMORY_RANGE_MB.max
+  ) {
+    throw new Error(
+      `${where}: memoryMb must be an integer from ${MEMORY_RANGE_MB.min} to ${MEMORY_RANGE_MB.max} (Lambda's limits), got ${settings.memoryMb}.`,
+    );
+  }
+  if (
+    !Number.isInteger(settings.timeoutSeconds) ||
+    settings.timeoutSeconds < TIMEOUT_RANGE_SECONDS.min ||
+    settings.timeoutSeconds > TIMEOUT_RANGE_SECONDS.max
+  ) {
+    throw new Error(
+      `${where}: timeoutSeconds must be an integer from ${TIMEOUT_RANGE_SECONDS.min} to ${TIMEOUT_RANGE_SECONDS.max} (Lambda's limits), got ${settings.timeoutSeconds}.`,
+    );
+  }
+  for (const key of Object.keys(settings.environment ?? {})) {
+    if (SECRET_LOOKING_KEY.test(key)) {
+      throw new Error(
+        `${where}: environment variable '${key}' looks like a secret value. Secrets live in Secrets Manager: pass the secret's ARN as '${key}_SECRET_ARN' and read it at run time.`,
+      );
+    }
+  }
+}
+
+/** Terraform wants `source_code_hash` as base64 of the SHA-256 bytes; manifests record hex. */
+export function hexSha256ToBase64(hex: string): string {
+  if (!/^[0-9a-f]{64}$/.test(hex)) {
+    throw new Error(`Expected a SHA-256 as 64 lower-case hex characters, got '${hex}'.`);
+  }
+  return Buffer.from(hex, 'hex').toString('base64');
+}
+
+export function base64Sha256ToHex(base64: string): string {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length !== 32) {
+    throw new Error(`Expected a base64 SHA-256 (32 bytes), got '${base64}'.`);
+  }
+  return bytes.toString('hex');
+}

@@ -1,0 +1,90 @@
+/**
+ * A Lambda Function URL with its auth type, CORS and invoke mode, and (for auth type NONE) the
+ * resource-based permission that lets anyone call the URL and nothing else.
+ */
+import { Construct } from 'constructs';
+import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { CorsSpec } from '../lambdas/function-spec';
+
+export interface FunctionUrlProps {
+  /** Name of the function (a Terraform reference keeps the dependency). */
+  readonly functionName: string;
+  readonly authType: 'NONE' | 'AWS_IAM';
+  /** @default 'BUFFERED' */
+  readonly invokeMode?: 'BUFFERED' | 'RESPONSE_STREAM';
+  /** @default no CORS configuration */
+  readonly cors?: CorsSpec;
+  /** `*` origins are for pre-production only. @default false */
+  readonly allowWildcardOrigin?: boolean;
+}
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', '*'];
+
+export class FunctionUrl extends Construct {
+  readonly url: LambdaFunctionUrl;
+  /** @default undefined when authType is AWS_IAM */
+  readonly publicInvokePermission?: LambdaPermission;
+
+  constructor(scope: Construct, id: string, props: FunctionUrlProps) {
+    super(scope, id);
+    const where = `Function URL of '${props.functionName}'`;
+    if (props.authType !== 'NONE' && props.authType !== 'AWS_IAM') {
+      throw new Error(`${where}: authType must be 'NONE' or 'AWS_IAM', got '${String(props.authType)}'.`);
+    }
+    const invokeMode = props.invokeMode ?? 'BUFFERED';
+    if (invokeMode !== 'BUFFERED' && invokeMode !== 'RESPONSE_STREAM') {
+      throw new Error(`${where}: invokeMode must be 'BUFFERED' or 'RESPONSE_STREAM', got '${String(invokeMode)}'.`);
+    }
+    const cors = props.cors;
+    if (cors) {
+      if (cors.allowOrigins.length === 0) {
+        throw new Error(`${where}: CORS allowOrigins is empty; list the origins allowed to call the URL.`);
+      }
+      if (cors.allowOrigins.includes('*') && !props.allowWildcardOrigin) {
+        throw new Error(
+          `${where}: CORS allowOrigins '*' is not allowed here (pre-production only). List the origins, e.g. 'https://dashboard.example.com'.`,
+        );
+      }
+      if (cors.allowCredentials && cors.allowOrigins.includes('*')) {
+        throw new Error(`${where}: CORS cannot allow credentials with origin '*'; browsers reject it.`);
+      }
+      const badMethods = cors.allowMethods.filter((method) => !HTTP_METHODS.includes(method));
+      if (badMethods.length > 0) {
+        throw new Error(`${where}: unknown CORS methods ${badMethods.join(', ')}; use ${HTTP_METHODS.join(', ')}.`);
+      }
+      const maxAge = cors.maxAgeSeconds ?? 0;
+      if (!Number.isInteger(maxAge) || maxAge < 0 || maxAge > 86400) {
+        throw new Error(`${where}: CORS maxAgeSeconds must be an integer from 0 to 86400, got ${maxAge}.`);
+      }
+    }
+
+    this.url = new LambdaFunctionUrl(this, 'url', {
+      functionName: props.functionName,
+      authorizationType: props.authType,
+      invokeMode,
+      cors: cors
+        ? {
+            allowOrigins: [...cors.allowOrigins],
+            allowMethods: [...cors.allowMethods],
+            allowHeaders: [...cors.allowHeaders],
+            exposeHeaders: [...(cors.exposeHeaders ?? [])],
+            maxAge: cors.maxAgeSeconds ?? 0,
+            allowCredentials: cors.allowCredentials ?? false,
+          }
+        : undefined,
+    });
+
+    if (props.authType === 'NONE') {
+      // A public URL still needs a resource policy; this one grants only InvokeFunctionUrl,
+      // and only through the URL with auth type NONE.
+      this.publicInvokePermission = new LambdaPermission(this, 'public-url-invoke', {
+        statementId: 'AllowPublicFunctionUrlInvoke',
+        action: 'lambda:InvokeFunctionUrl',
+        functionName: props.functionName,
+        principal: '*',
+        functionUrlAuthType: 'NONE',
+      });
+    }
+  }
+}

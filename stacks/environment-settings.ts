@@ -1,0 +1,55 @@
+/**
+ * What differs between preprod and prod, besides names: how much is protected from deletion,
+ * how long logs and deleted secrets are kept, and which account/region hosts the images.
+ */
+import { DeployEnvironment } from '../lambdas/resources';
+import { AwsTarget, LOCAL_ACCOUNT_ID } from './aws-target';
+
+export interface EnvironmentSettings {
+  readonly environment: DeployEnvironment;
+  readonly region: string;
+  /** Account that owns the ECR repositories; part of image URIs and of the ECR pull ARN. */
+  readonly accountId: string;
+  /** Protect data from `terraform destroy` (table deletion protection, no force-destroy). */
+  readonly protectData: boolean;
+  /** 0 deletes a secret at once (pre-production), else 7-30 days of recovery. */
+  readonly secretRecoveryDays: number;
+  readonly logRetentionDays: number;
+  readonly newsapiBaseUrl: string;
+}
+
+export interface EnvironmentSettingsOptions {
+  /** @default process.env.AWS_REGION ?? 'us-east-1' */
+  readonly region?: string;
+  /** @default process.env.SENTIMENT_AWS_ACCOUNT_ID; the local account for offline/local targets */
+  readonly accountId?: string;
+}
+
+export function environmentSettings(
+  environment: DeployEnvironment,
+  target: AwsTarget,
+  options: EnvironmentSettingsOptions = {},
+): EnvironmentSettings {
+  const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const accountId = options.accountId ?? (target.kind === 'aws' ? process.env.SENTIMENT_AWS_ACCOUNT_ID : LOCAL_ACCOUNT_ID);
+  if (!accountId || !/^\d{12}$/.test(accountId)) {
+    throw new Error(
+      `Stacks for ${environment} need the 12-digit AWS account id that owns the ECR repositories, got '${accountId ?? ''}'. Set SENTIMENT_AWS_ACCOUNT_ID (or plan with --offline).`,
+    );
+  }
+  const prod = environment === 'prod';
+  return {
+    environment,
+    region,
+    accountId,
+    protectData: prod,
+    secretRecoveryDays: prod ? 30 : 0,
+    logRetentionDays: prod ? 90 : 14,
+    newsapiBaseUrl: 'https://newsapi.org/v2',
+  };
+}
+
+export function ecrRegistry(settings: EnvironmentSettings): string {
+  const suffix = settings.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `${settings.accountId}.dkr.ecr.${settings.region}.${suffix}`;
+}

@@ -1,0 +1,42 @@
+/**
+ * Names of everything the stacks create that `resourceNames(env)` does not already name.
+ * One place, so the deploy gate and the publishing script find the same names.
+ */
+import { DeployEnvironment, resourceNames } from '../lambdas/resources';
+
+export const PROJECT_TAG = 'sentiment-analyzer';
+/** Tag that ties a Terraform resource to its catalog function; the deploy gate reads it back. */
+export const FUNCTION_TAG = 'SentimentFunction';
+
+const prefix = (environment: DeployEnvironment) => `${environment}-sentiment`;
+
+export function deployedFunctionName(environment: DeployEnvironment, functionName: string): string {
+  return `${prefix(environment)}-${functionName}`;
+}
+
+export function executionRoleName(environment: DeployEnvironment, functionName: string): string {
+  return `${prefix(environment)}-${functionName}-role`;
+}
+
+export function ecrRepositoryName(environment: DeployEnvironment, functionName: string): string {
+  return `${prefix(environment)}-${functionName}`;
+}
+
+export function artifactBucketName(environment: DeployEnvironment): string {
+  return `${prefix(environment)}-artifacts`;
+}
+
+/** The stack with every AWS resource of an environment except the image repositories. */
+export function appStackName(environment: DeployEnvironment): string {
+  return environment;
+}
+
+/** The stack with the environment's ECR repositories; deployed before images are pushed. */
+export function registryStackName(environment: DeployEnvironment): string {
+  return `${environment}-registry`;
+}
+
+/** The prefix of the model archive's key: the analysis role may read under it and nowhere else. */
+export function modelKeyPrefix(environment: DeployEnvironment): string {
+  return resourceNames(environment).modelKey.split('/')[0];
+}
