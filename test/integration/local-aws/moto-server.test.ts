@@ -3,6 +3,8 @@
  */
 import { portIsFree, startMotoServer } from '../../../harness/local-aws/moto-server';
 
+jest.setTimeout(120_000);
+
 describe('moto server (real local AWS API server)', () => {
   it('starts on a free port, answers the S3 API, and frees the port on stop', async () => {
     const server = await startMotoServer();

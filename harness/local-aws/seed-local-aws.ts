@@ -1,0 +1,65 @@
+/**
+ * Creates the shared data stores in the local AWS server under the names the stacks declare
+ * (`resourceNames`): items table, SNS topic, model bucket, the two secrets. Idempotent: running
+ * it again keeps the table's items and updates the secrets' values.
+ */
+import { EnvironmentName, ResourceNames, SecretId, resourceNames } from '../../lambdas/resources';
+import { runLocalAws } from './local-aws-cli';
+
+export interface SeedLocalAwsOptions {
+  /** The local AWS endpoint (`MotoServer.endpoint`). */
+  readonly endpoint: string;
+  /** Value stored in the dashboard API key secret; clients send it as `X-API-Key`. */
+  readonly dashboardApiKey: string;
+  /** Value stored in the NewsAPI key secret; the fake NewsAPI must expect the same. */
+  readonly newsApiKey: string;
+  /** @default 'local' */
+  readonly environment?: EnvironmentName;
+}
+
+export interface SeededLocalAws {
+  readonly endpoint: string;
+  readonly names: ResourceNames;
+  readonly tableName: string;
+  readonly tableArn: string;
+  readonly topicArn: string;
+  readonly modelBucket: string;
+  readonly secretArns: Readonly<Record<SecretId, string>>;
+}
+
+export async function seedLocalAws(options: SeedLocalAwsOptions): Promise<SeededLocalAws> {
+  for (const field of ['dashboardApiKey', 'newsApiKey'] as const) {
+    if (typeof options[field] !== 'string' || options[field].length === 0) {
+      throw new Error(`seedLocalAws: '${field}' must be a non-empty string (the secret's value), got ${JSON.stringify(options[field])}.`);
+    }
+  }
+  const names = resourceNames(options.environment ?? 'local');
+  const result = await runLocalAws<Omit<SeededLocalAws, 'endpoint' | 'names'>>(options.endpoint, 'seed', {
+    tableName: names.tableName,
+    tableKey: names.tableKey,
+    topicName: names.topicName,
+    modelBucket: names.modelBucket,
+    secrets: {
+      'dashboard-api-key': { name: names.secretNames['dashboard-api-key'], value: options.dashboardApiKey },
+      'newsapi-key': { name: names.secretNames['newsapi-key'], value: options.newsApiKey },
+    },
+  });
+  return { endpoint: options.endpoint, names, ...result };
+}
+
+/** All items of a table as plain JSON (numbers for DynamoDB numbers), for tests and reports. */
+export async function scanItems(endpoint: string, tableName: string): Promise<Record<string, unknown>[]> {
+  const { items } = await runLocalAws<{ items: Record<string, unknown>[] }>(endpoint, 'scan-items', { tableName });
+  return items;
+}
+
+/** Writes items as given (numbers become DynamoDB numbers), for tests that need a known table. */
+export async function putItems(endpoint: string, tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
+  await runLocalAws(endpoint, 'put-items', { tableName, items });
+}
+
+/** Publishes one message to a topic (tests; ingestion publishes through its own boto3). */
+export async function publishToTopic(endpoint: string, topicArn: string, message: string): Promise<string> {
+  const { messageId } = await runLocalAws<{ messageId: string }>(endpoint, 'publish', { topicArn, message });
+  return messageId;
+}
