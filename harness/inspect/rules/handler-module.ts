@@ -3,7 +3,7 @@
  * code root; its file must be there. Seed 000 shipped a ZIP that failed on import.
  */
 import { InspectionRule } from '../types';
-import { fail, pass } from '../verdict';
+import { fail, pass, warn } from '../verdict';
 
 const HANDLER = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -30,6 +30,9 @@ export const handlerModuleRule: InspectionRule = {
   appliesTo: ['zip', 'image'],
   check(view, target) {
     const handler = target.handler ?? (view.kind === 'image' ? view.image?.cmd[0] : undefined);
+    if (handler === undefined && view.kind === 'zip') {
+      return warn(this.id, 'no handler given: the handler module was not looked for', [], 'Pass the handler (--handler module.function) to check its module is in the ZIP.');
+    }
     if (handler === undefined) {
       return fail(this.id, 'no handler to check: none was given and the image has no CMD', [], 'Pass --handler module.function, or set CMD ["module.function"] in the Dockerfile.');
     }
