@@ -8,8 +8,8 @@ import { AwsTarget, LOCAL_ACCOUNT_ID } from './aws-target';
 export interface EnvironmentSettings {
   readonly environment: DeployEnvironment;
   readonly region: string;
-  /** Account that owns the ECR repositories; part of image URIs and of the ECR pull ARN. */
-  readonly accountId: string;
+  /** Account that owns the ECR repositories; part of image URIs and of the ECR pull ARN. @default undefined: only registry stacks can be built */
+  readonly accountId?: string;
   /** Protect data from `terraform destroy` (table deletion protection, no force-destroy). */
   readonly protectData: boolean;
   /** 0 deletes a secret at once (pre-production), else 7-30 days of recovery. */
@@ -32,10 +32,8 @@ export function environmentSettings(
 ): EnvironmentSettings {
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const accountId = options.accountId ?? (target.kind === 'aws' ? process.env.SENTIMENT_AWS_ACCOUNT_ID : LOCAL_ACCOUNT_ID);
-  if (!accountId || !/^\d{12}$/.test(accountId)) {
-    throw new Error(
-      `Stacks for ${environment} need the 12-digit AWS account id that owns the ECR repositories, got '${accountId ?? ''}'. Set SENTIMENT_AWS_ACCOUNT_ID (or plan with --offline).`,
-    );
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+    throw new Error(`The AWS account id must be 12 digits, got '${accountId}'. Check SENTIMENT_AWS_ACCOUNT_ID.`);
   }
   const prod = environment === 'prod';
   return {
@@ -50,6 +48,11 @@ export function environmentSettings(
 }
 
 export function ecrRegistry(settings: EnvironmentSettings): string {
+  if (!settings.accountId) {
+    throw new Error(
+      `The ${settings.environment} application stack pins images to '<account>.dkr.ecr.${settings.region}.amazonaws.com/...' and needs the 12-digit AWS account id that owns the ECR repositories. Set SENTIMENT_AWS_ACCOUNT_ID (or use --offline / --endpoint for a rehearsal).`,
+    );
+  }
   const suffix = settings.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
   return `${settings.accountId}.dkr.ecr.${settings.region}.${suffix}`;
 }
