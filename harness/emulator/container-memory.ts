@@ -1,0 +1,51 @@
+/**
+ * Peak memory of a container, for REPORT's "Max Memory Used". The engine's stats API gives no
+ * peak here (cgroup v1: `max_usage` is null), so we read the cgroup file on the host, which costs
+ * microseconds; `docker exec` is the slow fallback for engines whose cgroups we cannot see.
+ */
+import * as fs from 'node:fs';
+import { docker } from '../docker/docker-cli';
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/** Where the peak lives for a container id, cgroup v1 (cgroupfs / systemd drivers) and v2. */
+export function peakMemoryCandidates(containerId: string, root = CGROUP_ROOT): string[] {
+  return [
+    `${root}/memory/docker/${containerId}/memory.max_usage_in_bytes`,
+    `${root}/memory/system.slice/docker-${containerId}.scope/memory.max_usage_in_bytes`,
+    `${root}/docker/${containerId}/memory.peak`,
+    `${root}/system.slice/docker-${containerId}.scope/memory.peak`,
+  ];
+}
+
+export class ContainerMemory {
+  private hostFile: string | undefined | null = undefined;
+
+  constructor(private readonly containerId: string) {}
+
+  /** Peak bytes since the container started, or undefined when no source answers. */
+  async peakBytes(): Promise<number | undefined> {
+    if (this.hostFile === undefined) {
+      this.hostFile = peakMemoryCandidates(this.containerId).find((file) => fs.existsSync(file)) ?? null;
+    }
+    if (this.hostFile) {
+      try {
+        return Number(fs.readFileSync(this.hostFile, 'utf8').trim());
+      } catch {
+        // The container just exited and its cgroup went with it.
+        return undefined;
+      }
+    }
+    try {
+      const { stdout } = await docker(['exec', this.containerId, 'cat', '/sys/fs/cgroup/memory/memory.max_usage_in_bytes'], { timeoutMs: 5000 });
+      return Number(stdout.trim());
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Lambda reports whole MB, rounded up. */
+export function bytesToReportedMb(bytes: number): number {
+  return Math.ceil(bytes / (1024 * 1024));
+}

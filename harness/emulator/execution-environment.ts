@@ -1,0 +1,364 @@
+/**
+ * One execution environment: a container whose runtime interface client polls its own Runtime
+ * API server on the host (host networking, 127.0.0.1). Runs one invoke at a time; owns the
+ * timeout, init errors, exits, and the START / END / REPORT lines.
+ *
+ * The container runs attached (`docker run` without -d): that one client process streams the
+ * logs and ends when the container exits, so no `docker logs` / `docker wait` per environment
+ * and no docker CLI call at all on the warm path.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { docker, DockerCommandError, HARNESS_LABEL } from '../docker/docker-cli';
+import { ContainerMemory, bytesToReportedMb } from './container-memory';
+import { InvokeResult, buildReport, endLine, parseErrorPayload, startLine } from './invoke-result';
+import { LaunchSpec, lambdaEnvironment, regionOf, validateLaunchSpec } from './launch-spec';
+import { MAX_PAYLOAD_BYTES, exitErrorMessage, functionArn, newTraceId, timedOutMessage } from './lambda-limits';
+import { InitError, InvocationOutcome, RuntimeApiServer } from './runtime-api-server';
+
+export interface ExecutionEnvironmentOptions {
+  /** Every log line: the container's stdout/stderr and START/END/REPORT. @default none */
+  readonly onLog?: (line: string) => void;
+  /** Longest wait for the runtime's first `/next` (Lambda: 10 s init, then the invoke's timeout). @default 10 s + timeout */
+  readonly initTimeoutMs?: number;
+}
+
+export interface InvokeRequest {
+  readonly requestId: string;
+  readonly payload: Buffer;
+  /** JSON text for `Lambda-Runtime-Client-Context`. @default none */
+  readonly clientContext?: string;
+  /** JSON text for `Lambda-Runtime-Cognito-Identity`. @default none */
+  readonly cognitoIdentity?: string;
+}
+
+export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'dead';
+
+/** The environment could not be created at all (docker failed): a harness problem, not the function's. */
+export class EnvironmentStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvironmentStartError';
+  }
+}
+
+type InitOutcome =
+  | { readonly kind: 'ready'; readonly atMs: number }
+  | { readonly kind: 'init-error'; readonly error: InitError; readonly atMs: number }
+  | { readonly kind: 'exit'; readonly exitCode: number | null; readonly atMs: number }
+  | { readonly kind: 'start-failed'; readonly error: Error };
+
+type Interrupt = { readonly kind: 'timeout' } | { readonly kind: 'exit'; readonly exitCode: number | null };
+
+const CID_DIR = path.join(os.tmpdir(), 'sentiment-harness-cids');
+const RECENT_LOG_LINES = 40;
+
+export class ExecutionEnvironment {
+  /** Creates the server and starts the container; does not wait for init (the first invoke does). */
+  static async launch(spec: LaunchSpec, options: ExecutionEnvironmentOptions = {}): Promise<ExecutionEnvironment> {
+    const environment = new ExecutionEnvironment(validateLaunchSpec(spec), options);
+    await environment.start();
+    return environment;
+  }
+
+  readonly name: string;
+  private readonly server: RuntimeApiServer;
+  private readonly cidFile: string;
+  private readonly ready: Promise<InitOutcome>;
+  private settleReady!: (outcome: InitOutcome) => void;
+  private launchedAt = 0;
+  private firstNextAt: number | undefined;
+  private deliveredAt = 0;
+  private invokedOnce = false;
+  private stopping = false;
+  private exited: Promise<void> = Promise.resolve();
+  private interrupt: ((reason: Interrupt) => void) | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private memory: ContainerMemory | undefined;
+  private readonly recentLogs: string[] = [];
+  private partialLine = '';
+  private currentState: EnvironmentState = 'starting';
+
+  private constructor(
+    readonly spec: LaunchSpec,
+    private readonly options: ExecutionEnvironmentOptions,
+  ) {
+    const safeName = spec.functionName.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 40);
+    this.name = `sentiment-${safeName}-${randomBytes(4).toString('hex')}`;
+    this.cidFile = path.join(CID_DIR, `${this.name}.cid`);
+    this.ready = new Promise((resolve) => (this.settleReady = resolve));
+    this.server = new RuntimeApiServer({
+      timeoutMs: spec.timeoutSeconds * 1000,
+      onNext: (atMs) => {
+        if (this.firstNextAt === undefined) {
+          this.firstNextAt = atMs;
+          if (this.currentState === 'starting') this.currentState = 'idle';
+          this.settleReady({ kind: 'ready', atMs });
+        }
+      },
+      onDelivered: (_requestId, atMs) => this.armDeadline(atMs),
+      onInitError: (error) => this.settleReady({ kind: 'init-error', error, atMs: performance.now() }),
+    });
+  }
+
+  get state(): EnvironmentState {
+    return this.currentState;
+  }
+
+  /** Container start -> first `/next`, once the runtime has polled. */
+  get initDurationMs(): number | undefined {
+    return this.firstNextAt === undefined ? undefined : this.firstNextAt - this.launchedAt;
+  }
+
+  /** Resolves once the runtime polled `/next` (true) or init failed (false). */
+  async waitUntilReady(): Promise<boolean> {
+    return (await this.ready).kind === 'ready';
+  }
+
+  private async start(): Promise<void> {
+    const runtimeApi = await this.server.listen();
+    fs.mkdirSync(CID_DIR, { recursive: true });
+    const args = [
+      'run', '--rm', '--name', this.name, '--cidfile', this.cidFile,
+      '--label', `${HARNESS_LABEL}=1`, '--label', `${HARNESS_LABEL}.function=${this.spec.functionName}`,
+      '--network', 'host',
+      // Lambda has no swap: the memory setting is the hard limit.
+      '--memory', `${this.spec.memoryMb}m`, '--memory-swap', `${this.spec.memoryMb}m`,
+      '--read-only', '--tmpfs', '/tmp:rw,size=512m,mode=1777',
+    ];
+    if (this.spec.user) args.push('--user', this.spec.user);
+    for (const mount of this.spec.mounts ?? []) {
+      args.push('-v', `${mount.hostPath}:${mount.containerPath}:${mount.readOnly ? 'ro' : 'rw'}`);
+    }
+    for (const [key, value] of Object.entries(lambdaEnvironment(this.spec, runtimeApi))) args.push('-e', `${key}=${value}`);
+    args.push(this.spec.image, ...this.spec.command);
+
+    this.launchedAt = performance.now();
+    this.exited = docker(args, { onOutput: (chunk) => this.collectLogs(chunk) }).then(
+      () => this.onContainerExit(0, ''),
+      (error: unknown) => {
+        if (error instanceof DockerCommandError) this.onContainerExit(error.exitCode, error.stderr);
+        else this.onStartFailure(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+    // An init that never reaches /next (hung import, endless loop at module level).
+    const initTimeoutMs = this.options.initTimeoutMs ?? 10_000 + this.spec.timeoutSeconds * 1000;
+    const initTimer = setTimeout(() => {
+      if (this.firstNextAt === undefined && this.currentState !== 'dead') this.settleReady({ kind: 'exit', exitCode: null, atMs: performance.now() });
+    }, initTimeoutMs);
+    void this.ready.then(() => clearTimeout(initTimer));
+  }
+
+  /** Runs one invoke; the environment must be idle or starting (one invoke at a time). */
+  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+    if (this.currentState === 'busy' || this.currentState === 'dead') {
+      throw new Error(`Execution environment ${this.name} is ${this.currentState}; it runs one invoke at a time and cannot be reused once dead.`);
+    }
+    this.currentState = 'busy';
+    const coldStart = !this.invokedOnce;
+    this.invokedOnce = true;
+    const invokeStartedAt = performance.now();
+
+    const init = await this.ready;
+    if (init.kind === 'start-failed') {
+      this.currentState = 'dead';
+      throw init.error;
+    }
+    this.log(startLine(request.requestId));
+    if (init.kind !== 'ready') {
+      // Init failed: Lambda answers the invoke with the init error and discards the environment.
+      const failure = this.initFailure(request.requestId, init);
+      this.kill();
+      return this.finish(request.requestId, { ...failure, durationMs: performance.now() - invokeStartedAt, coldStart, initDurationMs: 'atMs' in init ? init.atMs - this.launchedAt : undefined });
+    }
+
+    const interrupted = new Promise<Interrupt>((resolve) => (this.interrupt = resolve));
+    const answered = this.server.submit({
+      requestId: request.requestId,
+      payload: request.payload,
+      functionArn: functionArn(this.spec.functionName, regionOf(this.spec)),
+      traceId: newTraceId(),
+      clientContext: request.clientContext,
+      cognitoIdentity: request.cognitoIdentity,
+    });
+    const outcome: InvocationOutcome | Interrupt = await Promise.race([answered, interrupted]);
+    this.interrupt = undefined;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+
+    const initDurationMs = coldStart ? this.initDurationMs : undefined;
+    const fields = { coldStart, initDurationMs };
+    switch (outcome.kind) {
+      case 'response':
+        this.currentState = 'idle';
+        return this.finish(request.requestId, { ok: true, payload: outcome.body, durationMs: outcome.atMs - this.deliveredAt, ...fields });
+      case 'error': {
+        this.currentState = 'idle';
+        const parsed = parseErrorPayload(outcome.body);
+        return this.finish(request.requestId, {
+          ok: false, errorType: outcome.errorType, errorMessage: parsed.errorMessage ?? outcome.body.toString('utf8'),
+          trace: parsed.trace, payload: outcome.body, durationMs: outcome.atMs - this.deliveredAt, ...fields,
+        });
+      }
+      case 'response-too-large': {
+        // The runtime crashes on the 413; Lambda discards the environment too.
+        this.kill();
+        const errorMessage = `Response payload size exceeded maximum allowed payload size (${MAX_PAYLOAD_BYTES} bytes).`;
+        return this.finish(request.requestId, {
+          ok: false, errorType: 'Function.ResponseSizeTooLarge', errorMessage,
+          payload: Buffer.from(JSON.stringify({ errorMessage, errorType: 'Function.ResponseSizeTooLarge' })),
+          durationMs: outcome.atMs - this.deliveredAt, ...fields,
+        });
+      }
+      case 'timeout': {
+        this.server.abandon(request.requestId);
+        this.kill();
+        const errorMessage = timedOutMessage(request.requestId, this.spec.timeoutSeconds);
+        return this.finish(request.requestId, {
+          ok: false, errorType: 'Sandbox.Timedout', errorMessage,
+          payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage })),
+          durationMs: this.spec.timeoutSeconds * 1000, ...fields,
+        });
+      }
+      case 'exit': {
+        this.server.abandon(request.requestId);
+        const errorMessage = exitErrorMessage(request.requestId, outcome.exitCode);
+        return this.finish(request.requestId, {
+          ok: false, errorType: 'Runtime.ExitError', errorMessage,
+          payload: Buffer.from(JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage })),
+          durationMs: performance.now() - this.deliveredAt, ...fields,
+        });
+      }
+    }
+  }
+
+  /** Removes the container and closes the Runtime API server. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.kill();
+    await this.exited;
+    await this.server.close();
+  }
+
+  /** Last lines the container printed, for error messages. */
+  recentLogLines(): readonly string[] {
+    return this.recentLogs;
+  }
+
+  private initFailure(requestId: string, init: Exclude<InitOutcome, { kind: 'ready' } | { kind: 'start-failed' }>) {
+    if (init.kind === 'init-error') {
+      const parsed = parseErrorPayload(init.error.body);
+      return { ok: false as const, errorType: init.error.errorType, errorMessage: parsed.errorMessage ?? init.error.body.toString('utf8'), trace: parsed.trace, payload: init.error.body };
+    }
+    if (init.exitCode === null) {
+      // The init timer fired: the runtime never polled.
+      const errorMessage = timedOutMessage(requestId, this.spec.timeoutSeconds);
+      return { ok: false as const, errorType: 'Sandbox.Timedout', errorMessage, payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage })) };
+    }
+    const errorType = init.exitCode === 126 || init.exitCode === 127 ? 'Runtime.InvalidEntrypoint' : 'Runtime.ExitError';
+    const errorMessage = exitErrorMessage(requestId, init.exitCode);
+    return { ok: false as const, errorType, errorMessage, payload: Buffer.from(JSON.stringify({ errorType, errorMessage })) };
+  }
+
+  private async finish(
+    requestId: string,
+    result: ({ ok: true; payload: Buffer } | { ok: false; errorType: string; errorMessage: string; trace?: readonly string[]; payload: Buffer }) & {
+      durationMs: number; coldStart: boolean; initDurationMs?: number;
+    },
+  ): Promise<InvokeResult> {
+    const peak = await this.peakMemoryBytes();
+    const report = buildReport({
+      requestId, durationMs: result.durationMs, memorySizeMb: this.spec.memoryMb,
+      maxMemoryUsedMb: peak === undefined ? 0 : bytesToReportedMb(peak),
+      initDurationMs: result.initDurationMs, coldStart: result.coldStart,
+    });
+    this.log(endLine(requestId));
+    this.log(report.line);
+    const { durationMs: _d, coldStart: _c, initDurationMs: _i, ...rest } = result;
+    return { requestId, ...rest, report } as InvokeResult;
+  }
+
+  private async peakMemoryBytes(): Promise<number | undefined> {
+    if (!this.memory) {
+      let id = '';
+      try {
+        id = fs.readFileSync(this.cidFile, 'utf8').trim();
+      } catch {
+        return undefined;
+      }
+      if (!id) return undefined;
+      this.memory = new ContainerMemory(id);
+    }
+    if (this.currentState === 'dead') return this.memory.peakBytes().then((v) => v, () => undefined);
+    return this.memory.peakBytes();
+  }
+
+  private armDeadline(atMs: number): void {
+    this.deliveredAt = atMs;
+    this.deadlineTimer = setTimeout(() => this.interrupt?.({ kind: 'timeout' }), this.spec.timeoutSeconds * 1000);
+  }
+
+  private onContainerExit(exitCode: number | null, stderr: string): void {
+    const wasStopping = this.stopping;
+    this.currentState = 'dead';
+    try {
+      fs.rmSync(this.cidFile, { force: true });
+    } catch {
+      // best effort
+    }
+    if (wasStopping) {
+      this.settleReady({ kind: 'exit', exitCode, atMs: performance.now() });
+      return;
+    }
+    // Exit 125 is docker's own failure (no such image, bad flag): the environment never existed.
+    if (exitCode === 125 && this.firstNextAt === undefined && /docker|daemon|Unable to find image/i.test(stderr)) {
+      this.onStartFailure(new EnvironmentStartError(
+        `Could not start an execution environment for '${this.spec.functionName}' from image '${this.spec.image}'.\n` +
+        `  docker said: ${stderr.trim().split('\n').slice(-5).join('\n  ')}\n` +
+        '  Likely cause: the image is not built locally (no registry is reachable). Build the runtime images with `npm run images`, or check the image tag.',
+      ));
+      return;
+    }
+    this.settleReady({ kind: 'exit', exitCode, atMs: performance.now() });
+    this.interrupt?.({ kind: 'exit', exitCode });
+  }
+
+  private onStartFailure(error: Error): void {
+    this.currentState = 'dead';
+    this.settleReady({ kind: 'start-failed', error });
+  }
+
+  /** Removes the container without waiting (the attached `docker run` then ends). */
+  private kill(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.currentState = 'dead';
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    void this.removeContainer();
+  }
+
+  private async removeContainer(): Promise<void> {
+    // The container may not exist yet if `docker run` is still creating it: retry until the run ends.
+    let runEnded = false;
+    void this.exited.then(() => (runEnded = true));
+    for (let attempt = 0; attempt < 20 && !runEnded; attempt++) {
+      await docker(['rm', '-f', this.name]).catch(() => undefined);
+      await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 500))]);
+    }
+  }
+
+  private collectLogs(chunk: string): void {
+    const text = this.partialLine + chunk;
+    const lines = text.split('\n');
+    this.partialLine = lines.pop() ?? '';
+    // awslambdaric joins multi-line records with \r (one CloudWatch event); a terminal needs \n.
+    for (const line of lines) this.log(line.replace(/\r$/, '').replace(/\r/g, '\n'));
+  }
+
+  private log(line: string): void {
+    this.recentLogs.push(line);
+    if (this.recentLogs.length > RECENT_LOG_LINES) this.recentLogs.shift();
+    this.options.onLog?.(line);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * A Function URL on localhost: plain HTTP in, payload format 2.0 event to the function, its
+ * result back out as HTTP. CORS preflights are answered here, as AWS answers them, and function
+ * failures become 502 like a real Function URL (the Lambda error type rides along in
+ * `x-harness-error-type` so local checks can say *why*).
+ */
+import * as http from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CorsSpec } from '../../lambdas/function-spec';
+import { applyCors, isPreflight, preflightHeaders } from './cors';
+import { InvalidFunctionResultError, PlainHttpResponse, collectHeaders, fromFunctionUrlResult, toFunctionUrlEvent } from './function-url-event';
+import { InvokeFailure } from './invoke-result';
+import { InvokeRejectedError, Invoker } from './lambda-emulator';
+import { DEFAULT_REGION, MAX_PAYLOAD_BYTES } from './lambda-limits';
+import { readBody } from './runtime-api-server';
+import { close, listen, send } from './http-listen';
+
+export interface FunctionUrlFrontProps {
+  readonly invoker: Invoker;
+  /** The catalog's `url.cors[environment]`. @default no CORS (OPTIONS goes to the function) */
+  readonly cors?: CorsSpec;
+  /** @default 0 (ephemeral) */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Used in `requestContext.domainName`. @default AWS_REGION, else us-east-1 */
+  readonly region?: string;
+  /** The `<url-id>` of the domain name. @default 32 random lower-case characters */
+  readonly urlId?: string;
+  /** Called when the function failed behind the URL (the caller only sees a 502). @default none */
+  readonly onFunctionError?: (failure: InvokeFailure) => void;
+}
+
+export class FunctionUrlFront {
+  private readonly server: http.Server;
+  private readonly host: string;
+  private readonly urlId: string;
+  private readonly region: string;
+  private port = 0;
+
+  constructor(private readonly props: FunctionUrlFrontProps) {
+    this.host = props.host ?? '127.0.0.1';
+    this.region = props.region ?? process.env.AWS_REGION ?? DEFAULT_REGION;
+    this.urlId = props.urlId ?? urlIdFrom(randomBytes(32));
+    this.server = http.createServer({ noDelay: true, keepAlive: true }, (req, res) => void this.handle(req, res));
+  }
+
+  async start(): Promise<this> {
+    this.port = await listen(this.server, this.props.port ?? 0, this.host, `Function URL of '${this.props.invoker.functionName}'`);
+    return this;
+  }
+
+  /** `http://127.0.0.1:<port>/` */
+  get url(): string {
+    return `http://${this.host}:${this.port}/`;
+  }
+
+  stop(): Promise<void> {
+    return close(this.server);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const body = await readBody(req, MAX_PAYLOAD_BYTES);
+    const { headers } = collectHeaders(req.rawHeaders);
+    const origin = headers['origin'];
+    const common: Array<[string, string]> = [['x-amzn-requestid', requestId]];
+    const json = (status: number, payload: unknown, extra: Array<[string, string]> = []) =>
+      send(res, status, applyCors([...common, ['content-type', 'application/json'], ...extra], this.props.cors, origin), JSON.stringify(payload));
+
+    if (this.props.cors && isPreflight(req.method ?? '', headers)) {
+      return send(res, 200, [...common, ...preflightHeaders(this.props.cors, headers)], '');
+    }
+    if (body.tooLarge) return json(413, { Message: `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes` });
+
+    const event = toFunctionUrlEvent(
+      { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body: body.data,
+        sourceIp: normalizeIp(req.socket.remoteAddress), protocol: `HTTP/${req.httpVersion}` },
+      { urlId: this.urlId, region: this.region, requestId, now: new Date() },
+    );
+    let response: PlainHttpResponse;
+    try {
+      const result = await this.props.invoker.invoke(Buffer.from(JSON.stringify(event)), { requestId });
+      if (!result.ok) {
+        this.props.onFunctionError?.(result);
+        return json(502, { Message: 'Internal Server Error' }, [
+          ['x-harness-error-type', result.errorType],
+          ['x-harness-error-message', encodeURIComponent(result.errorMessage.slice(0, 2000))],
+        ]);
+      }
+      response = fromFunctionUrlResult(result.payload);
+    } catch (error) {
+      if (error instanceof InvokeRejectedError) {
+        return error.statusCode === 429 ? json(429, { Message: 'Rate Exceeded.' }) : json(413, { Message: error.message });
+      }
+      if (error instanceof InvalidFunctionResultError) {
+        return json(502, { Message: 'Internal Server Error' }, [['x-harness-error-type', 'InvalidFunctionResult'], ['x-harness-error-message', encodeURIComponent(error.message)]]);
+      }
+      return json(500, { Message: error instanceof Error ? error.message : String(error) });
+    }
+    send(res, response.statusCode, applyCors([...common, ...response.headers], this.props.cors, origin), response.body);
+  }
+}
+
+/** Function URL ids are 32 lower-case letters and digits. */
+function urlIdFrom(bytes: Buffer): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return [...bytes.subarray(0, 32)].map((byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+function normalizeIp(address: string | undefined): string {
+  if (!address) return '127.0.0.1';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
