@@ -10,6 +10,7 @@ import {
   compareVersions,
   highestDefinedVersions,
   highestNeededVersions,
+  parseSymbolVersion,
 } from '../symbol-versions';
 import { ArtifactFile, ArtifactView, Evidence, InspectionRule, InspectionTarget } from '../types';
 import { fail, pass, plural, warn } from '../verdict';
@@ -72,8 +73,9 @@ export const elfSymbolVersionsRule: InspectionRule = {
         const seen = highestSeen[family];
         if (!seen || compareVersions(need.version, seen.version) > 0) highestSeen[family] = { version: need.version, file: file.path };
         if (compareVersions(need.version, available.versions[family]) > 0) {
-          const has = available.versions[family] === '0' ? 'none' : `${family}_${available.versions[family]}`;
-          reasons.push(`needs ${need.symbolVersion} (from ${need.library}), ${available.source} has ${has}`);
+          const has = available.versions[family] === '0' ? 'none' : `up to ${family}_${available.versions[family]}`;
+          const tooNewNames = tooNewVersions(file, family, available.versions[family], bundled);
+          reasons.push(`needs ${tooNewNames.join(', ')} (from ${need.library}), ${available.source} has ${has}`);
         }
       }
       if (reasons.length > 0) tooNew.push({ file: file.path, detail: reasons.join('; ') });
@@ -83,7 +85,7 @@ export const elfSymbolVersionsRule: InspectionRule = {
       return fail(
         this.id,
         `${plural(tooNew.length, 'ELF file')} need${tooNew.length === 1 ? 's' : ''} symbol versions newer than ${available.source} provides: ` +
-          `they fail to load with "version ... not found"`,
+          `loading ${tooNew.length === 1 ? 'it fails' : 'them fails'} with "version \`GLIBC_x.y' not found"`,
         [...tooNew, ...unreadable],
         view.kind === 'zip'
           ? `Build the native code (or install its wheels) inside an image with the target's glibc ${available.versions.GLIBC} ` +
@@ -111,6 +113,19 @@ export const elfSymbolVersionsRule: InspectionRule = {
     );
   },
 };
+
+/** Every version of the family this file needs above what is available, highest first. */
+function tooNewVersions(file: ArtifactFile, family: SymbolFamily, availableVersion: string, bundled: ReadonlySet<string>): string[] {
+  const names = new Set<string>();
+  for (const need of file.elf!.versionNeeds) {
+    if (bundled.has(need.library)) continue;
+    for (const name of need.versions) {
+      const parsed = parseSymbolVersion(name);
+      if (parsed?.family === family && compareVersions(parsed.version, availableVersion) > 0) names.add(name);
+    }
+  }
+  return [...names].sort((a, b) => compareVersions(parseSymbolVersion(b)!.version, parseSymbolVersion(a)!.version));
+}
 
 function unreadableEvidence(files: readonly ArtifactFile[]): Evidence[] {
   const evidence: Evidence[] = [];
