@@ -1,0 +1,175 @@
+/**
+ * Byte-identical ZIPs for identical trees: entries sorted by path (byte order), every timestamp
+ * 1980-01-01 00:00 (DOS epoch), modes fixed (0644 files, 0755 directories and executables), no
+ * extended-timestamp extra fields, one fixed compression level. What is verified is what deploys.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as yauzl from 'yauzl';
+import * as yazl from 'yazl';
+import { compareBytes } from './source-files';
+
+/**
+ * The DOS epoch in LOCAL time: yazl converts with local-time getters, so a local-time
+ * constructor yields 1980-01-01 00:00 in the archive whatever the machine's time zone.
+ */
+export const FIXED_ZIP_DATE = new Date(1980, 0, 1, 0, 0, 0);
+export const FILE_MODE = 0o100644;
+export const EXECUTABLE_MODE = 0o100755;
+export const DIRECTORY_MODE = 0o040755;
+export const COMPRESSION_LEVEL = 6;
+
+export interface ZipEntryPlan {
+  /** POSIX path inside the archive; directories end with `/`. */
+  readonly name: string;
+  readonly kind: 'file' | 'directory';
+  readonly absolutePath?: string;
+  readonly executable?: boolean;
+}
+
+export interface ZipResult {
+  readonly zipPath: string;
+  /** sha256 (hex) of the archive bytes. */
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly entries: number;
+}
+
+/** Every file and directory under `rootDir`, sorted, as archive entries (symlinks followed). */
+export function planTree(rootDir: string): ZipEntryPlan[] {
+  const plan: ZipEntryPlan[] = [];
+  const walk = (dir: string, prefix: string): void => {
+    for (const name of fs.readdirSync(dir)) {
+      const absolutePath = path.join(dir, name);
+      const relative = prefix ? `${prefix}/${name}` : name;
+      const stat = fs.statSync(absolutePath);
+      if (stat.isDirectory()) {
+        plan.push({ name: `${relative}/`, kind: 'directory' });
+        walk(absolutePath, relative);
+      } else if (stat.isFile()) {
+        plan.push({ name: relative, kind: 'file', absolutePath, executable: (stat.mode & 0o111) !== 0 });
+      }
+    }
+  };
+  walk(rootDir, '');
+  return plan.sort((a, b) => compareBytes(a.name, b.name));
+}
+
+/** Zips the tree under `rootDir` into `zipPath` deterministically (written to a temp file, then renamed). */
+export async function createDeterministicZip(rootDir: string, zipPath: string): Promise<ZipResult> {
+  const plan = planTree(rootDir);
+  const zip = new yazl.ZipFile();
+  for (const entry of plan) {
+    if (entry.kind === 'directory') {
+      zip.addEmptyDirectory(entry.name, { mtime: FIXED_ZIP_DATE, mode: DIRECTORY_MODE, forceDosTimestamp: true });
+    } else {
+      zip.addBuffer(fs.readFileSync(entry.absolutePath as string), entry.name, {
+        mtime: FIXED_ZIP_DATE,
+        mode: entry.executable ? EXECUTABLE_MODE : FILE_MODE,
+        forceDosTimestamp: true,
+        compressionLevel: COMPRESSION_LEVEL,
+      });
+    }
+  }
+  fs.mkdirSync(path.dirname(zipPath), { recursive: true });
+  const temporary = `${zipPath}.${process.pid}.tmp`;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  await new Promise<void>((resolve, reject) => {
+    const out = fs.createWriteStream(temporary);
+    zip.outputStream.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+    });
+    zip.outputStream.on('error', reject);
+    out.on('error', reject);
+    out.on('close', () => resolve());
+    zip.outputStream.pipe(out);
+    zip.end();
+  });
+  fs.renameSync(temporary, zipPath);
+  return { zipPath, sha256: hash.digest('hex'), bytes, entries: plan.length };
+}
+
+/** sha256 (hex) and size of a file. */
+export function fileDigest(filePath: string): { sha256: string; bytes: number } {
+  const data = fs.readFileSync(filePath);
+  return { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length };
+}
+
+export interface ZipEntryInfo {
+  readonly name: string;
+  /** Unix mode from the external attributes, e.g. 0o100644. */
+  readonly mode: number;
+  readonly dosDate: number;
+  readonly dosTime: number;
+  readonly extraFieldLength: number;
+  readonly isDirectory: boolean;
+}
+
+/** Lists an archive's entries in stored order, with the metadata determinism depends on. */
+export function readZipEntries(zipPath: string): Promise<ZipEntryInfo[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(zipPath, { lazyEntries: true, autoClose: true }, (error, zipfile) => {
+      if (error || !zipfile) return reject(error ?? new Error(`Cannot open ${zipPath}`));
+      const entries: ZipEntryInfo[] = [];
+      zipfile.on('entry', (entry: yauzl.Entry) => {
+        entries.push({
+          name: entry.fileName,
+          mode: (entry.externalFileAttributes >>> 16) & 0xffff,
+          dosDate: entry.lastModFileDate,
+          dosTime: entry.lastModFileTime,
+          extraFieldLength: entry.extraFields.reduce((sum, field) => sum + 4 + field.data.length, 0),
+          isDirectory: entry.fileName.endsWith('/'),
+        });
+        zipfile.readEntry();
+      });
+      zipfile.on('end', () => resolve(entries));
+      zipfile.on('error', reject);
+      zipfile.readEntry();
+    });
+  });
+}
+
+/**
+ * Extracts an archive into `targetDir` (which must not exist), with the archive's modes, so
+ * the directory mounted at /var/task is exactly what the ZIP holds. Rejects unsafe paths.
+ */
+export function extractZip(zipPath: string, targetDir: string): Promise<void> {
+  fs.mkdirSync(targetDir, { recursive: true });
+  const root = path.resolve(targetDir);
+  return new Promise((resolve, reject) => {
+    yauzl.open(zipPath, { lazyEntries: true, autoClose: true }, (error, zipfile) => {
+      if (error || !zipfile) return reject(error ?? new Error(`Cannot open ${zipPath}`));
+      zipfile.on('entry', (entry: yauzl.Entry) => {
+        const destination = path.resolve(root, entry.fileName);
+        if (destination !== root && !destination.startsWith(`${root}${path.sep}`)) {
+          zipfile.close();
+          return reject(new Error(`Refusing to extract '${entry.fileName}' from ${zipPath}: it points outside ${targetDir}.`));
+        }
+        const mode = ((entry.externalFileAttributes >>> 16) & 0o777) || 0o644;
+        if (entry.fileName.endsWith('/')) {
+          fs.mkdirSync(destination, { recursive: true, mode: 0o755 });
+          zipfile.readEntry();
+          return;
+        }
+        fs.mkdirSync(path.dirname(destination), { recursive: true });
+        zipfile.openReadStream(entry, (streamError, stream) => {
+          if (streamError || !stream) return reject(streamError ?? new Error(`Cannot read ${entry.fileName}`));
+          const out = fs.createWriteStream(destination, { mode });
+          stream.on('error', reject);
+          out.on('error', reject);
+          out.on('close', () => {
+            fs.chmodSync(destination, mode);
+            zipfile.readEntry();
+          });
+          stream.pipe(out);
+        });
+      });
+      zipfile.on('end', () => resolve());
+      zipfile.on('error', reject);
+      zipfile.readEntry();
+    });
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * IMAGE artifacts: `docker build` (legacy builder) of the function's Dockerfile on the resolved
+ * base, tagged `sentiment/<fn>:<hash12>` and labelled with the content hash. The tag existing =
+ * a cache hit. Build args the harness passes:
+ *   BASE_IMAGE     the run image (official or stand-in)
+ *   BUILDER_IMAGE  an image with pip for a builder stage: the same run image. It is the base's
+ *                  own glibc that matters for an image (unlike ZIPs), so the capped -build
+ *                  variant is not used here; the stand-in runs as sbx_user1051, so a builder
+ *                  stage needs `USER root` (a no-op on the official image).
+ *   + the catalog's image.buildArgs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FunctionSpec } from '../../lambdas/function-spec';
+import { HARNESS_LABEL, DockerCommandError, docker, imageExists } from '../docker/docker-cli';
+import { ImageArtifact, RuntimeBase } from './artifact';
+import { computeContentHash } from './content-hash';
+import { stageLocalWheels } from './local-wheels';
+import { ProgressLog, lineSplitter, silentLog, timedStep } from './progress';
+
+export const CONTENT_HASH_LABEL = 'sentiment.content-hash';
+export const FUNCTION_LABEL = 'sentiment.function';
+export const BASE_LABEL = 'sentiment.base';
+
+export interface ImageBuildOptions {
+  readonly base: RuntimeBase;
+  /** Absolute path of the function's source directory (the build context). */
+  readonly sourceDir: string;
+  /** Rebuild even when the tag exists. @default false */
+  readonly force?: boolean;
+  /** @default silent */
+  readonly log?: ProgressLog;
+}
+
+export function imageTag(functionName: string, contentHash: string): string {
+  return `sentiment/${functionName}:${contentHash.slice(0, 12)}`;
+}
+
+export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuildOptions): Promise<ImageArtifact> {
+  const log = options.log ?? silentLog;
+  const { base, sourceDir } = options;
+  const prefix = `[build ${spec.name}]`;
+  const dockerfile = path.join(sourceDir, spec.image?.dockerfile ?? 'Dockerfile');
+  if (!fs.existsSync(dockerfile)) {
+    throw new Error(
+      `Function '${spec.name}' is packaged as an image, but its Dockerfile is missing: looked for ${dockerfile}. ` +
+        `Add one (FROM \${BASE_IMAGE}), or set image.dockerfile in the catalog.`,
+    );
+  }
+  const wheels = stageLocalWheels(sourceDir, spec.image?.localWheels ?? []);
+  for (const wheel of wheels) log(`${prefix} local wheel ${wheel.name} (${(wheel.bytes / 1024 / 1024).toFixed(0)} MiB) from ${path.dirname(wheel.from)}`);
+  const buildArgs: Record<string, string> = {
+    BASE_IMAGE: base.image,
+    BUILDER_IMAGE: base.image,
+    ...(spec.image?.buildArgs ?? {}),
+  };
+  const contentHash = computeContentHash({
+    sourceDir,
+    packaging: 'image',
+    runtime: spec.runtime,
+    architecture: spec.architecture,
+    baseImageId: base.imageId,
+    options: {
+      dockerfile: path.relative(sourceDir, dockerfile).split(path.sep).join('/'),
+      buildArgs,
+      // Names and sizes stand in for the wheels' bytes (hundreds of MB): a different build has another name.
+      localWheels: wheels.map((wheel) => `${wheel.name}:${wheel.bytes}`),
+    },
+  });
+  const tag = imageTag(spec.name, contentHash);
+
+  if (!options.force && (await imageExists(tag))) {
+    log(`${prefix} cache hit ${tag}`);
+    return { ...(await describeImage(tag)), kind: 'image', functionName: spec.name, contentHash, base, tag, cacheHit: true, buildMs: 0 };
+  }
+
+  const started = Date.now();
+  const progress = lineSplitter(log, `${prefix}  `);
+  const args = [
+    'build',
+    '--network', 'host',
+    '-f', dockerfile,
+    ...Object.entries(buildArgs).flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]),
+    '--label', `${HARNESS_LABEL}=1`,
+    '--label', `${CONTENT_HASH_LABEL}=${contentHash}`,
+    '--label', `${FUNCTION_LABEL}=${spec.name}`,
+    '--label', `${BASE_LABEL}=${base.image}@${base.imageId}`,
+    '-t', tag,
+    sourceDir,
+  ];
+  try {
+    await timedStep(log, prefix, `docker build ${tag} on ${base.image}`, () => docker(args, { onOutput: progress }));
+  } catch (error) {
+    if (error instanceof DockerCommandError) {
+      throw new Error(
+        [
+          `docker build of '${spec.name}' (${path.relative(process.cwd(), dockerfile) || dockerfile}) on ${base.description} failed.`,
+          `  docker said: ${(error.stderr || error.stdout).trim().split('\n').slice(-10).join('\n    ')}`,
+          '  Likely causes: a RUN step failed (see the lines above), pip could not reach its index, or the Dockerfile',
+          '  does not use the BASE_IMAGE / BUILDER_IMAGE build args (the stand-in builds as a non-root user: add USER root to a builder stage).',
+        ].join('\n'),
+      );
+    }
+    throw error;
+  } finally {
+    progress(undefined);
+  }
+  return { ...(await describeImage(tag)), kind: 'image', functionName: spec.name, contentHash, base, tag, cacheHit: false, buildMs: Date.now() - started };
+}
+
+async function describeImage(tag: string): Promise<{ imageId: string; bytes: number }> {
+  const { stdout } = await docker(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', tag]);
+  const [imageId, size] = stdout.trim().split(' ');
+  return { imageId, bytes: Number(size) };
+}

@@ -1,0 +1,46 @@
+/**
+ * The files that make up a function's sources: what is hashed, copied into a ZIP's staging
+ * directory, and nothing else. Test code, caches and the harness's own wheel drop are left out.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Directory names never part of an artifact, wherever they appear. */
+export const EXCLUDED_DIRECTORIES: readonly string[] = ['tests', '__pycache__', '.local-wheels', '.pytest_cache', '.mypy_cache', '.venv', '.git'];
+/** File name suffixes never part of an artifact. */
+export const EXCLUDED_SUFFIXES: readonly string[] = ['.pyc', '.pyo'];
+
+export interface SourceFile {
+  /** POSIX-style path relative to the source directory: `app/routes.py`. */
+  readonly relativePath: string;
+  readonly absolutePath: string;
+  /** Any execute bit set: archived as 0755, else 0644. */
+  readonly executable: boolean;
+}
+
+/** Lists the function's source files, sorted by relative path (byte order), symlinks followed. */
+export function listSourceFiles(sourceDir: string): SourceFile[] {
+  if (!fs.existsSync(sourceDir) || !fs.statSync(sourceDir).isDirectory()) {
+    throw new Error(`Function source directory '${sourceDir}' does not exist or is not a directory.`);
+  }
+  const files: SourceFile[] = [];
+  const walk = (dir: string, prefix: string): void => {
+    for (const name of fs.readdirSync(dir)) {
+      const absolutePath = path.join(dir, name);
+      const relativePath = prefix ? `${prefix}/${name}` : name;
+      const stat = fs.statSync(absolutePath);
+      if (stat.isDirectory()) {
+        if (!EXCLUDED_DIRECTORIES.includes(name)) walk(absolutePath, relativePath);
+      } else if (stat.isFile() && !EXCLUDED_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
+        files.push({ relativePath, absolutePath, executable: (stat.mode & 0o111) !== 0 });
+      }
+    }
+  };
+  walk(sourceDir, '');
+  return files.sort((a, b) => compareBytes(a.relativePath, b.relativePath));
+}
+
+/** Byte-order comparison, independent of locale. */
+export function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
