@@ -5,6 +5,7 @@ import { resourceNames } from '../../../lambdas/resources';
 import { MotoServer, startMotoServer } from '../../../harness/local-aws/moto-server';
 import { putItems, scanItems, seedLocalAws } from '../../../harness/local-aws/seed-local-aws';
 import { runLocalAws } from '../../../harness/local-aws/local-aws-cli';
+import { uploadModel } from '../../../harness/local-aws/upload-model';
 
 jest.setTimeout(120_000);
 
@@ -39,5 +40,28 @@ describe('seedLocalAws (real moto server)', () => {
     await expect(
       seedLocalAws({ endpoint: 'http://127.0.0.1:9', dashboardApiKey: 'x', newsApiKey: 'y' }),
     ).rejects.toThrow(/'seed' against http:\/\/127\.0\.0\.1:9 failed/);
+  });
+});
+
+describe('uploadModel (real moto server, tiny model made by scripts/model/make_tiny_model.py)', () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMotoServer();
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it('puts the tiny model archive at the seeds key layout in the local model bucket', async () => {
+    const names = resourceNames('local');
+    await seedLocalAws({ endpoint: moto.endpoint, dashboardApiKey: 'd', newsApiKey: 'n' });
+    const uploaded = await uploadModel({ endpoint: moto.endpoint });
+    expect(uploaded.s3Uri).toBe(`s3://${names.modelBucket}/distilbert/v1.0.0/model.tar.gz`);
+    const head = await runLocalAws<{ exists: boolean; bytes: number }>(moto.endpoint, 'object-exists', {
+      bucket: names.modelBucket,
+      key: names.modelKey,
+    });
+    expect(head).toEqual({ exists: true, bytes: uploaded.bytes });
+    expect(uploaded.bytes).toBeGreaterThan(10_000);
   });
 });
