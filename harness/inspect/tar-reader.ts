@@ -216,6 +216,9 @@ export async function readTar(stream: Readable, visitor: TarVisitor, options: Ta
     pending = Buffer.from(pending.subarray(offset));
     if (ended) break;
   }
+  if (!ended && pending.some((byte) => byte !== 0)) {
+    throw new TarFormatError(`stream ended inside an entry header (${pending.length} of ${BLOCK} bytes); the export was cut short`);
+  }
   if (current) {
     if (current.remaining > 0) throw new TarFormatError(`stream ended inside '${current.entry.path}' (${current.remaining} bytes missing)`);
     finishEntry();
