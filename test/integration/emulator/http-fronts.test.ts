@@ -1,0 +1,143 @@
+/**
+ * The invoke endpoint (AWS's curl example, with the real curl) and the Function URL front
+ * (plain HTTP <-> payload format 2.0) in front of a real container running a Python echo handler.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { FunctionUrlFront } from '../../../harness/emulator/function-url-front';
+import { InvokeEndpoint } from '../../../harness/emulator/invoke-endpoint';
+import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
+import { CorsSpec } from '../../../lambdas/function-spec';
+import { launchSpec, runtimeImage, testEmulator, writeTaskDir } from './emulator-fixtures';
+
+jest.setTimeout(15 * 60_000);
+const run = promisify(execFile);
+
+const ECHO = [
+  'import json',
+  'def handler(event, context):',
+  '    path = event.get("rawPath")',
+  '    if path == "/structured":',
+  '        return {"statusCode": 201, "headers": {"content-type": "application/json", "x-echo": "yes"},',
+  '                "cookies": ["a=1; Path=/", "b=2"], "body": json.dumps(event)}',
+  '    if path == "/binary":',
+  '        return {"statusCode": 200, "headers": {"content-type": "application/octet-stream"},',
+  '                "body": event["body"], "isBase64Encoded": event["isBase64Encoded"]}',
+  '    if path == "/fail":',
+  '        raise RuntimeError("failed on purpose")',
+  '    return event',
+].join('\n');
+
+const CORS: CorsSpec = { allowOrigins: ['*'], allowMethods: ['GET', 'POST'], allowHeaders: ['content-type', 'x-api-key'], maxAgeSeconds: 300 };
+
+describe('invoke endpoint and Function URL front', () => {
+  let emulator: LambdaEmulator;
+  let logs: string[];
+  let endpoint: InvokeEndpoint;
+  let front: FunctionUrlFront;
+
+  beforeAll(async () => {
+    const image = await runtimeImage();
+    const taskDir = writeTaskDir({ 'echo.py': ECHO });
+    ({ emulator, logs } = testEmulator(launchSpec(image, taskDir, 'echo.handler', { functionName: 'echo' })));
+    endpoint = await new InvokeEndpoint({ functions: [emulator] }).start();
+    front = await new FunctionUrlFront({ invoker: emulator, cors: CORS, region: 'eu-west-1' }).start();
+  });
+  afterAll(async () => {
+    await endpoint?.stop();
+    await front?.stop();
+    await emulator?.stop();
+  });
+
+  test("answers AWS's curl example: curl -XPOST .../2015-03-31/functions/function/invocations -d '{}'", async () => {
+    const { stdout } = await run('curl', ['-sS', '-i', '-XPOST', endpoint.invocationsUrl(), '-d', '{"payload":"hello world!"}']);
+    const [head, body] = stdout.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 200/);
+    expect(head.toLowerCase()).toContain('x-amz-executed-version: $latest');
+    expect(JSON.parse(body)).toEqual({ payload: 'hello world!' });
+  });
+
+  test('the function is also served under its own name; unknown names are 404', async () => {
+    const named = await fetch(endpoint.invocationsUrl('echo'), { method: 'POST', body: '{"n":1}' });
+    expect(await named.json()).toEqual({ n: 1 });
+    const unknown = await fetch(endpoint.invocationsUrl('nope'), { method: 'POST', body: '{}' });
+    expect(unknown.status).toBe(404);
+  });
+
+  test('a function error is 200 with X-Amz-Function-Error: Unhandled and the error JSON', async () => {
+    const response = await fetch(endpoint.invocationsUrl(), { method: 'POST', body: '{"rawPath":"/fail"}' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-amz-function-error')).toBe('Unhandled');
+    expect(await response.json()).toMatchObject({ errorType: 'RuntimeError', errorMessage: 'failed on purpose' });
+  });
+
+  test('a request over 6 MB is 413 RequestEntityTooLarge', async () => {
+    const response = await fetch(endpoint.invocationsUrl(), { method: 'POST', body: Buffer.alloc(6_291_557, 0x20) });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ errorType: 'RequestEntityTooLarge' });
+  });
+
+  test('Function URL: a 2.0 event with query string, duplicate headers and cookies round-trips', async () => {
+    const { stdout } = await run('curl', ['-sS', `${front.url}items/7?id=1&id=2&q=a%20b`,
+      '-H', 'X-Dup: one', '-H', 'X-Dup: two', '-H', 'Cookie: session=abc; theme=dark', '-A', 'harness-test/1.0']);
+    const event = JSON.parse(stdout);
+    expect(event).toMatchObject({
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/items/7',
+      rawQueryString: 'id=1&id=2&q=a%20b',
+      cookies: ['session=abc', 'theme=dark'],
+      queryStringParameters: { id: '1,2', q: 'a b' },
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: 'anonymous', routeKey: '$default', stage: '$default',
+        http: { method: 'GET', path: '/items/7', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'harness-test/1.0' },
+      },
+    });
+    expect(event.headers['x-dup']).toBe('one,two');
+    expect(event.headers.cookie).toBeUndefined();
+    expect(event.requestContext.domainName).toMatch(/^[a-z0-9]{32}\.lambda-url\.eu-west-1\.on\.aws$/);
+    expect(event.requestContext.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+    expect(typeof event.requestContext.timeEpoch).toBe('number');
+  });
+
+  test('Function URL: structured result -> status, headers, set-cookie per cookie, body', async () => {
+    const response = await fetch(`${front.url}structured`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-echo')).toBe('yes');
+    expect(response.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2']);
+    expect(await response.json()).toMatchObject({ body: '{"a":1}', isBase64Encoded: false });
+  });
+
+  test('Function URL: a binary body goes in base64 and comes back as the same bytes', async () => {
+    const bytes = Buffer.from([0, 1, 2, 253, 254, 255, 10, 13]);
+    const response = await fetch(`${front.url}binary`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/octet-stream');
+    expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  test('Function URL: CORS preflight answered by the front, CORS headers on responses', async () => {
+    const startsBefore = logs.filter((line) => line.startsWith('START')).length;
+    const preflight = await fetch(`${front.url}anything`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key' },
+    });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET,POST');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type,x-api-key');
+    expect(preflight.headers.get('access-control-max-age')).toBe('300');
+    expect(logs.filter((line) => line.startsWith('START')).length).toBe(startsBefore); // the function never saw it
+
+    const actual = await fetch(`${front.url}plain`, { headers: { origin: 'http://localhost:5173' } });
+    expect(actual.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  test('Function URL: a function error is a 502 that names the Lambda error type', async () => {
+    const response = await fetch(`${front.url}fail`);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({ Message: 'Internal Server Error' });
+    expect(response.headers.get('x-harness-error-type')).toBe('RuntimeError');
+  });
+});
