@@ -1,9 +1,11 @@
 /**
  * Reads a ZIP into an ArtifactView: every entry with its sizes, ELF facts for entries whose
  * first bytes are the ELF magic (whatever their name), and the tags of `.dist-info/WHEEL` files.
- * Only ELF files and WHEEL files are inflated completely; for the rest, the first chunk.
+ * yauzl reads the central directory; entry data is read in place: ELF and WHEEL files are
+ * inflated completely, the rest only far enough to see their first bytes.
  */
 import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { ELF_MAGIC } from './elf-reader';
 import { DEFAULT_MAX_ELF_BYTES, describeFile } from './file-facts';
@@ -47,43 +49,39 @@ function listEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
   });
 }
 
+/** Positional reads on the open archive: the central directory says where every entry is. */
+function readAt(fd: number, offset: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  const read = fs.readSync(fd, buf, 0, length, offset);
+  return read === length ? buf : buf.subarray(0, read);
+}
+
+const METHOD_STORED = 0;
+const METHOD_DEFLATED = 8;
+/** Enough compressed input to inflate the first bytes, past a dynamic Huffman block header. */
+const SNIFF_BYTES = 2048;
+
 /**
- * Reads an entry's content when it is an ELF file or `wantAll`; otherwise stops after the
- * first chunk shows it is not. Resolves undefined for non-ELF entries.
+ * Reads an entry's content when it is an ELF file or `wantAll`, straight from the archive
+ * bytes: for the rest, only a short prefix is inflated to see the magic. Much cheaper than a
+ * read stream per entry (botocore alone is thousands of entries).
  */
-function readIfElf(zip: yauzl.ZipFile, entry: yauzl.Entry, wantAll: boolean, maxElfBytes: number): Promise<Buffer | undefined | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (error, stream) => {
-      if (error || !stream) return reject(error ?? new Error('no stream'));
-      const chunks: Buffer[] = [];
-      let length = 0;
-      let decided = wantAll;
-      let settled = false;
-      const settle = (value: Buffer | undefined | 'too-large'): void => {
-        if (settled) return;
-        settled = true;
-        resolve(value);
-      };
-      stream.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        length += chunk.length;
-        if (!decided && length >= ELF_MAGIC.length) {
-          decided = true;
-          const head = Buffer.concat(chunks).subarray(0, ELF_MAGIC.length);
-          if (!head.equals(ELF_MAGIC)) {
-            stream.destroy();
-            return settle(undefined);
-          }
-          if (entry.uncompressedSize > maxElfBytes) {
-            stream.destroy();
-            return settle('too-large');
-          }
-        }
-      });
-      stream.on('end', () => settle(Buffer.concat(chunks)));
-      stream.on('error', (streamError) => (settled ? undefined : reject(streamError)));
-    });
-  });
+function readIfElf(fd: number, entry: yauzl.Entry, wantAll: boolean, maxElfBytes: number): Buffer | undefined | 'too-large' | 'unreadable' {
+  if ((entry.generalPurposeBitFlag & 0x1) !== 0) return 'unreadable'; // encrypted
+  if (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) return 'unreadable';
+  const local = readAt(fd, entry.relativeOffsetOfLocalHeader, 30);
+  if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) return 'unreadable';
+  const dataStart = entry.relativeOffsetOfLocalHeader + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+  const inflate = (compressed: Buffer, whole: boolean): Buffer =>
+    entry.compressionMethod === METHOD_STORED
+      ? compressed
+      : zlib.inflateRawSync(compressed, whole ? {} : { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  if (!wantAll) {
+    const prefix = inflate(readAt(fd, dataStart, Math.min(entry.compressedSize, SNIFF_BYTES)), false);
+    if (prefix.length < ELF_MAGIC.length || !prefix.subarray(0, ELF_MAGIC.length).equals(ELF_MAGIC)) return undefined;
+    if (entry.uncompressedSize > maxElfBytes) return 'too-large';
+  }
+  return inflate(readAt(fd, dataStart, entry.compressedSize), true);
 }
 
 /** Reads a Lambda ZIP into a view. Throws ZipReadError when the file is not a readable ZIP. */
@@ -97,6 +95,7 @@ export async function readZipView(zipPath: string, options: ZipReadOptions = {})
   }
   if (!stat.isFile()) throw new ZipReadError(zipPath, 'it is not a regular file');
   const zip = await openZip(zipPath);
+  const fd = fs.openSync(zipPath, 'r');
   try {
     const entries = await listEntries(zip);
     const files: ArtifactFile[] = [];
@@ -112,7 +111,17 @@ export async function readZipView(zipPath: string, options: ZipReadOptions = {})
         files.push({ path, size: entry.uncompressedSize });
         continue;
       }
-      const content = await readIfElf(zip, entry, wheel, maxElfBytes);
+      let content: ReturnType<typeof readIfElf>;
+      try {
+        content = readIfElf(fd, entry, wheel, maxElfBytes);
+      } catch {
+        content = 'unreadable';
+      }
+      if (content === 'unreadable') {
+        // Not decodable here (encrypted, unusual compression, corrupt data): listed with its size only.
+        files.push({ path, size: entry.uncompressedSize });
+        continue;
+      }
       if (content === 'too-large') {
         files.push({ path, size: entry.uncompressedSize, elfError: `ELF file of ${entry.uncompressedSize} bytes is over the ${maxElfBytes}-byte reading limit` });
         continue;
@@ -122,6 +131,7 @@ export async function readZipView(zipPath: string, options: ZipReadOptions = {})
     }
     return { kind: 'zip', source: zipPath, files, codeRoot: '', wheels, zippedBytes: stat.size, unzippedBytes };
   } finally {
+    fs.closeSync(fd);
     zip.close();
   }
 }
