@@ -31,7 +31,11 @@ export async function close(server: http.Server): Promise<void> {
 export function send(res: http.ServerResponse, status: number, headers: ReadonlyArray<readonly [string, string]>, body: Buffer | string): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const flat: string[] = [];
-  for (const [name, value] of headers) flat.push(name, value);
+  for (const [name, value] of headers) {
+    // The body's length is ours to state: a function's own content-length would duplicate it.
+    const lower = name.toLowerCase();
+    if (lower !== 'content-length' && lower !== 'transfer-encoding') flat.push(name, value);
+  }
   flat.push('content-length', String(bytes.length));
   res.writeHead(status, flat);
   res.end(bytes);
