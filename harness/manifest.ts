@@ -68,7 +68,12 @@ export function readManifest(file = MANIFEST_PATH): Manifest {
 export function writeManifestEntries(entries: readonly ManifestEntry[], file = MANIFEST_PATH): Manifest {
   const previous = fs.existsSync(file) ? readManifest(file).functions : {};
   const functions: Record<string, ManifestEntry> = { ...previous };
-  for (const entry of entries) functions[entry.functionName] = entry;
+  for (const entry of entries) {
+    const before = functions[entry.functionName];
+    // A re-verified image that is still the pushed one keeps its registry digest.
+    const keepDigest = entry.kind === 'image' && before?.kind === 'image' && before.imageId === entry.imageId && before.repoDigest && !entry.repoDigest;
+    functions[entry.functionName] = keepDigest ? { ...entry, repoDigest: (before as ImageManifestEntry).repoDigest } : entry;
+  }
   const manifest: Manifest = { version: 1, generatedAt: new Date().toISOString(), functions };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');

@@ -1,0 +1,126 @@
+/**
+ * The gate for one function: build -> inspect -> boot -> health / import / smoke checks.
+ * Every step lands in the report as checks; nothing is thrown away when a step fails, and a
+ * failed inspection stops before anything boots (its evidence is the answer).
+ */
+import { FunctionSpec, resolveEnvironment } from '../../lambdas/function-spec';
+import { Artifact } from '../build/artifact';
+import { buildArtifact } from '../build/build-artifact';
+import { ProgressLog } from '../build/progress';
+import { RequirementsMode } from '../build/requirements';
+import { RuntimeBase } from '../build/artifact';
+import { inspectImage, inspectZip } from '../inspect';
+import { formatBytes } from '../report/console-report';
+import { CheckResult, functionReport, FunctionReport, timedCheck } from '../suite/check-result';
+import { runImportSmoke } from '../suite/import-smoke';
+import { applicableSmokeChecks, runHealthCheck, runSmokeCheck } from '../suite/smoke-checks';
+import { LocalAwsSession } from './local-aws-session';
+import { serveFunction, ServedFunction } from './served-function';
+
+export interface VerifyFunctionProps {
+  readonly spec: FunctionSpec;
+  readonly base: RuntimeBase;
+  readonly log: ProgressLog;
+  /** Local AWS the function's environment references resolve to. @default none (then it must have none) */
+  readonly localAws?: LocalAwsSession;
+  /** Rebuild even on a cache hit. @default false */
+  readonly force?: boolean;
+  /** ZIP requirements mode (seed reproductions). @default 'install' */
+  readonly requirements?: RequirementsMode;
+  /** Boot even when static inspection fails (to see the runtime's own error). @default false */
+  readonly bootDespiteInspection?: boolean;
+  /** Leave the function served after the checks (emulate). @default false */
+  readonly keepServing?: boolean;
+  /** Port of the Function URL front when kept serving. @default ephemeral */
+  readonly urlPort?: number;
+  /** Function log lines (output, START/END/REPORT). @default discarded */
+  readonly onFunctionLog?: (line: string) => void;
+}
+
+export interface VerifiedFunction {
+  readonly report: FunctionReport;
+  readonly artifact?: Artifact;
+  /** Present when keepServing was asked and the function booted. */
+  readonly served?: ServedFunction;
+}
+
+export async function verifyFunction(props: VerifyFunctionProps): Promise<VerifiedFunction> {
+  const { spec, base, log } = props;
+  const checks: CheckResult[] = [];
+  const prefix = `[${spec.name}]`;
+
+  let artifact: Artifact | undefined;
+  checks.push(await timedCheck('build', `${spec.packaging} artifact`, async () => {
+    artifact = await buildArtifact(spec, { base, log, force: props.force, requirements: props.requirements });
+    const size = formatBytes(artifact.bytes);
+    return { passed: true, message: `${artifact.kind === 'zip' ? artifact.zipPath : artifact.tag} (${size}${artifact.cacheHit ? ', cache hit' : ''})` };
+  }));
+  if (!artifact) return { report: functionReport(spec.name, base.description, checks) };
+  const summary = {
+    kind: artifact.kind,
+    hash: artifact.contentHash,
+    bytes: artifact.bytes,
+    reference: artifact.kind === 'zip' ? artifact.zipPath : artifact.tag,
+    cacheHit: artifact.cacheHit,
+  };
+  const declared = declaredEnvironment(spec, props.localAws);
+  // Containers also get what points boto3 at the local AWS server; inspection judges only what deploys.
+  const environment = { ...props.localAws?.awsEnvironment, ...declared };
+
+  log(`${prefix} inspecting ${summary.reference}`);
+  const inspection = await timedCheck('inspect', 'static inspection', async () => {
+    const options = { runtime: spec.runtime, architecture: spec.architecture, handler: spec.handler, environment: declared };
+    const report = artifact!.kind === 'zip' ? await inspectZip(artifact!.zipPath, options) : await inspectImage(artifact!.tag, options);
+    const problems = report.verdicts.filter((v) => v.level !== 'pass');
+    const lines = problems.map((v) => `${v.level.toUpperCase()} ${v.rule}: ${v.message}` +
+      v.evidence.slice(0, 5).map((e) => `\n    ${e.file}: ${e.detail}`).join('') + (v.fix ? `\n    fix: ${v.fix}` : ''));
+    const failed = problems.filter((v) => v.level === 'fail');
+    return {
+      passed: report.passed,
+      errorType: failed.length > 0 ? `Inspect.${failed[0].rule}` : undefined,
+      message: lines.length > 0 ? lines.join('\n') : `${report.verdicts.length} rules passed in ${Math.round(report.durationMs)} ms`,
+    };
+  });
+  checks.push(inspection);
+  if (!inspection.passed && !props.bootDespiteInspection) {
+    log(`${prefix} static inspection failed: not booting it`);
+    return { report: functionReport(spec.name, base.description, checks, summary), artifact };
+  }
+
+  log(`${prefix} booting ${summary.reference} on ${base.description}`);
+  const served = await serveFunction({ spec, artifact, environment, urlPort: props.urlPort, onLog: props.onFunctionLog });
+  try {
+    if (spec.url) {
+      log(`${prefix} health: GET ${spec.healthPath ?? '/health'} through the Function URL front`);
+      checks.push(await runHealthCheck(spec, served.target));
+    }
+    log(`${prefix} import smoke`);
+    checks.push(...(await runImportSmoke({
+      image: artifact.kind === 'zip' ? artifact.base.image : artifact.tag,
+      taskDir: artifact.kind === 'zip' ? artifact.unpackedDir : undefined,
+      environment,
+      memoryMb: spec.memoryMb,
+    })));
+    for (const check of applicableSmokeChecks(spec, served.target)) {
+      log(`${prefix} smoke: ${check.name}`);
+      checks.push(await runSmokeCheck(check, served.target));
+    }
+  } catch (error) {
+    await served.stop();
+    throw error;
+  }
+  const report = functionReport(spec.name, base.description, checks, summary);
+  if (props.keepServing) return { report, artifact, served };
+  await served.stop();
+  return { report, artifact };
+}
+
+/** The catalog's environment with the local session's values, as it would deploy. */
+export function declaredEnvironment(spec: FunctionSpec, localAws: LocalAwsSession | undefined): Record<string, string> {
+  return resolveEnvironment(spec, (value) => {
+    if (!localAws) {
+      throw new Error(`Function '${spec.name}' needs '${value.ref}' in its environment, which only the local AWS session provides.`);
+    }
+    return localAws.resolveRef(value);
+  });
+}
