@@ -1,0 +1,114 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildApp } from '../../../main';
+import { Manifest, ManifestEntry } from '../../../harness/manifest';
+import { checkDeployGate, formatVerdict } from '../../../harness/deploy-gate/deploy-gate';
+import { stackArtifacts, readStackJson } from '../../../harness/deploy-gate/stack-artifacts';
+import { ManifestFixture, createManifestFixture, sha256Hex } from '../stacks/manifest-fixture';
+
+let fixture: ManifestFixture;
+let outdir: string;
+let stackJsonPath: string;
+
+beforeAll(async () => {
+  fixture = await createManifestFixture();
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
+  buildApp({ outdir, stacks: ['preprod', 'preprod-registry'], manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
+  stackJsonPath = path.join(outdir, 'stacks', 'preprod', 'cdk.tf.json');
+});
+afterAll(() => {
+  fixture.remove();
+  fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+function withEntry(name: string, change: (entry: ManifestEntry) => ManifestEntry): Manifest {
+  return { ...fixture.manifest, functions: { ...fixture.manifest.functions, [name]: change(fixture.manifest.functions[name]) } };
+}
+
+const gate = (manifest: Manifest) => checkDeployGate({ stackName: 'preprod', stackJsonPath, manifest });
+const problemsOf = (manifest: Manifest, fn: string) => gate(manifest).functions.find((f) => f.functionName === fn)?.problems ?? ['<function not found>'];
+
+describe('stackArtifacts reads back what the synthesized stack deploys', () => {
+  it('finds every function with its ZIP hash and upload, or its image digest', () => {
+    const artifacts = stackArtifacts(readStackJson(stackJsonPath));
+    expect(artifacts.map((a) => `${a.functionName}:${a.kind}`)).toEqual(['analysis:image', 'dashboard:zip', 'ingestion:zip']);
+    const dashboard = artifacts.find((a) => a.functionName === 'dashboard');
+    const entry = fixture.manifest.functions.dashboard;
+    if (dashboard?.kind !== 'zip' || entry.kind !== 'zip') throw new Error('dashboard should be a zip');
+    expect(dashboard).toMatchObject({ sourceCodeSha256: entry.sha256, uploadSha256: entry.sha256, uploadSource: entry.zipPath });
+  });
+
+  it('finds nothing to vouch for in a registry stack', () => {
+    const verdict = checkDeployGate({ stackName: 'preprod-registry', stackJsonPath: path.join(outdir, 'stacks', 'preprod-registry', 'cdk.tf.json'), manifest: fixture.manifest });
+    expect(verdict).toEqual({ stackName: 'preprod-registry', allowed: true, functions: [] });
+  });
+});
+
+describe('checkDeployGate', () => {
+  it('allows a stack whose every artifact has a passing verification', () => {
+    const verdict = gate(fixture.manifest);
+    expect(verdict.functions.map((f) => [f.functionName, f.problems])).toEqual([
+      ['analysis', []],
+      ['dashboard', []],
+      ['ingestion', []],
+    ]);
+    expect(verdict.allowed).toBe(true);
+  });
+
+  it('refuses when verification failed, listing every function', () => {
+    const failed: Manifest = {
+      ...fixture.manifest,
+      functions: Object.fromEntries(
+        Object.entries(fixture.manifest.functions).map(([name, entry]) => [name, { ...entry, verification: { ...entry.verification, passed: false, failed: 3 } }]),
+      ),
+    };
+    const verdict = gate(failed);
+    expect(verdict.allowed).toBe(false);
+    const report = formatVerdict(verdict);
+    expect(report).toMatch(/Deploy gate REFUSED 'preprod': nothing was deployed/);
+    for (const name of ['analysis', 'dashboard', 'ingestion']) {
+      expect(report).toMatch(new RegExp(`REFUSED ${name} \\(preprod-sentiment-${name}\\)`));
+    }
+    expect(report).toMatch(/verification FAILED \(3 of 12 checks failed/);
+    expect(report).toMatch(/npm run verify/);
+  });
+
+  it('refuses when the manifest vouches for a different ZIP than the stack deploys', () => {
+    const other = sha256Hex('another archive');
+    const problems = problemsOf(withEntry('dashboard', (e) => ({ ...e, sha256: other })), 'dashboard');
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`source_code_hash is sha256 [0-9a-f]{64}, the manifest verified ${other}`))]),
+    );
+  });
+
+  it('refuses when the ZIP on disk changed after verification', () => {
+    const entry = fixture.manifest.functions.ingestion;
+    if (entry.kind !== 'zip') throw new Error('ingestion should be a zip');
+    const original = fs.readFileSync(entry.zipPath);
+    try {
+      fs.appendFileSync(entry.zipPath, 'tampered');
+      expect(problemsOf(fixture.manifest, 'ingestion')).toEqual([expect.stringMatching(/changed on disk since verification/)]);
+      fs.rmSync(entry.zipPath);
+      expect(problemsOf(fixture.manifest, 'ingestion')).toEqual([expect.stringMatching(/is missing from disk/)]);
+    } finally {
+      fs.writeFileSync(entry.zipPath, original);
+    }
+    expect(problemsOf(fixture.manifest, 'ingestion')).toEqual([]);
+  });
+
+  it('refuses an image digest the manifest did not verify, or one that was never pushed', () => {
+    const other = `sha256:${sha256Hex('other image')}`;
+    expect(problemsOf(withEntry('analysis', (e) => ({ ...e, repoDigest: other })), 'analysis')).toEqual([
+      expect.stringMatching(new RegExp(`image digest is sha256:[0-9a-f]{64}, the manifest verified ${other}`)),
+    ]);
+    expect(problemsOf(withEntry('analysis', (e) => ({ ...e, repoDigest: undefined })), 'analysis')).toEqual([
+      expect.stringMatching(/no pushed digest/),
+    ]);
+  });
+
+  it('refuses a function the manifest does not list', () => {
+    const { analysis: _dropped, ...rest } = fixture.manifest.functions;
+    expect(problemsOf({ ...fixture.manifest, functions: rest }, 'analysis')).toEqual(['no entry in the manifest: it was never verified']);
+  });
+});
