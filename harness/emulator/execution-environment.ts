@@ -308,7 +308,9 @@ export class ExecutionEnvironment {
       // best effort
     }
     if (wasStopping) {
+      // Stopped by us: an invoke still in flight (emulator stopped mid-invoke) ends as an exit.
       this.settleReady({ kind: 'exit', exitCode, atMs: performance.now() });
+      this.interrupt?.({ kind: 'exit', exitCode });
       return;
     }
     // Exit 125 is docker's own failure (no such image, bad flag): the environment never existed.
