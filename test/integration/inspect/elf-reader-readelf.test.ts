@@ -10,6 +10,8 @@ import { downloadWheels } from '../../../harness/inspect/fixtures/lambda-zip-fix
 import { parseElf } from '../../../harness/inspect/elf-reader';
 import { readZipView } from '../../../harness/inspect/zip-reader';
 
+jest.setTimeout(10 * 60 * 1000);
+
 function readelf(args: string[], file: string): string {
   try {
     return execFileSync('readelf', ['--wide', ...args, file], { encoding: 'utf8' });

@@ -12,6 +12,8 @@ import { inspectZip } from '../../../harness/inspect/inspect';
 import { formatInspectionReport } from '../../../harness/inspect/format';
 import { InspectionReport, Verdict } from '../../../harness/inspect/types';
 
+jest.setTimeout(10 * 60 * 1000);
+
 const FUNCTION = { runtime: 'python3.13', architecture: 'x86_64', handler: 'handler.lambda_handler' } as const;
 
 function verdict(report: InspectionReport, rule: string): Verdict {
