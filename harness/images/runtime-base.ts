@@ -113,6 +113,9 @@ interface OfficialImage {
   readonly arch: string;
 }
 
+/** Images whose pull already failed in this process: one try each, not one per function. */
+const failedPulls = new Set<string>();
+
 /** The official image if it is here (or one pull gets it) for the asked architecture. */
 async function findOfficialImage(reference: string, architecture: Architecture, log: ProgressLog): Promise<OfficialImage | undefined> {
   const wantArch = architecture === 'x86_64' ? 'amd64' : 'arm64';
@@ -124,12 +127,15 @@ async function findOfficialImage(reference: string, architecture: Architecture, 
   };
   const present = await inspect();
   if (present) return present;
+  const pullKey = `${reference} linux/${wantArch}`;
+  if (failedPulls.has(pullKey)) return undefined;
   try {
     log(`[images] docker pull ${reference} (one try, ${OFFICIAL_PULL_TIMEOUT_MS / 1000} s limit)`);
     await docker(['pull', '--platform', `linux/${wantArch}`, reference], { timeoutMs: OFFICIAL_PULL_TIMEOUT_MS });
   } catch (error) {
     const reason = error instanceof DockerCommandError ? (error.stderr.trim().split('\n').pop() ?? '') : String(error);
     log(`[images] pull failed: ${reason || 'timed out'}`);
+    failedPulls.add(pullKey);
     return undefined;
   }
   return inspect();
