@@ -78,6 +78,8 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
   const progress = lineSplitter(log, `${prefix}  `);
   const args = [
     'build',
+    // The legacy builder keeps a failed step's container otherwise.
+    '--force-rm',
     '--network', 'host',
     '-f', dockerfile,
     ...Object.entries(buildArgs).flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]),

@@ -227,7 +227,7 @@ async function writeExtraCaCertificates(rootfs: string, dir: string): Promise<nu
 async function dockerBuild(log: ProgressLog, args: readonly string[]): Promise<void> {
   const progress = lineSplitter(log, '[images]  ');
   try {
-    await docker(['build', '--network', 'host', ...args], { onOutput: progress });
+    await docker(['build', '--force-rm', '--network', 'host', ...args], { onOutput: progress });
   } catch (error) {
     if (error instanceof DockerCommandError) {
       throw new Error(
