@@ -16,7 +16,7 @@ import { HARNESS_LABEL, DockerCommandError, docker, imageExists } from '../docke
 import { ImageArtifact, RuntimeBase } from './artifact';
 import { computeContentHash } from './content-hash';
 import { stageLocalWheels } from './local-wheels';
-import { ProgressLog, lineSplitter, silentLog, timedStep } from './progress';
+import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from './progress';
 
 export const CONTENT_HASH_LABEL = 'sentiment.content-hash';
 export const FUNCTION_LABEL = 'sentiment.function';
@@ -97,7 +97,7 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
       throw new Error(
         [
           `docker build of '${spec.name}' (${path.relative(process.cwd(), dockerfile) || dockerfile}) on ${base.description} failed.`,
-          `  docker said: ${(error.stderr || error.stdout).trim().split('\n').slice(-10).join('\n    ')}`,
+          `  docker said: ${dockerOutputTail(error.stderr || error.stdout, 10).join('\n    ')}`,
           '  Likely causes: a RUN step failed (see the lines above), pip could not reach its index, or the Dockerfile',
           '  does not use the BASE_IMAGE / BUILDER_IMAGE build args (the stand-in builds as a non-root user: add USER root to a builder stage).',
         ].join('\n'),

@@ -53,3 +53,12 @@ export function lineSplitter(log: ProgressLog, prefix: string): (chunk: string |
     }
   };
 }
+
+/** The last `count` meaningful lines of docker output, without the legacy builder's deprecation banner. */
+export function dockerOutputTail(text: string, count: number): string[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() && !/DEPRECATED: The legacy builder|BuildKit is currently disabled|environment-variable\.\s*$/.test(line))
+    .slice(-count)
+    .map((line) => line.trimEnd());
+}

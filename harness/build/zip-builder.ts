@@ -11,7 +11,7 @@ import { HARNESS_LABEL, DockerCommandError, docker } from '../docker/docker-cli'
 import { RuntimeBase, ZipArtifact } from './artifact';
 import { computeContentHash } from './content-hash';
 import { createDeterministicZip, extractZip, fileDigest } from './deterministic-zip';
-import { ProgressLog, lineSplitter, silentLog, timedStep } from './progress';
+import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from './progress';
 import { RequirementsMode, describeRequirementsMode, unpinnedRequirements, validateRequirementsMode } from './requirements';
 import { listSourceFiles } from './source-files';
 
@@ -135,7 +135,7 @@ async function installRequirements(
       throw new Error(
         [
           `Installing ${spec.name}'s requirements.txt in ${base.buildImage} failed (${describeRequirementsMode(requirements)}).`,
-          `  pip said: ${(error.stderr || error.stdout).trim().split('\n').slice(-8).join('\n    ')}`,
+          `  pip said: ${dockerOutputTail(error.stderr || error.stdout, 8).join('\n    ')}`,
           `  Likely cause: a requirement has no wheel for ${spec.runtime} on ${base.description} (or the index is unreachable).`,
           '  Fix: pin a version that publishes a compatible wheel, or check network access to PyPI.',
         ].join('\n'),

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PythonRuntime, RuntimeFacts, runtimeFacts } from '../../lambdas/runtimes';
 import { HARNESS_LABEL, DockerCommandError, docker, imageExists } from '../docker/docker-cli';
-import { ProgressLog, lineSplitter, silentLog, timedStep } from '../build/progress';
+import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from '../build/progress';
 import { ensureRootfsImage } from './rootfs';
 import { withFileLock } from './file-lock';
 import { extraCertificates, hostCaBundlePath } from './host-ca-certificates';
@@ -231,7 +231,7 @@ async function dockerBuild(log: ProgressLog, args: readonly string[]): Promise<v
   } catch (error) {
     if (error instanceof DockerCommandError) {
       throw new Error(
-        `Building the Lambda stand-in failed: ${error.message}\n` +
+        `Building the Lambda stand-in failed (docker ${error.args.slice(0, 3).join(' ')} ...):\n    ${dockerOutputTail(error.stderr || error.stdout, 10).join('\n    ')}\n` +
           '  Likely cause: pip or apt inside the build could not reach PyPI / the Debian mirror. Check network access.',
       );
     }
