@@ -80,6 +80,7 @@ export class ExecutionEnvironment {
   private readonly recentLogs: string[] = [];
   private partialLine = '';
   private currentState: EnvironmentState = 'starting';
+  private readonly functionArn: string;
 
   private constructor(
     readonly spec: LaunchSpec,
@@ -88,6 +89,7 @@ export class ExecutionEnvironment {
     const safeName = spec.functionName.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 40);
     this.name = `sentiment-${safeName}-${randomBytes(4).toString('hex')}`;
     this.cidFile = path.join(CID_DIR, `${this.name}.cid`);
+    this.functionArn = functionArn(spec.functionName, regionOf(spec));
     this.ready = new Promise((resolve) => (this.settleReady = resolve));
     this.server = new RuntimeApiServer({
       timeoutMs: spec.timeoutSeconds * 1000,
@@ -178,7 +180,7 @@ export class ExecutionEnvironment {
     const answered = this.server.submit({
       requestId: request.requestId,
       payload: request.payload,
-      functionArn: functionArn(this.spec.functionName, regionOf(this.spec)),
+      functionArn: this.functionArn,
       traceId: newTraceId(),
       clientContext: request.clientContext,
       cognitoIdentity: request.cognitoIdentity,
@@ -238,6 +240,7 @@ export class ExecutionEnvironment {
   async stop(): Promise<void> {
     this.kill();
     await this.exited;
+    this.memory?.close();
     await this.server.close();
   }
 

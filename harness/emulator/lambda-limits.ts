@@ -1,7 +1,7 @@
 /**
  * Lambda's numbers and error shapes, in one place, so every part of the emulator answers alike.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 /** Synchronous invoke payload limit, request and response (what the Runtime API enforces). */
 export const MAX_PAYLOAD_BYTES = 6_291_556;
@@ -28,7 +28,9 @@ export function newRequestId(): string {
 /** An X-Ray trace header like Lambda passes: `Root=1-<epoch hex>-<96 bits>;Parent=<64 bits>;Sampled=0`. */
 export function newTraceId(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+  // randomUUID draws from a pre-filled entropy cache: cheaper than randomBytes on the warm path.
+  const random = randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
+  return `Root=1-${epoch}-${random.slice(0, 24)};Parent=${random.slice(32, 48)};Sampled=0`;
 }
 
 /** `Task timed out after 3.00 seconds`, as Lambda words it. */
