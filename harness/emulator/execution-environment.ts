@@ -48,6 +48,7 @@ type InitOutcome =
   | { readonly kind: 'ready'; readonly atMs: number }
   | { readonly kind: 'init-error'; readonly error: InitError; readonly atMs: number }
   | { readonly kind: 'exit'; readonly exitCode: number | null; readonly atMs: number }
+  | { readonly kind: 'init-timeout'; readonly atMs: number }
   | { readonly kind: 'start-failed'; readonly error: Error };
 
 type Interrupt = { readonly kind: 'timeout' } | { readonly kind: 'exit'; readonly exitCode: number | null };
@@ -80,6 +81,8 @@ export class ExecutionEnvironment {
   private readonly recentLogs: string[] = [];
   private partialLine = '';
   private currentState: EnvironmentState = 'starting';
+  /** Set once the container has exited (null: the docker client was killed). */
+  private exitCode: number | null | undefined = undefined;
   private readonly functionArn: string;
 
   private constructor(
@@ -148,7 +151,7 @@ export class ExecutionEnvironment {
     // An init that never reaches /next (hung import, endless loop at module level).
     const initTimeoutMs = this.options.initTimeoutMs ?? 10_000 + this.spec.timeoutSeconds * 1000;
     const initTimer = setTimeout(() => {
-      if (this.firstNextAt === undefined && this.currentState !== 'dead') this.settleReady({ kind: 'exit', exitCode: null, atMs: performance.now() });
+      if (this.firstNextAt === undefined && this.currentState !== 'dead') this.settleReady({ kind: 'init-timeout', atMs: performance.now() });
     }, initTimeoutMs);
     void this.ready.then(() => clearTimeout(initTimer));
   }
@@ -177,6 +180,8 @@ export class ExecutionEnvironment {
     }
 
     const interrupted = new Promise<Interrupt>((resolve) => (this.interrupt = resolve));
+    // The container may have died while this invoke was on its way here.
+    if (this.exitCode !== undefined) this.interrupt!({ kind: 'exit', exitCode: this.exitCode });
     const answered = this.server.submit({
       requestId: request.requestId,
       payload: request.payload,
@@ -254,8 +259,8 @@ export class ExecutionEnvironment {
       const parsed = parseErrorPayload(init.error.body);
       return { ok: false as const, errorType: init.error.errorType, errorMessage: parsed.errorMessage ?? init.error.body.toString('utf8'), trace: parsed.trace, payload: init.error.body };
     }
-    if (init.exitCode === null) {
-      // The init timer fired: the runtime never polled.
+    if (init.kind === 'init-timeout') {
+      // The runtime never polled /next in time (hung import, endless loop at module level).
       const errorMessage = timedOutMessage(requestId, this.spec.timeoutSeconds);
       return { ok: false as const, errorType: 'Sandbox.Timedout', errorMessage, payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage })) };
     }
@@ -304,6 +309,7 @@ export class ExecutionEnvironment {
 
   private onContainerExit(exitCode: number | null, stderr: string): void {
     const wasStopping = this.stopping;
+    this.exitCode = exitCode;
     this.currentState = 'dead';
     try {
       fs.rmSync(this.cidFile, { force: true });

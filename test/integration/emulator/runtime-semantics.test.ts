@@ -3,6 +3,7 @@
  * results, init errors, handler exceptions, timeouts, payload limits, exits, REPORT lines.
  */
 import { InvokeResult } from '../../../harness/emulator/invoke-result';
+import { EnvironmentStartError } from '../../../harness/emulator/execution-environment';
 import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
 import { TestEmulator, json, launchSpec, runtimeImage, testEmulator, writeTaskDir } from './emulator-fixtures';
 
@@ -25,6 +26,7 @@ const HANDLERS = {
   ].join('\n'),
   'needs_fastapi.py': 'import fastapi\ndef handler(event, context):\n    return {}\n',
   'broken_syntax.py': 'def handler(event, context)\n    return {}\n',
+  'hangs_at_import.py': 'import time\ntime.sleep(60)\ndef handler(event, context):\n    return {}\n',
 };
 
 function expectFailure(result: InvokeResult, errorType: string, message: RegExp): void {
@@ -127,5 +129,21 @@ describe('Lambda semantics on the runtime base (real awslambdaric)', () => {
     const { emulator } = start('app.ok');
     await expect(emulator.invoke(Buffer.alloc(6_291_557, 0x20))).rejects.toMatchObject({ statusCode: 413, errorType: 'RequestEntityTooLarge' });
     expect(emulator.environmentsCreated).toBe(0);
+  });
+
+  test('an init that never reaches /next times out (Sandbox.Timedout) and the environment is discarded', async () => {
+    const created = testEmulator(launchSpec(image, taskDir, 'hangs_at_import.handler', { timeoutSeconds: 1 }), { initTimeoutMs: 1500 });
+    emulators.push(created.emulator);
+    const result = await created.emulator.invokeJson({});
+    expectFailure(result, 'Sandbox.Timedout', /Task timed out after 1.00 seconds/);
+    expect(created.emulator.environmentCount).toBe(0);
+  });
+
+  test('an image that does not exist fails the invoke with how to fix it (not a function error)', async () => {
+    const created = testEmulator(launchSpec('sentiment-harness/no-such-image:missing', taskDir, 'app.ok'));
+    emulators.push(created.emulator);
+    const failure = created.emulator.invokeJson({});
+    await expect(failure).rejects.toBeInstanceOf(EnvironmentStartError);
+    await expect(failure).rejects.toThrow(/no-such-image.*\n[\s\S]*npm run images/);
   });
 });
