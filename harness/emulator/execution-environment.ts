@@ -126,7 +126,8 @@ export class ExecutionEnvironment {
     const runtimeApi = await this.server.listen();
     fs.mkdirSync(CID_DIR, { recursive: true });
     const args = [
-      'run', '--rm', '--name', this.name, '--cidfile', this.cidFile,
+      // --pull never: images are built locally; a pull attempt would only add a network timeout.
+      'run', '--rm', '--pull', 'never', '--name', this.name, '--cidfile', this.cidFile,
       '--label', `${HARNESS_LABEL}=1`, '--label', `${HARNESS_LABEL}.function=${this.spec.functionName}`,
       '--network', 'host',
       // Lambda has no swap: the memory setting is the hard limit.
@@ -323,7 +324,7 @@ export class ExecutionEnvironment {
       return;
     }
     // Exit 125 is docker's own failure (no such image, bad flag): the environment never existed.
-    if (exitCode === 125 && this.firstNextAt === undefined && /docker|daemon|Unable to find image/i.test(stderr)) {
+    if (exitCode === 125 && this.firstNextAt === undefined && /docker|daemon|Unable to find image|No such image/i.test(stderr)) {
       this.onStartFailure(new EnvironmentStartError(
         `Could not start an execution environment for '${this.spec.functionName}' from image '${this.spec.image}'.\n` +
         `  docker said: ${stderr.trim().split('\n').slice(-5).join('\n  ')}\n` +
