@@ -1,0 +1,48 @@
+"""Lists what exists on a local AWS API server (moto), as JSON: the terraform test's evidence."""
+import json
+import sys
+
+import boto3
+
+endpoint = sys.argv[1]
+kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+c = lambda name: boto3.client(name, **kw)  # noqa: E731
+
+inventory = {
+    "lambda_functions": [f["FunctionName"] for f in c("lambda").list_functions()["Functions"]],
+    "s3_buckets": [b["Name"] for b in c("s3").list_buckets()["Buckets"]],
+    "dynamodb_tables": c("dynamodb").list_tables()["TableNames"],
+    "sns_topics": [t["TopicArn"] for t in c("sns").list_topics()["Topics"]],
+    "sns_subscriptions": [s["SubscriptionArn"] for s in c("sns").list_subscriptions()["Subscriptions"]],
+    "secrets": [s["Name"] for s in c("secretsmanager").list_secrets()["SecretList"]],
+    "ecr_repositories": [r["repositoryName"] for r in c("ecr").describe_repositories()["repositories"]],
+    "iam_roles": [r["RoleName"] for r in c("iam").list_roles()["Roles"]],
+    "log_groups": [g["logGroupName"] for g in c("logs").describe_log_groups()["logGroups"]],
+    "metric_filters": [f["filterName"] for f in c("logs").describe_metric_filters()["metricFilters"]],
+    "alarms": [a["AlarmName"] for a in c("cloudwatch").describe_alarms()["MetricAlarms"]],
+    "event_rules": [r["Name"] for r in c("events").list_rules()["Rules"]],
+}
+details = {}
+if len(sys.argv) > 2 and sys.argv[2] == "--details":
+    lam = c("lambda")
+    for name in inventory["lambda_functions"]:
+        cfg = lam.get_function(FunctionName=name)
+        details[name] = {
+            "PackageType": cfg["Configuration"].get("PackageType"),
+            "CodeSha256": cfg["Configuration"].get("CodeSha256"),
+            "ImageUri": cfg.get("Code", {}).get("ImageUri"),
+            "Environment": cfg["Configuration"].get("Environment", {}).get("Variables", {}),
+        }
+        try:
+            url = lam.get_function_url_config(FunctionName=name)
+            details[name]["Url"] = {"AuthType": url["AuthType"], "Cors": url.get("Cors", {})}
+        except lam.exceptions.ResourceNotFoundException:
+            pass
+    ecr = c("ecr")
+    for repo in ecr.describe_repositories()["repositories"]:
+        details["ecr:" + repo["repositoryName"]] = {
+            "imageTagMutability": repo["imageTagMutability"],
+            "scanOnPush": repo["imageScanningConfiguration"]["scanOnPush"],
+            "lifecyclePolicy": json.loads(ecr.get_lifecycle_policy(repositoryName=repo["repositoryName"])["lifecyclePolicyText"]),
+        }
+print(json.dumps({"inventory": inventory, "details": details}))

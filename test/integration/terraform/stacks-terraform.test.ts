@@ -1,0 +1,145 @@
+/**
+ * The stacks through the real Terraform CLI and AWS provider 5.100.0, offline:
+ * every stack inits from the mirror, validates and plans; the preprod stacks apply against a real
+ * local AWS API server (moto) through `npm run deploy`, and destroy leaves nothing.
+ * Mocked (cannot exist here): AWS itself (moto stands in) and the registry push (the image
+ * digest comes from the manifest fixture).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ALL_STACK_NAMES, buildApp } from '../../../main';
+import { REPO_ROOT } from '../../../lambdas/catalog';
+import { MotoServer, startMotoServer } from '../../../harness/local-aws/moto-server';
+import { venvBin } from '../../../harness/local-aws/python-venv';
+import { TerraformSetup, terraform, terraformInit, terraformSetup } from '../../../scripts/terraform-cli';
+import { ManifestFixture, createManifestFixture } from '../../unit/stacks/manifest-fixture';
+
+// jest 29 ignores `testTimeout` inside a project config; Terraform runs take minutes.
+jest.setTimeout(15 * 60 * 1000);
+
+interface Inventory {
+  inventory: Record<string, string[]>;
+  details: Record<string, Record<string, unknown>>;
+}
+
+let moto: MotoServer;
+let fixture: ManifestFixture;
+let failedFixture: ManifestFixture;
+let work: string;
+let setup: TerraformSetup;
+
+function inventory(details = false): Inventory {
+  const result = spawnSync(venvBin('python'), [path.join(__dirname, 'aws-inventory.py'), moto.endpoint, ...(details ? ['--details'] : [])], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`aws-inventory.py failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Inventory;
+}
+
+function nonEmpty(inv: Inventory): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(inv.inventory).filter(([, items]) => items.length > 0));
+}
+
+function npmRun(script: string, args: string[]) {
+  const result = spawnSync('npm', ['run', '--silent', script, '--', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-stacks-'));
+  fixture = await createManifestFixture();
+  failedFixture = await createManifestFixture({ passed: false });
+  setup = terraformSetup();
+  moto = await startMotoServer();
+});
+
+afterAll(async () => {
+  await moto?.stop();
+  fixture?.remove();
+  failedFixture?.remove();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('terraform, offline', () => {
+  it.each(ALL_STACK_NAMES)('%s: init from the provider mirror, validate, plan', async (stack) => {
+    const outdir = path.join(work, 'offline');
+    buildApp({ outdir, stacks: [stack], manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(work, 'offline-state') }).synth();
+    const cwd = path.join(outdir, 'stacks', stack);
+    const init = await terraformInit({ cwd, setup });
+    expect(init).toMatch(/Installed hashicorp\/aws v5\.100\.0/);
+    expect(await terraform(['validate', '-no-color'], { cwd, setup })).toMatch(/The configuration is valid/);
+    const plan = await terraform(['plan', '-input=false', '-no-color', '-lock=false'], { cwd, setup });
+    const planned = /Plan: (\d+) to add, 0 to change, 0 to destroy/.exec(plan);
+    expect(planned).not.toBeNull();
+    expect(Number(planned?.[1])).toBeGreaterThanOrEqual(stack.endsWith('-registry') ? 2 : 39);
+  });
+});
+
+describe('terraform apply rehearsal against a local AWS API server (moto)', () => {
+  const outdir = () => path.join(work, 'rehearsal');
+  const stateDir = () => path.join(work, 'rehearsal-state');
+  const deployArgs = (stack: string, manifest: string) => [stack, '--endpoint', moto.endpoint, '--manifest', manifest, '--outdir', outdir(), '--state-dir', stateDir()];
+
+  it('starts from an empty local AWS', () => {
+    expect(nonEmpty(inventory())).toEqual({});
+  });
+
+  it('npm run deploy refuses a failed verification and creates nothing', () => {
+    const { status, output } = npmRun('deploy', deployArgs('preprod', failedFixture.manifestPath));
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/Deploy gate REFUSED 'preprod'/);
+    expect(nonEmpty(inventory())).toEqual({});
+    expect(fs.existsSync(path.join(outdir(), 'stacks', 'preprod', '.terraform'))).toBe(false);
+  });
+
+  it('npm run deploy applies preprod-registry, then preprod, with the verified artifacts', () => {
+    for (const stack of ['preprod-registry', 'preprod']) {
+      const { status, output } = npmRun('deploy', deployArgs(stack, fixture.manifestPath));
+      if (status !== 0) throw new Error(`deploy ${stack} failed:\n${output}`);
+      expect(output).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
+    }
+    const { inventory: inv, details } = inventory(true);
+    expect(inv.lambda_functions.sort()).toEqual(['preprod-sentiment-analysis', 'preprod-sentiment-dashboard', 'preprod-sentiment-ingestion']);
+    expect(inv.dynamodb_tables).toEqual(['preprod-sentiment-items']);
+    expect(inv.s3_buckets.sort()).toEqual(['preprod-sentiment-artifacts', 'preprod-sentiment-models']);
+    expect(inv.secrets.sort()).toEqual(['preprod-sentiment/dashboard-api-key', 'preprod-sentiment/newsapi-key']);
+    expect(inv.ecr_repositories).toEqual(['preprod-sentiment-analysis']);
+    expect(inv.alarms).toHaveLength(3);
+    expect(inv.event_rules).toEqual(['preprod-sentiment-ingestion-schedule']);
+    expect(inv.sns_subscriptions).toHaveLength(1);
+
+    // moto hashed the archive Terraform uploaded: it is the verified ZIP, byte for byte.
+    const dashboardZip = fixture.manifest.functions.dashboard;
+    if (dashboardZip.kind !== 'zip') throw new Error('dashboard should be a zip');
+    expect(details['preprod-sentiment-dashboard'].CodeSha256).toBe(Buffer.from(dashboardZip.sha256, 'hex').toString('base64'));
+    expect(details['preprod-sentiment-dashboard'].Url).toEqual({
+      AuthType: 'NONE',
+      Cors: expect.objectContaining({ AllowOrigins: ['*'], AllowMethods: ['GET'] }),
+    });
+    const analysis = fixture.manifest.functions.analysis;
+    if (analysis.kind !== 'image') throw new Error('analysis should be an image');
+    expect(details['preprod-sentiment-analysis'].ImageUri).toBe(`123456789012.dkr.ecr.us-east-1.amazonaws.com/preprod-sentiment-analysis@${analysis.repoDigest}`);
+    expect(details['preprod-sentiment-ingestion'].Environment).toMatchObject({
+      DYNAMODB_TABLE: 'preprod-sentiment-items',
+      NEWSAPI_KEY_SECRET_ARN: expect.stringMatching(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:preprod-sentiment\/newsapi-key/),
+    });
+    expect(details['preprod-sentiment-analysis'].PackageType).toBe('Image');
+    expect(details['ecr:preprod-sentiment-analysis']).toEqual({
+      imageTagMutability: 'IMMUTABLE',
+      scanOnPush: true,
+      lifecyclePolicy: { rules: [expect.objectContaining({ selection: expect.objectContaining({ countNumber: 10 }) })] },
+    });
+  });
+
+  it('destroy leaves nothing behind, in Terraform state or in the local AWS', async () => {
+    for (const stack of ['preprod', 'preprod-registry']) {
+      const cwd = path.join(outdir(), 'stacks', stack);
+      const destroyed = await terraform(['destroy', '-auto-approve', '-input=false', '-no-color'], { cwd, setup });
+      expect(destroyed).toMatch(/Destroy complete! Resources: \d+ destroyed/);
+      expect((await terraform(['state', 'list'], { cwd, setup })).trim()).toBe('');
+    }
+    expect(nonEmpty(inventory())).toEqual({});
+  });
+});
