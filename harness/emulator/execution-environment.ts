@@ -233,11 +233,15 @@ export class ExecutionEnvironment {
       case 'exit': {
         this.server.abandon(request.requestId);
         const errorMessage = exitErrorMessage(request.requestId, outcome.exitCode);
+        // SIGKILL that we did not send: the cgroup's OOM killer (the cgroup is gone by now, so
+        // this is the evidence left). Lambda reports it as Runtime.OutOfMemory at full memory.
+        const outOfMemory = outcome.exitCode === 137;
+        const errorType = outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
         return this.finish(request.requestId, {
-          ok: false, errorType: 'Runtime.ExitError', errorMessage,
-          payload: Buffer.from(JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage })),
+          ok: false, errorType, errorMessage,
+          payload: Buffer.from(JSON.stringify({ errorType, errorMessage })),
           durationMs: performance.now() - this.deliveredAt, ...fields,
-        });
+        }, outOfMemory ? this.spec.memoryMb : undefined);
       }
     }
   }
@@ -275,11 +279,12 @@ export class ExecutionEnvironment {
     result: ({ ok: true; payload: Buffer } | { ok: false; errorType: string; errorMessage: string; trace?: readonly string[]; payload: Buffer }) & {
       durationMs: number; coldStart: boolean; initDurationMs?: number;
     },
+    knownPeakMb?: number,
   ): Promise<InvokeResult> {
-    const peak = await this.peakMemoryBytes();
+    const peak = knownPeakMb === undefined ? await this.peakMemoryBytes() : undefined;
     const report = buildReport({
       requestId, durationMs: result.durationMs, memorySizeMb: this.spec.memoryMb,
-      maxMemoryUsedMb: peak === undefined ? 0 : bytesToReportedMb(peak),
+      maxMemoryUsedMb: knownPeakMb ?? (peak === undefined ? 0 : bytesToReportedMb(peak)),
       initDurationMs: result.initDurationMs, coldStart: result.coldStart,
     });
     this.log(endLine(requestId));

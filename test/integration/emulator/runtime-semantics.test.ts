@@ -21,6 +21,10 @@ const HANDLERS = {
     '    return {"slept": event.get("seconds", 0)}',
     'def big(event, context):',
     '    return "x" * (7 * 1024 * 1024)',
+    'def allocates(event, context):',
+    '    block = bytearray(event["mb"] * 1024 * 1024)',
+    '    for i in range(0, len(block), 4096): block[i] = 1',
+    '    return {"allocated_mb": event["mb"]}',
     'def exits(event, context):',
     '    os._exit(3)',
   ].join('\n'),
@@ -75,6 +79,20 @@ describe('Lambda semantics on the runtime base (real awslambdaric)', () => {
     expect(reportOf(warm.requestId)).toMatch(/Max Memory Used: [1-9]\d* MB$/);
     expect(logs).toContain(`START RequestId: ${cold.requestId} Version: $LATEST`);
     expect(logs).toContain(`END RequestId: ${warm.requestId}`);
+  });
+
+  test('Max Memory Used follows what the handler allocates; past the memory size -> Runtime.OutOfMemory', async () => {
+    const { emulator } = start('app.allocates');
+    const small = await emulator.invokeJson({ mb: 1 });
+    const large = await emulator.invokeJson({ mb: 100 });
+    expect(large.ok).toBe(true);
+    expect(large.report.maxMemoryUsedMb).toBeGreaterThanOrEqual(100);
+    expect(large.report.maxMemoryUsedMb).toBeGreaterThan(small.report.maxMemoryUsedMb);
+    const tooMuch = await emulator.invokeJson({ mb: 400 }); // memory size is 256 MB
+    expectFailure(tooMuch, 'Runtime.OutOfMemory', /Runtime exited with error: signal: killed$/);
+    expect(tooMuch.report.maxMemoryUsedMb).toBe(256);
+    const after = await emulator.invokeJson({ mb: 1 });
+    expect(after.ok && after.report.coldStart).toBe(true);
   });
 
   test('import error -> Runtime.ImportModuleError naming the missing module', async () => {
