@@ -23,6 +23,9 @@ const ECHO = [
   '    if path == "/binary":',
   '        return {"statusCode": 200, "headers": {"content-type": "application/octet-stream"},',
   '                "body": event["body"], "isBase64Encoded": event["isBase64Encoded"]}',
+  '    if path == "/slow":',
+  '        import time; time.sleep(1.5)',
+  '        return {"slow": True}',
   '    if path == "/fail":',
   '        raise RuntimeError("failed on purpose")',
   '    return event',
@@ -35,11 +38,15 @@ describe('invoke endpoint and Function URL front', () => {
   let logs: string[];
   let endpoint: InvokeEndpoint;
   let front: FunctionUrlFront;
+  let throttled: { emulator: LambdaEmulator; front: FunctionUrlFront } | undefined;
 
   beforeAll(async () => {
     const image = await runtimeImage();
     const taskDir = writeTaskDir({ 'echo.py': ECHO });
     ({ emulator, logs } = testEmulator(launchSpec(image, taskDir, 'echo.handler', { functionName: 'echo' })));
+    // One environment and no queue: a second concurrent request is throttled.
+    const single = testEmulator(launchSpec(image, taskDir, 'echo.handler', { functionName: 'single' }), { maxEnvironments: 1, maxQueuedInvokes: 0 }).emulator;
+    throttled = { emulator: single, front: await new FunctionUrlFront({ invoker: single }).start() };
     endpoint = await new InvokeEndpoint({ functions: [emulator] }).start();
     front = await new FunctionUrlFront({ invoker: emulator, cors: CORS, region: 'eu-west-1' }).start();
   });
@@ -47,6 +54,8 @@ describe('invoke endpoint and Function URL front', () => {
     await endpoint?.stop();
     await front?.stop();
     await emulator?.stop();
+    await throttled?.front.stop();
+    await throttled?.emulator.stop();
   });
 
   test("answers AWS's curl example: curl -XPOST .../2015-03-31/functions/function/invocations -d '{}'", async () => {
@@ -139,5 +148,18 @@ describe('invoke endpoint and Function URL front', () => {
     expect(response.status).toBe(502);
     expect(await response.json()).toEqual({ Message: 'Internal Server Error' });
     expect(response.headers.get('x-harness-error-type')).toBe('RuntimeError');
+  });
+
+  test('Function URL: beyond the concurrency limit (no queue) -> 429', async () => {
+    const url = throttled!.front.url;
+    const first = fetch(`${url}slow`);
+    // Wait (without a time limit) until the first request holds the only environment.
+    while (throttled!.emulator.environmentsCreated < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = await fetch(`${url}slow`);
+    expect(second.status).toBe(429);
+    expect(await second.json()).toEqual({ Message: 'Rate Exceeded.' });
+    const answered = await first;
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toEqual({ slow: true });
   });
 });
