@@ -98,12 +98,19 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     await sleep(150);
   }
 
+  // If this process exits without stop() (an uncaught error, process.exit), do not leave the
+  // server behind holding its port.
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   let stopping: Promise<void> | undefined;
   return {
     endpoint,
     port,
     pid: child.pid ?? -1,
-    stop: () => (stopping ??= killAndWait(child, exited)),
+    stop: () =>
+      (stopping ??= killAndWait(child, exited).finally(() => process.removeListener('exit', killOnExit))),
   };
 }
 
