@@ -14,7 +14,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      testTimeout: 20 * 60 * 1000,
+      setupFilesAfterEnv: ['<rootDir>/test/integration/long-timeout.ts'],
     },
   ],
 };

@@ -1,0 +1,72 @@
+// The seeds' failures, reproduced for real through `npm run verify`: real pip inside the build
+// image, the real awslambdaric in a container, the real FastAPI + Mangum dashboard, real moto.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { docker } from '../../../harness/docker/docker-cli';
+import { VerifyReport } from '../../../harness/suite/check-result';
+import { REPO, runCli } from './run-cli';
+
+const VERIFY_JSON = path.join(REPO, 'reports', 'verify.json');
+
+function readReport(): VerifyReport {
+  return JSON.parse(fs.readFileSync(VERIFY_JSON, 'utf8')) as VerifyReport;
+}
+
+beforeAll(async () => {
+  // Loud, not skipped: these tests are the harness's reason to exist.
+  await docker(['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 8000 });
+});
+
+describe('npm run verify on the dashboard', () => {
+  test('the FastAPI + Mangum ZIP passes health, import smoke and its smoke checks', async () => {
+    const result = await runCli('verify.ts', ['dashboard']);
+    expect(result.code).toBe(0);
+    const dashboard = readReport().functions.find((f) => f.name === 'dashboard')!;
+    expect(dashboard.passed).toBe(true);
+    expect(dashboard.artifact?.kind).toBe('zip');
+    expect(dashboard.base).toMatch(/python:3\.13/);
+    expect(dashboard.checks.find((c) => c.kind === 'health')).toMatchObject({ passed: true });
+    const imports = dashboard.checks.filter((c) => c.kind === 'import').map((c) => c.name);
+    expect(imports).toEqual(expect.arrayContaining(['import fastapi', 'import mangum', 'import pydantic_core', 'import handler']));
+    expect(result.stdout).toContain('All 1 function(s) passed');
+  });
+
+  test('seed 000: zipped without its requirements -> Runtime.ImportModuleError naming fastapi, in the console and verify.json', async () => {
+    const result = await runCli('verify.ts', ['dashboard', '--requirements', 'omit']);
+    expect(result.code).toBe(1);
+    const health = readReport().functions[0].checks.find((c) => c.kind === 'health')!;
+    expect(health.passed).toBe(false);
+    expect(health.errorType).toBe('Runtime.ImportModuleError');
+    expect(health.message).toMatch(/^Unable to import module 'handler': No module named '(fastapi|mangum)'/);
+    expect(result.stdout).toContain('errorType:    Runtime.ImportModuleError');
+    expect(result.stdout).toContain("errorMessage: Unable to import module 'handler': No module named");
+    const importHandler = readReport().functions[0].checks.find((c) => c.name === 'import handler')!;
+    expect(importHandler).toMatchObject({ passed: false, errorType: 'ModuleNotFoundError' });
+  });
+
+  test('seed 001: deps for cp312 in a python3.13 function -> inspection refuses it, and booted anyway: No module named pydantic_core._pydantic_core', async () => {
+    const refused = await runCli('verify.ts', ['dashboard', '--requirements', 'manylinux2014_x86_64@3.12']);
+    expect(refused.code).toBe(1);
+    const inspect = readReport().functions[0].checks.find((c) => c.kind === 'inspect')!;
+    expect(inspect.passed).toBe(false);
+    expect(inspect.message).toMatch(/cpython-312-x86_64-linux-gnu/);
+    expect(readReport().functions[0].checks.some((c) => c.kind === 'health')).toBe(false);
+
+    const booted = await runCli('verify.ts', ['dashboard', '--requirements', 'manylinux2014_x86_64@3.12', '--boot-despite-inspection']);
+    expect(booted.code).toBe(1);
+    const health = readReport().functions[0].checks.find((c) => c.kind === 'health')!;
+    expect(health.errorType).toBe('Runtime.ImportModuleError');
+    expect(health.message).toContain("No module named 'pydantic_core._pydantic_core'");
+  });
+});
+
+describe('without a Docker engine', () => {
+  test('the CLI exits non-zero within seconds and says how to start one', async () => {
+    const result = await runCli('verify.ts', ['dashboard'], { DOCKER_HOST: 'unix:///tmp/no-docker-engine-here.sock' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('No Docker engine is reachable');
+    expect(result.stderr).toContain('sudo dockerd');
+    // "Within seconds" is a property of the code path (an 8 s `docker info` limit, checked first), not a timed assertion.
+    expect(result.stderr).not.toContain('[build');
+  });
+});
