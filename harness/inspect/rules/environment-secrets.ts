@@ -6,7 +6,7 @@
 import { Evidence, InspectionRule } from '../types';
 import { fail, pass } from '../verdict';
 
-const SECRET_NAME = /(^|_)(KEY|APIKEY|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?|PRIVATE_KEY)($|_)|TOKEN/i;
+const SECRET_NAME = /(^|_)(KEY|APIKEY|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?|PRIVATE_KEY|TOKEN|[A-Z]*TOKEN)($|_)/i;
 /** Names that hold a pointer to a secret, not the secret. */
 const REFERENCE_NAME = /_(ARN|NAME|ID|PATH|FILE|URL|URI|PREFIX|HEADER|PARAM|PARAMETER|ENDPOINT|REGION)$/i;
 const REFERENCE_VALUE = /^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:|\$\{)/;

@@ -6,6 +6,7 @@
 import { runtimeFacts } from '../../../lambdas/runtimes';
 import { wheelTagCompatibility } from '../python-tags';
 import { Evidence, InspectionRule } from '../types';
+import { availableVersions } from './elf-symbol-versions';
 import { fail, pass, plural } from '../verdict';
 
 export const wheelTagsRule: InspectionRule = {
@@ -13,7 +14,8 @@ export const wheelTagsRule: InspectionRule = {
   description: '.dist-info/WHEEL tags compatible with the runtime and architecture',
   appliesTo: ['zip', 'image'],
   check(view, target) {
-    const facts = runtimeFacts(target.runtime);
+    // Same glibc as the symbol-version rule: an image brings its own, a ZIP gets the runtime's.
+    const facts = { ...runtimeFacts(target.runtime), glibc: availableVersions(view, target).versions.GLIBC };
     const incompatible: Evidence[] = [];
     for (const wheel of view.wheels) {
       if (wheel.tags.length === 0) continue;

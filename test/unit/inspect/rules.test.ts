@@ -146,6 +146,15 @@ describe('wheel-tags', () => {
     expect(verdict.level).toBe('fail');
     expect(verdict.evidence.map((item) => item.file)).toEqual(['a-1.dist-info/WHEEL', 'b-1.dist-info/WHEEL']);
   });
+
+  test("an image's manylinux tags are judged against its own libc, a ZIP's against the runtime's", () => {
+    const wheels = [{ path: 'var/task/torch-2.13.0.dist-info/WHEEL', tags: ['cp313-cp313-manylinux_2_28_x86_64'] }];
+    const libc = elfFile('usr/lib/x86_64-linux-gnu/libc.so.6', { defines: ['GLIBC_2.2.5', 'GLIBC_2.36'] });
+    expect(wheelTagsRule.check(imageView([libc], { wheels }), TARGET).level).toBe('pass');
+    const tooNew = [{ path: 'x-1.dist-info/WHEEL', tags: ['cp313-cp313-manylinux_2_39_x86_64'] }];
+    expect(wheelTagsRule.check(imageView([libc], { wheels: tooNew }), TARGET).level).toBe('fail');
+    expect(wheelTagsRule.check(zipView([], { wheels: tooNew }), TARGET).level).toBe('fail');
+  });
 });
 
 describe('pycache-version', () => {
@@ -257,6 +266,7 @@ describe('environment-secrets', () => {
   });
 
   test("an image's baked-in ENV is checked too", () => {
+    expect(environmentSecretsRule.check(imageView([], {}, { env: { TOKENIZERS_PARALLELISM: 'false' } }), TARGET).level).toBe('pass');
     const view = imageView([], {}, { env: { PATH: '/usr/bin', API_TOKEN: 'xyz-literal-token' } });
     const verdict = environmentSecretsRule.check(view, TARGET);
     expect(verdict.level).toBe('fail');
