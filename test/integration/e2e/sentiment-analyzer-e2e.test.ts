@@ -70,13 +70,14 @@ describe('sentiment analyzer end to end under the harness (NewsAPI mocked)', () 
 
     // Figures the spec's NFRs ask for, recorded (targets are benchmarks, not assertions).
     const analysis = stack.verify.verified.find((v) => v.report.name === 'analysis')!;
-    const first = stack.analysisRuns[0].result.report;
+    const cold = stack.analysisRuns.map((r) => r.result.report).filter((r) => r.initDurationMs !== undefined);
     fs.mkdirSync(REPORTS, { recursive: true });
     fs.writeFileSync(path.join(REPORTS, 'analysis-figures.json'), JSON.stringify({
       imageBytes: analysis.artifact?.bytes,
       base: analysis.report.base,
       maxMemoryUsedMb: Math.max(...stack.analysisRuns.map((r) => r.result.report.maxMemoryUsedMb)),
-      coldStartMs: (first.initDurationMs ?? 0) + first.durationMs,
+      // A cold invoke: container start -> first /next (imports, model download and load) + the inference.
+      coldStartMs: cold.length > 0 ? Math.max(...cold.map((r) => r.initDurationMs! + r.durationMs)) : null,
       reports: stack.analysisRuns.map((r) => r.result.report.line),
     }, null, 2) + '\n');
   });
