@@ -4,7 +4,10 @@
  * ZIPs built inside a Lambda-compatible image for the light functions, an ECR image for ML.
  */
 import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { findLinksDirectories, globToRegExp } from '../harness/build/local-wheels';
 import { CorsSpec, FunctionSpec, validateFunctionSpec } from './function-spec';
+import { PythonRuntime } from './runtimes';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -80,13 +83,29 @@ const ingestion: FunctionSpec = {
   ],
 };
 
+const CPU_TORCH_CP311 = 'torch-*+cpu-cp311-*.whl';
+
+/**
+ * The analysis image's Python: `ANALYSIS_RUNTIME` when set; otherwise python3.13 with PyTorch's
+ * CPU index, unless that index is replaced by a local CPU-only torch wheel for 3.11 in
+ * `PIP_FIND_LINKS` (machines without PyTorch's index, like our CI: see ENVIRONMENT.md).
+ */
+function analysisRuntime(): PythonRuntime {
+  const explicit = process.env.ANALYSIS_RUNTIME;
+  if (explicit === 'python3.11' || explicit === 'python3.13') return explicit;
+  if (explicit) throw new Error(`ANALYSIS_RUNTIME must be python3.11 or python3.13, got '${explicit}'.`);
+  const pattern = globToRegExp(CPU_TORCH_CP311);
+  const localCpuTorch = findLinksDirectories().some((dir) => fs.readdirSync(dir).some((name) => pattern.test(name)));
+  return localCpuTorch ? 'python3.11' : 'python3.13';
+}
+const ANALYSIS_RUNTIME = analysisRuntime();
+
 const analysis: FunctionSpec = {
   name: 'analysis',
   description: 'SNS-triggered DistilBERT sentiment inference, model archive loaded from S3',
   sourceDir: 'lambdas/analysis',
   packaging: 'image',
-  // CI has CPU-only torch for Python 3.11 only (ENVIRONMENT.md); users build 3.13 by default.
-  runtime: process.env.ANALYSIS_RUNTIME === 'python3.11' ? 'python3.11' : 'python3.13',
+  runtime: ANALYSIS_RUNTIME,
   architecture: 'x86_64',
   handler: 'handler.lambda_handler',
   memoryMb: 2048,
@@ -108,8 +127,8 @@ const analysis: FunctionSpec = {
   ],
   image: {
     dockerfile: 'Dockerfile',
-    buildArgs: process.env.ANALYSIS_RUNTIME === 'python3.11' ? { PYTHON_VERSION: '3.11' } : {},
-    localWheels: process.env.ANALYSIS_RUNTIME === 'python3.11' ? ['torch-*-cp311-*.whl'] : [],
+    buildArgs: ANALYSIS_RUNTIME === 'python3.11' ? { PYTHON_VERSION: '3.11' } : {},
+    localWheels: ANALYSIS_RUNTIME === 'python3.11' ? [CPU_TORCH_CP311] : [],
   },
 };
 

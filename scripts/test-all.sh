@@ -4,8 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=1
-# CI builds the analysis image on Python 3.11: the only CPU-only torch wheel here is cp311.
-export ANALYSIS_RUNTIME="${ANALYSIS_RUNTIME:-python3.11}"
 step() { echo; echo "=== $* ==="; }
 step "type-check";            npx tsc --noEmit -p .
 step "unit tests";            npx jest --selectProjects unit
