@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { REPO_ROOT } from '../../lambdas/catalog';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const VENV_DIR = path.join(REPO_ROOT, '.work', 'venv');
 export const SETUP_SCRIPT = path.join(REPO_ROOT, 'scripts', 'setup-python.sh');
 

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EnvironmentName, resourceNames } from '../../lambdas/resources';
 import { runLocalAws } from './local-aws-cli';
-import { REPO_ROOT, ensurePythonVenv, venvBin } from './python-venv';
+import { REPO_ROOT } from '../../lambdas/catalog';
+import { ensurePythonVenv, venvBin } from './python-venv';
 
 export const TINY_MODEL_ARCHIVE = path.join(REPO_ROOT, '.work', 'model', 'model.tar.gz');
 const MAKE_SCRIPT = path.join(REPO_ROOT, 'scripts', 'model', 'make_tiny_model.py');

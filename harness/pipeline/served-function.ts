@@ -3,15 +3,15 @@
  * plus its Function URL front when the catalog declares one. Exposed to the suite as a
  * FunctionTarget, so local checks and preprod smoke checks are the same code.
  */
-import { request } from 'undici';
 import { EnvironmentName } from '../../lambdas/resources';
 import { FunctionSpec } from '../../lambdas/function-spec';
 import { Artifact } from '../build/artifact';
 import { FunctionUrlFront } from '../emulator/function-url-front';
 import { InvokeFailure } from '../emulator/invoke-result';
 import { LambdaEmulator } from '../emulator/lambda-emulator';
-import { LaunchSpec } from '../emulator/launch-spec';
+import { launchSpecFromArtifact } from '../emulator/launch-from-artifact';
 import { FunctionTarget } from '../suite/function-target';
+import { httpRequest } from '../suite/http-request';
 
 export interface ServeFunctionProps {
   readonly spec: FunctionSpec;
@@ -38,18 +38,12 @@ export interface ServedFunction {
   stop(): Promise<void>;
 }
 
-/** What a container boots for this artifact: a ZIP on its base at a read-only /var/task, or the image. */
-export function launchSpecFor(spec: FunctionSpec, artifact: Artifact, environment: Readonly<Record<string, string>>): LaunchSpec {
-  const common = { env: environment, memoryMb: spec.memoryMb, timeoutSeconds: spec.timeoutSeconds, functionName: spec.name };
-  return artifact.kind === 'zip'
-    ? { ...common, image: artifact.base.image, command: [spec.handler], mounts: [{ hostPath: artifact.unpackedDir, containerPath: '/var/task', readOnly: true }] }
-    : { ...common, image: artifact.tag, command: [] };
-}
-
 export async function serveFunction(props: ServeFunctionProps): Promise<ServedFunction> {
   const { spec, artifact } = props;
   const emulator = new LambdaEmulator({
-    launch: launchSpecFor(spec, artifact, props.environment),
+    launch: launchSpecFromArtifact({
+      artifact, handler: spec.handler, memoryMb: spec.memoryMb, timeoutSeconds: spec.timeoutSeconds, env: props.environment, functionName: spec.name,
+    }),
     maxEnvironments: props.maxEnvironments,
     onLog: props.onLog,
   });
@@ -73,19 +67,9 @@ export async function serveFunction(props: ServeFunctionProps): Promise<ServedFu
     http: front
       ? async (method, path, headers, body) => {
           latestFailure = undefined;
-          const response = await request(new URL(path, front!.url), { method: method as 'GET', headers, body });
-          const flat: Record<string, string> = {};
-          for (const [key, value] of Object.entries(response.headers)) {
-            if (value !== undefined) flat[key] = Array.isArray(value) ? value.join(', ') : value;
-          }
-          const text = await response.body.text();
+          const answer = await httpRequest(new URL(path, front!.url), method, headers, body, (spec.timeoutSeconds + 30) * 1000);
           const failure = latestFailure as InvokeFailure | undefined;
-          return {
-            status: response.statusCode,
-            headers: flat,
-            body: text,
-            functionError: failure ? { errorType: failure.errorType, errorMessage: failure.errorMessage } : undefined,
-          };
+          return failure ? { ...answer, functionError: { errorType: failure.errorType, errorMessage: failure.errorMessage } } : answer;
         }
       : undefined,
   };

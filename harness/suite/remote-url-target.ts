@@ -1,6 +1,6 @@
 /** A deployed Function URL as a suite target: the same checks, over real HTTP with undici. */
-import { request } from 'undici';
 import { FunctionTarget } from './function-target';
+import { httpRequest } from './http-request';
 
 export interface RemoteUrlTargetOptions {
   /** Per-request timeout. @default 30000 (a cold image function can take seconds) */
@@ -22,20 +22,6 @@ export function remoteUrlTarget(url: string, options: RemoteUrlTargetOptions = {
   const timeoutMs = options.timeoutMs ?? 30_000;
   return {
     description: `deployed Function URL ${base.origin}`,
-    http: async (method, path, headers, body) => {
-      const target = new URL(path, base);
-      const response = await request(target, {
-        method: method as 'GET',
-        headers: { ...options.headers, ...headers },
-        body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      const flat: Record<string, string> = {};
-      for (const [key, value] of Object.entries(response.headers)) {
-        if (value !== undefined) flat[key] = Array.isArray(value) ? value.join(', ') : value;
-      }
-      return { status: response.statusCode, headers: flat, body: await response.body.text() };
-    },
+    http: (method, path, headers, body) => httpRequest(new URL(path, base), method, { ...options.headers, ...headers }, body, timeoutMs),
   };
 }
