@@ -1,6 +1,7 @@
 // The seeds' failures, reproduced for real through `npm run verify`: real pip inside the build
 // image, the real awslambdaric in a container, the real FastAPI + Mangum dashboard, real moto.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { docker } from '../../../harness/docker/docker-cli';
 import { VerifyReport } from '../../../harness/suite/check-result';
@@ -57,6 +58,28 @@ describe('npm run verify on the dashboard', () => {
     const health = readReport().functions[0].checks.find((c) => c.kind === 'health')!;
     expect(health.errorType).toBe('Runtime.ImportModuleError');
     expect(health.message).toContain("No module named 'pydantic_core._pydantic_core'");
+  });
+});
+
+describe('npm run verify --dir on any function directory', () => {
+  test('the dashboard copied with mangum removed from requirements.txt fails with Runtime.ImportModuleError naming it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-without-mangum-'));
+    try {
+      for (const file of ['handler.py', 'api_key.py', 'metrics.py', 'dashboard.html']) {
+        fs.copyFileSync(path.join(REPO, 'lambdas', 'dashboard', file), path.join(dir, file));
+      }
+      const requirements = fs.readFileSync(path.join(REPO, 'lambdas', 'dashboard', 'requirements.txt'), 'utf8');
+      fs.writeFileSync(path.join(dir, 'requirements.txt'), requirements.split('\n').filter((line) => !/^mangum\b/.test(line)).join('\n'));
+      const result = await runCli('verify.ts', ['--dir', dir, '--health', '/health']);
+      expect(result.code).toBe(1);
+      const fn = readReport().functions[0];
+      expect(fn.checks.find((c) => c.kind === 'build')).toMatchObject({ passed: true });
+      const health = fn.checks.find((c) => c.kind === 'health')!;
+      expect(health.errorType).toBe('Runtime.ImportModuleError');
+      expect(health.message).toContain("Unable to import module 'handler': No module named 'mangum'");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
