@@ -3,6 +3,7 @@
  * same client a user has, so what works here works in their shell too.
  */
 import { spawn } from 'node:child_process';
+import { OutputTail } from './output-tail';
 
 export class DockerUnavailableError extends Error {
   constructor(detail: string) {
@@ -42,6 +43,11 @@ export interface DockerRunOptions {
   readonly onOutput?: (chunk: string) => void;
   /** Extra environment for the CLI process. @default none */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Keep only the last this-many bytes of each stream for the result (long-lived commands such
+   * as a function container's `docker run` stream through onOutput instead). @default everything
+   */
+  readonly keepOutputBytes?: number;
 }
 
 export interface DockerResult {
@@ -56,8 +62,8 @@ export function docker(args: readonly string[], options: DockerRunOptions = {}):
       env: { ...process.env, DOCKER_BUILDKIT: '0', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
+    const out = new OutputTail(options.keepOutputBytes);
+    const err = new OutputTail(options.keepOutputBytes);
     let timer: NodeJS.Timeout | undefined;
     if (options.timeoutMs !== undefined) {
       timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
@@ -80,8 +86,8 @@ export function docker(args: readonly string[], options: DockerRunOptions = {}):
     });
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      const stdout = Buffer.concat(out).toString();
-      const stderr = Buffer.concat(err).toString();
+      const stdout = out.text();
+      const stderr = err.text();
       if (code === 0) resolve({ stdout, stderr });
       else reject(new DockerCommandError(args, code, stdout, stderr));
     });

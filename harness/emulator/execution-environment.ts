@@ -142,7 +142,8 @@ export class ExecutionEnvironment {
     args.push(this.spec.image, ...this.spec.command);
 
     this.launchedAt = performance.now();
-    this.exited = docker(args, { onOutput: (chunk) => this.collectLogs(chunk) }).then(
+    // The logs stream through collectLogs; only a tail is kept for the exit error.
+    this.exited = docker(args, { onOutput: (chunk) => this.collectLogs(chunk), keepOutputBytes: 64 * 1024 }).then(
       () => this.onContainerExit(0, ''),
       (error: unknown) => {
         if (error instanceof DockerCommandError) this.onContainerExit(error.exitCode, error.stderr);
