@@ -104,6 +104,17 @@ describe('sentiment analyzer end to end under the harness (NewsAPI mocked)', () 
     await wrongKey.body.dump();
   });
 
+  test('/api/stream delivers its SSE events through the buffered Function URL front and ends by itself', async () => {
+    const response = await request(new URL('/api/stream?events=2', stack.dashboardUrl), { headers: { 'x-api-key': API_KEY } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
+    const body = await response.body.text();
+    const events = body.split(/\r?\n\r?\n/).filter((block) => block.includes('event:'));
+    expect(events.map((block) => /event: (\w+)/.exec(block)![1])).toEqual(['metrics', 'metrics', 'end']);
+    const first = JSON.parse(/data: (.*)/.exec(events[0])![1]) as { total: number };
+    expect(first.total).toBe(3);
+  });
+
   test('the invoke endpoint answers /health for a payload-format-2.0 event', async () => {
     const event = {
       version: '2.0', routeKey: '$default', rawPath: '/health', rawQueryString: '', headers: { host: 'localhost' },
