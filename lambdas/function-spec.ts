@@ -142,25 +142,7 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
   if (spec.packaging !== 'zip' && spec.packaging !== 'image') {
     throw new Error(`${where}: packaging must be 'zip' or 'image', got '${String(spec.packaging)}'.`);
   }
-  if (!spec.handler || !HANDLER_PATTERN.test(spec.handler)) {
-    throw new Error(
-      `${where}: handler must look like 'module.function' (e.g. 'handler.lambda_handler'), got '${spec.handler ?? ''}'.`,
-    );
-  }
-  if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < MEMORY_RANGE_MB.min || spec.memoryMb > MEMORY_RANGE_MB.max) {
-    throw new Error(
-      `${where}: memoryMb must be an integer from ${MEMORY_RANGE_MB.min} to ${MEMORY_RANGE_MB.max}, got ${spec.memoryMb}.`,
-    );
-  }
-  if (
-    !Number.isInteger(spec.timeoutSeconds) ||
-    spec.timeoutSeconds < TIMEOUT_RANGE_SECONDS.min ||
-    spec.timeoutSeconds > TIMEOUT_RANGE_SECONDS.max
-  ) {
-    throw new Error(
-      `${where}: timeoutSeconds must be an integer from ${TIMEOUT_RANGE_SECONDS.min} to ${TIMEOUT_RANGE_SECONDS.max}, got ${spec.timeoutSeconds}.`,
-    );
-  }
+  assertLambdaSettings(where, spec);
   if (spec.packaging === 'image' && !spec.image) {
     throw new Error(`${where}: packaging 'image' needs an 'image' section (at least {}), got none.`);
   }
@@ -177,6 +159,29 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
     }
   }
   return spec;
+}
+
+/** Handler, memory and timeout within Lambda's limits; shared by the catalog and the CDKTF modules. */
+export function assertLambdaSettings(
+  where: string,
+  settings: { readonly handler?: string; readonly memoryMb: number; readonly timeoutSeconds: number },
+): void {
+  if (!settings.handler || !HANDLER_PATTERN.test(settings.handler)) {
+    throw new Error(
+      `${where}: handler is required and must look like 'module.function' (e.g. 'handler.lambda_handler'), got '${settings.handler ?? ''}'.`,
+    );
+  }
+  const { memoryMb, timeoutSeconds } = settings;
+  if (!Number.isInteger(memoryMb) || memoryMb < MEMORY_RANGE_MB.min || memoryMb > MEMORY_RANGE_MB.max) {
+    throw new Error(
+      `${where}: memoryMb must be an integer from ${MEMORY_RANGE_MB.min} to ${MEMORY_RANGE_MB.max} (Lambda's limits), got ${memoryMb}.`,
+    );
+  }
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < TIMEOUT_RANGE_SECONDS.min || timeoutSeconds > TIMEOUT_RANGE_SECONDS.max) {
+    throw new Error(
+      `${where}: timeoutSeconds must be an integer from ${TIMEOUT_RANGE_SECONDS.min} to ${TIMEOUT_RANGE_SECONDS.max} (Lambda's limits), got ${timeoutSeconds}.`,
+    );
+  }
 }
 
 /** Resolves the declared environment for one deployment, given the value of each reference. */

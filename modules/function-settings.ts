@@ -2,7 +2,7 @@
  * Settings every Lambda function module shares, and their validation. The catalog validates its
  * declarations too; the modules validate again because they are reusable without the catalog.
  */
-import { MEMORY_RANGE_MB, TIMEOUT_RANGE_SECONDS } from '../lambdas/function-spec';
+import { assertLambdaSettings } from '../lambdas/function-spec';
 import { Architecture, assertArchitecture } from '../lambdas/runtimes';
 
 export interface FunctionSettings {
@@ -26,7 +26,6 @@ export interface FunctionSettings {
 }
 
 const FUNCTION_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const HANDLER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names that look like a secret value rather than a reference to one. */
 const SECRET_LOOKING_KEY = /(PASSWORD|SECRET|TOKEN|API_KEY)$/i;
 
@@ -37,30 +36,8 @@ export function validateFunctionSettings(settings: FunctionSettings): void {
       `${where}: functionName must be 1-64 letters, digits, '-' or '_', got '${settings.functionName}'.`,
     );
   }
-  if (!settings.handler || !HANDLER_PATTERN.test(settings.handler)) {
-    throw new Error(
-      `${where}: handler is required and must look like 'module.function' (e.g. 'handler.lambda_handler'), got '${settings.handler ?? ''}'.`,
-    );
-  }
+  assertLambdaSettings(where, settings);
   assertArchitecture(settings.architecture);
-  if (
-    !Number.isInteger(settings.memoryMb) ||
-    settings.memoryMb < MEMORY_RANGE_MB.min ||
-    settings.memoryMb > MEMORY_RANGE_MB.max
-  ) {
-    throw new Error(
-      `${where}: memoryMb must be an integer from ${MEMORY_RANGE_MB.min} to ${MEMORY_RANGE_MB.max} (Lambda's limits), got ${settings.memoryMb}.`,
-    );
-  }
-  if (
-    !Number.isInteger(settings.timeoutSeconds) ||
-    settings.timeoutSeconds < TIMEOUT_RANGE_SECONDS.min ||
-    settings.timeoutSeconds > TIMEOUT_RANGE_SECONDS.max
-  ) {
-    throw new Error(
-      `${where}: timeoutSeconds must be an integer from ${TIMEOUT_RANGE_SECONDS.min} to ${TIMEOUT_RANGE_SECONDS.max} (Lambda's limits), got ${settings.timeoutSeconds}.`,
-    );
-  }
   for (const key of Object.keys(settings.environment ?? {})) {
     if (SECRET_LOOKING_KEY.test(key)) {
       throw new Error(
