@@ -15,9 +15,11 @@ export function formatConsoleReport(report: VerifyReport): string {
 
   lines.push('');
   for (const fn of report.functions) {
-    const artifact = fn.artifact
-      ? `${fn.artifact.kind} ${fn.artifact.reference} (${formatBytes(fn.artifact.bytes)}, hash ${fn.artifact.hash.slice(0, 12)}${fn.artifact.cacheHit ? ', cache hit' : ''})`
-      : 'no artifact';
+    const artifact = !fn.artifact
+      ? 'no artifact'
+      : fn.artifact.kind === 'remote'
+        ? `deployed ${fn.artifact.reference}`
+        : `${fn.artifact.kind} ${fn.artifact.reference} (${formatBytes(fn.artifact.bytes)}, hash ${fn.artifact.hash.slice(0, 12)}${fn.artifact.cacheHit ? ', cache hit' : ''})`;
     lines.push(`${fn.passed ? 'PASS' : 'FAIL'} ${fn.name}: ${artifact}; base: ${fn.base}`);
     for (const check of fn.checks.filter((c) => !c.passed)) {
       lines.push(`  x ${check.kind}: ${check.name}`);

@@ -26,6 +26,12 @@ describe('reports', () => {
     expect(xml.match(/<testcase /g)).toHaveLength(2);
   });
 
+  it('a deployed target is named by its URL, not by a hash and size', () => {
+    const remote = functionReport('dashboard', 'deployed Function URL https://x.lambda-url.eu-west-1.on.aws', [], {
+      kind: 'remote', hash: 'https://x.lambda-url.eu-west-1.on.aws/', bytes: 0, reference: 'https://x.lambda-url.eu-west-1.on.aws/', cacheHit: false });
+    expect(formatConsoleReport({ ...report, functions: [remote] })).toContain('FAIL dashboard: deployed https://x.lambda-url.eu-west-1.on.aws/; base:');
+  });
+
   it('a function with no checks is not a pass', () => {
     expect(functionReport('empty', 'x', []).passed).toBe(false);
   });
