@@ -107,7 +107,10 @@ runCli(async () => {
     : undefined;
   return new Promise<number>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => {
+      // `on`, not `once`: a second Ctrl-C (or npm/tsx relaying the first) must not kill the
+      // process halfway through removing containers and stopping the local AWS server.
+      process.on(signal, () => {
+        if (stopping) return log(`[emulate] ${signal} again: still stopping, please wait ...`);
         if (timer) clearInterval(timer);
         void shutdown(signal).then(() => resolve(0), () => resolve(1));
       });

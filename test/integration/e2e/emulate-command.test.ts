@@ -58,6 +58,10 @@ describe('npm run emulate (NewsAPI mocked)', () => {
     expect(await page.body.text()).toContain('id="total"');
     expect((await runningFunctionContainers()).length).toBeGreaterThan(before.length);
 
+    // Ctrl-C reaches every process of the group, and tsx relays it too: a second SIGINT
+    // mid-shutdown must not cut the cleanup short.
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stderr).toContain('stopped; nothing left running.');
