@@ -47,6 +47,20 @@ export function validateFunctionSettings(settings: FunctionSettings): void {
   }
 }
 
+/** The `aws_lambda_function` arguments both packagings take from the shared settings. */
+export function commonFunctionArguments(settings: FunctionSettings) {
+  return {
+    functionName: settings.functionName,
+    description: settings.description ?? '',
+    architectures: [settings.architecture],
+    memorySize: settings.memoryMb,
+    timeout: settings.timeoutSeconds,
+    role: settings.roleArn,
+    environment: { variables: { ...settings.environment } },
+    tags: { ...settings.tags },
+  };
+}
+
 /** Terraform wants `source_code_hash` as base64 of the SHA-256 bytes; manifests record hex. */
 export function hexSha256ToBase64(hex: string): string {
   if (!/^[0-9a-f]{64}$/.test(hex)) {

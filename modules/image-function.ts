@@ -5,7 +5,7 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { FunctionSettings, validateFunctionSettings } from './function-settings';
+import { FunctionSettings, commonFunctionArguments, validateFunctionSettings } from './function-settings';
 
 export interface ImageFunctionProps extends FunctionSettings {
   /** `123456789012.dkr.ecr.eu-west-1.amazonaws.com/preprod-sentiment-analysis` */
@@ -63,18 +63,11 @@ export class ImageFunction extends Construct {
     this.imageUri = `${props.repositoryUrl}@${props.imageDigest}`;
 
     this.function = new LambdaFunction(this, 'function', {
-      functionName: props.functionName,
-      description: props.description ?? '',
+      ...commonFunctionArguments(props),
       packageType: 'Image',
       imageUri: this.imageUri,
       // The catalog's handler, stated explicitly so the deployed CMD cannot drift from the image.
       imageConfig: { command: [props.handler] },
-      architectures: [props.architecture],
-      memorySize: props.memoryMb,
-      timeout: props.timeoutSeconds,
-      role: props.roleArn,
-      environment: { variables: { ...props.environment } },
-      tags: { ...props.tags },
       dependsOn: [...(props.dependsOn ?? [])],
     });
   }

@@ -9,7 +9,7 @@ import { ITerraformDependable } from 'cdktf';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { PythonRuntime, runtimeFacts } from '../lambdas/runtimes';
-import { FunctionSettings, hexSha256ToBase64, validateFunctionSettings } from './function-settings';
+import { FunctionSettings, commonFunctionArguments, hexSha256ToBase64, validateFunctionSettings } from './function-settings';
 
 export interface ZipFunctionProps extends FunctionSettings {
   readonly runtime: PythonRuntime;
@@ -51,20 +51,13 @@ export class ZipFunction extends Construct {
     });
 
     this.function = new LambdaFunction(this, 'function', {
-      functionName: props.functionName,
-      description: props.description ?? '',
+      ...commonFunctionArguments(props),
       packageType: 'Zip',
       s3Bucket: props.artifactBucket,
       s3Key: this.artifactObject.key,
       sourceCodeHash,
       runtime: props.runtime,
       handler: props.handler,
-      architectures: [props.architecture],
-      memorySize: props.memoryMb,
-      timeout: props.timeoutSeconds,
-      role: props.roleArn,
-      environment: { variables: { ...props.environment } },
-      tags: { ...props.tags },
       dependsOn: [this.artifactObject, ...(props.dependsOn ?? [])],
     });
   }
