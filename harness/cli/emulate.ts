@@ -20,6 +20,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   'api-key': { kind: 'value', description: 'dashboard API key stored in the local secret (default: random, printed)' },
   articles: { kind: 'value', description: 'articles the NewsAPI mock serves per run (default 5)' },
   'ingest-every': { kind: 'value', description: 'seconds between scheduled ingestion runs (default 300; 0 = only once at start)' },
+  'max-environments': { kind: 'value', description: 'execution environments per function at most; more concurrent invokes queue (default 10)' },
   once: { kind: 'switch', description: 'run one ingestion, wait for analysis, print the metrics and exit' },
   force: { kind: 'switch', description: 'rebuild artifacts even when cached' },
   verbose: { kind: 'switch', description: "print the functions' own log lines" },
@@ -41,6 +42,7 @@ runCli(async () => {
   const dashboardPort = integerOption(args.values['dashboard-port'], 'dashboard-port', 8080, 1);
   const articleCount = integerOption(args.values.articles, 'articles', 5);
   const ingestEvery = integerOption(args.values['ingest-every'], 'ingest-every', 300);
+  const maxEnvironments = integerOption(args.values['max-environments'], 'max-environments', 10, 1);
   await ensureDockerEngine();
 
   const log = stderrLog;
@@ -48,6 +50,7 @@ runCli(async () => {
     baseChoice,
     log,
     force: args.switches.force,
+    maxEnvironments,
     invokePort,
     dashboardPort,
     dashboardApiKey: args.values['api-key'],

@@ -27,6 +27,8 @@ export interface LocalStackProps {
   readonly dashboardPort?: number;
   /** @default false */
   readonly force?: boolean;
+  /** Most execution environments per function. @default 10 */
+  readonly maxEnvironments?: number;
   /** @default discarded */
   readonly onFunctionLog?: (functionName: string, line: string) => void;
   /** @default the catalog */
@@ -64,6 +66,7 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
     log: props.log,
     force: props.force,
     keepServing: true,
+    maxEnvironments: props.maxEnvironments,
     urlPorts: props.dashboardPort !== undefined ? { dashboard: props.dashboardPort } : undefined,
     articles: props.articles,
     dashboardApiKey,

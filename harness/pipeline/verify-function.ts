@@ -33,6 +33,8 @@ export interface VerifyFunctionProps {
   readonly keepServing?: boolean;
   /** Port of the Function URL front when kept serving. @default ephemeral */
   readonly urlPort?: number;
+  /** Most execution environments at once (concurrent invokes beyond it queue). @default 10 */
+  readonly maxEnvironments?: number;
   /** Function log lines (output, START/END/REPORT). @default discarded */
   readonly onFunctionLog?: (line: string) => void;
 }
@@ -88,7 +90,9 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
   }
 
   log(`${prefix} booting ${summary.reference} on ${base.description}`);
-  const served = await serveFunction({ spec, artifact, environment, urlPort: props.urlPort, onLog: props.onFunctionLog });
+  const served = await serveFunction({
+    spec, artifact, environment, urlPort: props.urlPort, maxEnvironments: props.maxEnvironments, onLog: props.onFunctionLog,
+  });
   try {
     if (spec.url) {
       log(`${prefix} health: GET ${spec.healthPath ?? '/health'} through the Function URL front`);

@@ -30,6 +30,8 @@ export interface VerifyRunProps {
   readonly keepServing?: boolean;
   /** Function URL front port per function name when kept serving. @default ephemeral */
   readonly urlPorts?: Readonly<Record<string, number>>;
+  /** Most execution environments per function. @default 10 */
+  readonly maxEnvironments?: number;
   /** Record passing and failing artifacts in the manifest (catalog functions only). @default true */
   readonly recordManifest?: boolean;
   /** Articles the NewsAPI mock serves. @default [] */
@@ -82,6 +84,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
         bootDespiteInspection: props.bootDespiteInspection,
         keepServing: props.keepServing,
         urlPort: props.urlPorts?.[spec.name],
+        maxEnvironments: props.maxEnvironments,
         onFunctionLog: props.onFunctionLog ? (line) => props.onFunctionLog!(spec.name, line) : undefined,
       }));
     }
