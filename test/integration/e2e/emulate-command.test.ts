@@ -24,14 +24,15 @@ function portOpen(port: number): Promise<boolean> {
 describe('npm run emulate (NewsAPI mocked)', () => {
   let child: ChildProcess | undefined;
   afterAll(() => {
-    child?.kill('SIGKILL');
+    if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
   });
 
   test('prints the dashboard URL, shows live metrics after one ingestion, and Ctrl-C stops everything', async () => {
     const before = await runningFunctionContainers();
-    child = spawn(path.join(REPO, 'node_modules', '.bin', 'tsx'),
-      [path.join(REPO, 'harness', 'cli', 'emulate.ts'), '--port', '9137', '--dashboard-port', '8137', '--api-key', 'emulate-key', '--articles', '2', '--ingest-every', '0'],
-      { cwd: REPO, env: process.env });
+    // Its own process group, like a terminal's foreground job: Ctrl-C signals the whole group.
+    child = spawn(process.execPath,
+      ['--import', 'tsx', path.join(REPO, 'harness', 'cli', 'emulate.ts'), '--port', '9137', '--dashboard-port', '8137', '--api-key', 'emulate-key', '--articles', '2', '--ingest-every', '0'],
+      { cwd: REPO, env: process.env, detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -58,11 +59,12 @@ describe('npm run emulate (NewsAPI mocked)', () => {
     expect(await page.body.text()).toContain('id="total"');
     expect((await runningFunctionContainers()).length).toBeGreaterThan(before.length);
 
-    // Ctrl-C reaches every process of the group, and tsx relays it too: a second SIGINT
-    // mid-shutdown must not cut the cleanup short.
-    child.kill('SIGINT');
+    // Ctrl-C reaches every process of the group (moto and the docker clients too); an impatient
+    // second Ctrl-C mid-shutdown must not cut the cleanup short.
+    const ctrlC = () => process.kill(-child!.pid!, 'SIGINT');
+    ctrlC();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    child.kill('SIGINT');
+    ctrlC();
     expect(await exited).toBe(0);
     expect(stderr).toContain('stopped; nothing left running.');
     expect(await runningFunctionContainers()).toEqual(before);

@@ -14,7 +14,8 @@ export interface CliResult {
 export function runCli(script: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(REPO, 'node_modules', '.bin', 'tsx'), [path.join(REPO, 'harness', 'cli', script), ...args], {
+    // As `npm run` starts them: node with tsx's loader, no wrapper process in between.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'harness', 'cli', script), ...args], {
       cwd: REPO,
       env: { ...process.env, ...env },
     });
