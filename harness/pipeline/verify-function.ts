@@ -4,11 +4,10 @@
  * failed inspection stops before anything boots (its evidence is the answer).
  */
 import { FunctionSpec, resolveEnvironment } from '../../lambdas/function-spec';
-import { Artifact } from '../build/artifact';
+import { Artifact, RuntimeBase } from '../build/artifact';
 import { buildArtifact } from '../build/build-artifact';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
-import { RuntimeBase } from '../build/artifact';
 import { inspectImage, inspectZip } from '../inspect';
 import { formatBytes } from '../report/console-report';
 import { CheckResult, functionReport, FunctionReport, timedCheck } from '../suite/check-result';
