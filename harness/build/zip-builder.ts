@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FunctionSpec } from '../../lambdas/function-spec';
 import { HARNESS_LABEL, DockerCommandError, docker } from '../docker/docker-cli';
+import { isShuttingDown, onShutdown, ShuttingDownError } from '../lifecycle/shutdown';
 import { RuntimeBase, ZipArtifact } from './artifact';
+import { pruneArtifacts, touchArtifact } from './artifact-retention';
 import { computeContentHash } from './content-hash';
 import { createDeterministicZip, extractZip, fileDigest } from './deterministic-zip';
 import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from './progress';
@@ -58,13 +60,17 @@ export async function buildZipArtifact(spec: FunctionSpec, options: ZipBuildOpti
   if (!options.force && fs.existsSync(zipPath)) {
     if (!fs.existsSync(unpackedDir)) await extractFresh(zipPath, unpackedDir);
     log(`${prefix} cache hit ${contentHash.slice(0, 12)} (${path.relative(process.cwd(), zipPath) || zipPath})`);
+    keepRecent(artifactsDir, contentHash, log, prefix);
     return { ...common, ...fileDigest(zipPath), cacheHit: true, buildMs: 0 };
   }
 
   const started = Date.now();
+  if (isShuttingDown()) throw new ShuttingDownError(`a build of ${spec.name}`);
   const stagingDir = path.join(options.workDir, 'staging', `${spec.name}-${contentHash.slice(0, 12)}-${process.pid}`);
   fs.rmSync(stagingDir, { recursive: true, force: true });
   fs.mkdirSync(stagingDir, { recursive: true });
+  // Ctrl-C or SIGTERM mid-build: the finally below never runs, so the shutdown removes it.
+  const unregister = onShutdown(() => fs.rmSync(stagingDir, { recursive: true, force: true }));
   try {
     for (const file of listSourceFiles(sourceDir)) {
       const destination = path.join(stagingDir, ...file.relativePath.split('/'));
@@ -83,9 +89,20 @@ export async function buildZipArtifact(spec: FunctionSpec, options: ZipBuildOpti
     const zip = await timedStep(log, prefix, 'zip', () => createDeterministicZip(stagingDir, zipPath));
     await extractFresh(zipPath, unpackedDir);
     log(`${prefix} ${zip.entries} entries, ${(zip.bytes / 1024 / 1024).toFixed(1)} MiB, sha256 ${zip.sha256.slice(0, 12)}`);
+    keepRecent(artifactsDir, contentHash, log, prefix);
     return { ...common, sha256: zip.sha256, bytes: zip.bytes, cacheHit: false, buildMs: Date.now() - started };
   } finally {
+    unregister();
     fs.rmSync(stagingDir, { recursive: true, force: true });
+  }
+}
+
+/** Marks this artifact as the newest and drops the function's older ones beyond HARNESS_KEEP_ARTIFACTS. */
+function keepRecent(artifactsDir: string, contentHash: string, log: ProgressLog, prefix: string): void {
+  touchArtifact(path.join(artifactsDir, `${contentHash}.zip`));
+  const pruned = pruneArtifacts({ functionDir: artifactsDir, protect: [contentHash] });
+  if (pruned.removed.length > 0) {
+    log(`${prefix} removed ${pruned.removed.length} older artifact(s), ${(pruned.bytesFreed / 1024 / 1024).toFixed(1)} MiB (keeping the newest HARNESS_KEEP_ARTIFACTS)`);
   }
 }
 
