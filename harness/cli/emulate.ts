@@ -148,7 +148,7 @@ async function emulateDirectory(spec: FunctionSpec, common: Common, markServing:
     'Press Ctrl-C to stop.',
   ].join('\n'));
   // One machine-readable line for scripts and test suites.
-  console.log(`READY ${JSON.stringify({ function: spec.name, invokeUrl: endpoint.invocationsUrl(), functionUrl, verified: run.report.passed })}`);
+  console.log(`READY ${JSON.stringify({ function: spec.name, invokeUrl: endpoint.invocationsUrl(), functionUrl, verified: run.report.passed, pid: process.pid })}`);
   return new Promise<number>(() => undefined); // until a signal: the shutdown handler exits
 }
 
