@@ -1,13 +1,20 @@
 // `npm run emulate` stops cleanly whatever the moment and whoever signals it, and a start after
 // `kill -9` reaps what the dead process left. Real processes, real containers, real moto server.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { readHelperRecords } from '../../../harness/lifecycle/helper-processes';
 import { reapOrphans } from '../../../harness/lifecycle/reap';
 import { REPO } from '../harness/run-cli';
 import { containersOwnedBy, EmulateProcess, killGroup, portOf, portOpen, processRuns, startEmulate, tinyFunctionDir } from './emulate-dir-process';
 
 jest.setTimeout(15 * 60_000);
+const run = promisify(execFile);
+
+async function invokeOnce(url: string): Promise<void> {
+  const response = await fetch(url, { method: 'POST', body: '{"warm":"up"}' });
+  expect(await response.json()).toMatchObject({ event: { warm: 'up' } });
+}
 
 describe('emulate lifecycle: signals at any moment, and kill -9', () => {
   const started: EmulateProcess[] = [];
@@ -32,6 +39,7 @@ describe('emulate lifecycle: signals at any moment, and kill -9', () => {
     started.push(emulate);
     const ready = await emulate.ready();
     expect(ready.pid).not.toBe(emulate.child.pid); // node runs under npm
+    await invokeOnce(ready.invokeUrl); // environments start on the first invoke, as in Lambda
     expect((await containersOwnedBy(ready.pid)).length).toBeGreaterThan(0);
     process.kill(emulate.child.pid!, 'SIGTERM'); // npm alone, as `kill <npm pid>` does
     await emulate.exited;
@@ -46,15 +54,20 @@ describe('emulate lifecycle: signals at any moment, and kill -9', () => {
     const first = startEmulate(['--dir', dir, '--port', '9461', '--url-port', '9462']);
     started.push(first);
     const ready = await first.ready();
+    await invokeOnce(ready.invokeUrl);
     process.kill(ready.pid, 'SIGKILL');
     await first.exited;
-    const left = await containersOwnedBy(ready.pid);
-    expect(left.length).toBeGreaterThan(0); // what kill -9 leaves behind
+    expect((await containersOwnedBy(ready.pid)).length).toBeGreaterThan(0); // what kill -9 leaves behind
+    // A function container notices its Runtime API is gone and exits by itself; one that does not
+    // (a hung runtime, a helper container) must be reaped: plant one with the dead owner's label.
+    const orphan = `emulator-robustness-orphan-${ready.pid}`;
+    await run('docker', ['run', '-d', '--rm', '--name', orphan, '--label', 'sentiment-harness=1', '--label', `sentiment-harness.owner=${ready.pid}-1`,
+      '--entrypoint', 'sleep', 'lambda-standin/python:3.13', '600']);
 
     const second = startEmulate(['--dir', dir, '--port', '9461', '--url-port', '9462']);
     started.push(second);
     const again = await second.ready();
-    expect(second.output().stderr).toMatch(/\[reap\] container .*: its owner \(process \d+\) is gone/);
+    expect(second.output().stderr).toContain(`[reap] container ${orphan}: its owner (process ${ready.pid}) is gone`);
     expect(await containersOwnedBy(ready.pid)).toEqual([]);
     const answer = await fetch(again.invokeUrl, { method: 'POST', body: '{"second":"start"}' });
     expect(await answer.json()).toMatchObject({ event: { second: 'start' } });
