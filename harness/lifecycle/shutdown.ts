@@ -84,3 +84,9 @@ export function installShutdownHandlers(props: ShutdownHandlersProps): void {
   }, 500);
   watch.unref();
 }
+
+/** A short-lived helper process (setup script, CLI call) is ended with the harness, not orphaned. */
+export function stopOnShutdown(child: { kill(signal: NodeJS.Signals): boolean; once(event: 'exit', listener: () => void): unknown }): void {
+  const unregister = onShutdown(() => child.kill('SIGTERM'));
+  child.once('exit', unregister);
+}
