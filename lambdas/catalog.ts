@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { findLinksDirectories, globToRegExp } from '../harness/build/local-wheels';
 import { CorsSpec, FunctionSpec, validateFunctionSpec } from './function-spec';
 import { PythonRuntime } from './runtimes';
+import { FUNCTION_URL_HEALTH_EVENT, SCHEDULED_EVENT, SNS_NOTIFICATION_EVENT } from './test-events';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -46,6 +47,7 @@ const dashboard: FunctionSpec = {
     },
   },
   healthPath: '/health',
+  events: [FUNCTION_URL_HEALTH_EVENT],
   smokeChecks: [
     { kind: 'http', name: 'health reports healthy', method: 'GET', path: '/health', expectStatus: 200, expectJson: { status: 'healthy' } },
     { kind: 'http', name: 'metrics refuse a missing API key', method: 'GET', path: '/api/metrics', expectStatus: 401 },
@@ -73,6 +75,7 @@ const ingestion: FunctionSpec = {
   },
   uses: { table: 'read-write', topic: 'publish', secrets: ['newsapi-key'] },
   trigger: { kind: 'schedule', expression: 'rate(15 minutes)' },
+  events: [SCHEDULED_EVENT],
   smokeChecks: [
     {
       kind: 'invoke',
@@ -117,6 +120,7 @@ const analysis: FunctionSpec = {
   },
   uses: { table: 'read-write', modelBucket: 'read' },
   trigger: { kind: 'sns' },
+  events: [SNS_NOTIFICATION_EVENT],
   smokeChecks: [
     {
       kind: 'invoke',

@@ -82,6 +82,19 @@ export type SmokeCheck =
       readonly expectErrorType?: string;
     };
 
+/**
+ * An event the boot check of `npm run verify` invokes the function with, through the Runtime API;
+ * it must succeed (no error, and for a Function URL event no 5xx status).
+ */
+export interface TestEvent {
+  readonly name: string;
+  /** The AWS documentation page whose event shape it follows. @default none */
+  readonly documentation?: string;
+  readonly event: unknown;
+  /** For Function URL events: the `statusCode` the result must carry. @default any status below 500 */
+  readonly expectStatus?: number;
+}
+
 export interface ImageSpec {
   /** Dockerfile path relative to the function's source directory. @default 'Dockerfile' */
   readonly dockerfile?: string;
@@ -119,6 +132,11 @@ export interface FunctionSpec {
   readonly healthPath?: string;
   /** @default [] */
   readonly smokeChecks?: readonly SmokeCheck[];
+  /**
+   * Events as AWS delivers them to this function (its trigger's shape), each invoked by the boot
+   * check and expected to succeed. @default [] (the boot check then invokes `{}` once)
+   */
+  readonly events?: readonly TestEvent[];
   /** Required when packaging is `image`. */
   readonly image?: ImageSpec;
 }

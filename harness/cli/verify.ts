@@ -1,5 +1,5 @@
 /**
- * `npm run verify [-- <fn>... | --dir <path> [--runtime r] [--handler h] [--image] [--health /path]]`
+ * `npm run verify [-- <fn>... | --dir <path> [--handler h] [--runtime r] [--memory mb] [--timeout s] [--env K=V] [--image] [--health /path]] [--event e]`
  * Builds every artifact as deployed, inspects it, boots it and runs the suite. Exit 1 on any failure.
  */
 import { CATALOG, catalogEntry } from '../../lambdas/catalog';
@@ -13,11 +13,13 @@ import { runVerify } from '../pipeline/verify-run';
 import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
+import { parseEventOptions } from './event-option';
+import { FUNCTION_OPTIONS, functionOptionsGiven, parseFunctionOptions } from './function-options';
 
 const VERIFY_OPTIONS: Record<string, OptionSpec> = {
   dir: { kind: 'value', description: 'verify any function directory instead of catalog functions' },
-  runtime: { kind: 'value', description: 'with --dir: python3.13 (default), python3.11, python3.12' },
-  handler: { kind: 'value', description: 'with --dir: module.function (default handler.lambda_handler)' },
+  ...FUNCTION_OPTIONS,
+  event: { kind: 'repeatable', description: "test event for the boot check: a .json file or inline JSON (repeatable); must succeed" },
   image: { kind: 'switch', description: 'with --dir: build its Dockerfile as an image function' },
   health: { kind: 'value', description: 'with --dir: serve a Function URL and GET this path as health' },
   base: { kind: 'value', description: 'runtime base: auto (default, or $LAMBDA_BASE), official, standin' },
@@ -43,12 +45,20 @@ runCli(async () => {
   let specs: FunctionSpec[];
   if (args.values.dir) {
     if (args.positionals.length > 0) throw new UsageError('Give either function names or --dir, not both.', USAGE);
-    specs = [adHocFunction({ dir: args.values.dir, runtime: args.values.runtime, handler: args.values.handler, image: args.switches.image || undefined, healthPath: args.values.health })];
+    const fn = parseFunctionOptions(args, USAGE);
+    specs = [adHocFunction({
+      dir: args.values.dir, runtime: fn.runtime, handler: fn.handler, memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds,
+      environment: fn.environment, image: args.switches.image || undefined, healthPath: args.values.health,
+    })];
   } else {
-    for (const flag of ['runtime', 'handler', 'health'] as const) {
-      if (args.values[flag]) throw new UsageError(`--${flag} only applies with --dir.`, USAGE);
+    for (const flag of [...functionOptionsGiven(args), ...(args.values.health ? ['health'] : []), ...(args.switches.image ? ['image'] : [])]) {
+      throw new UsageError(`--${flag} only applies with --dir (catalog functions take their settings from lambdas/catalog.ts).`, USAGE);
     }
     specs = args.positionals.length > 0 ? args.positionals.map(catalogEntry) : [...CATALOG];
+  }
+  const events = parseEventOptions(args.lists.event, USAGE);
+  if (events.length > 0 && specs.length > 1) {
+    throw new UsageError(`--event is for one function: name it (e.g. npm run verify -- ${specs[0].name} --event ...) or use --dir.`, USAGE);
   }
   // Fail within seconds, with how to start one, before any other work.
   await ensureDockerEngine();
@@ -60,6 +70,7 @@ runCli(async () => {
     force: args.switches.force,
     requirements,
     bootDespiteInspection: args.switches['boot-despite-inspection'],
+    events,
     onFunctionLog: args.switches.verbose ? (name, line) => stderrLog(`  ${name} | ${line}`) : undefined,
   });
   await run.stop();
