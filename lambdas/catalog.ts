@@ -36,7 +36,8 @@ const dashboard: FunctionSpec = {
     DASHBOARD_API_KEY_SECRET_ARN: { ref: 'secret-arn', secret: 'dashboard-api-key' },
     SSE_POLL_INTERVAL: '2',
   },
-  uses: { table: 'read', secrets: ['dashboard-api-key'] },
+  // metrics.py scans the table; api_key.py reads the API key secret.
+  uses: { table: ['dynamodb:Scan'], secrets: ['dashboard-api-key'] },
   url: {
     authType: 'NONE',
     invokeMode: 'BUFFERED',
@@ -73,7 +74,8 @@ const ingestion: FunctionSpec = {
     NEWSAPI_BASE_URL: { ref: 'newsapi-base-url' },
     NEWSAPI_QUERY: 'technology',
   },
-  uses: { table: 'read-write', topic: 'publish', secrets: ['newsapi-key'] },
+  // handler.py: a conditional put_item per new article, one sns.publish each, the NewsAPI key secret.
+  uses: { table: ['dynamodb:PutItem'], topic: ['sns:Publish'], secrets: ['newsapi-key'] },
   trigger: { kind: 'schedule', expression: 'rate(15 minutes)' },
   events: [SCHEDULED_EVENT],
   smokeChecks: [
@@ -118,7 +120,8 @@ const analysis: FunctionSpec = {
     DYNAMODB_TABLE: { ref: 'table-name' },
     MODEL_S3_URI: { ref: 'model-s3-uri' },
   },
-  uses: { table: 'read-write', modelBucket: 'read' },
+  // handler.py: get_item then a conditional update_item; model_store.py downloads the archive (GetObject).
+  uses: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], modelBucket: ['s3:GetObject'] },
   trigger: { kind: 'sns' },
   events: [SNS_NOTIFICATION_EVENT],
   smokeChecks: [

@@ -62,7 +62,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
   };
 
   const needsAws = props.specs.some((spec) => Object.values(spec.environment ?? {}).some((value) => typeof value !== 'string'));
-  const needsModel = props.specs.some((spec) => spec.uses?.modelBucket);
+  const needsModel = props.specs.some((spec) => (spec.uses?.modelBucket ?? []).length > 0);
   const localAws = needsAws
     ? await startLocalAwsSession({ log: props.log, withModel: needsModel, articles: props.articles, dashboardApiKey: props.dashboardApiKey })
     : undefined;
