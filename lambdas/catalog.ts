@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { findLinksDirectories, globToRegExp } from '../harness/build/local-wheels';
 import { CorsSpec, FunctionSpec, validateFunctionSpec } from './function-spec';
 import { PythonRuntime } from './runtimes';
+import { FUNCTION_URL_HEALTH_EVENT, SCHEDULED_EVENT, SNS_NOTIFICATION_EVENT } from './test-events';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -35,7 +36,8 @@ const dashboard: FunctionSpec = {
     DASHBOARD_API_KEY_SECRET_ARN: { ref: 'secret-arn', secret: 'dashboard-api-key' },
     SSE_POLL_INTERVAL: '2',
   },
-  uses: { table: 'read', secrets: ['dashboard-api-key'] },
+  // metrics.py scans the table; api_key.py reads the API key secret.
+  uses: { table: ['dynamodb:Scan'], secrets: ['dashboard-api-key'] },
   url: {
     authType: 'NONE',
     invokeMode: 'BUFFERED',
@@ -46,6 +48,7 @@ const dashboard: FunctionSpec = {
     },
   },
   healthPath: '/health',
+  events: [FUNCTION_URL_HEALTH_EVENT],
   smokeChecks: [
     { kind: 'http', name: 'health reports healthy', method: 'GET', path: '/health', expectStatus: 200, expectJson: { status: 'healthy' } },
     { kind: 'http', name: 'metrics refuse a missing API key', method: 'GET', path: '/api/metrics', expectStatus: 401 },
@@ -71,8 +74,10 @@ const ingestion: FunctionSpec = {
     NEWSAPI_BASE_URL: { ref: 'newsapi-base-url' },
     NEWSAPI_QUERY: 'technology',
   },
-  uses: { table: 'read-write', topic: 'publish', secrets: ['newsapi-key'] },
+  // handler.py: a conditional put_item per new article, one sns.publish each, the NewsAPI key secret.
+  uses: { table: ['dynamodb:PutItem'], topic: ['sns:Publish'], secrets: ['newsapi-key'] },
   trigger: { kind: 'schedule', expression: 'rate(15 minutes)' },
+  events: [SCHEDULED_EVENT],
   smokeChecks: [
     {
       kind: 'invoke',
@@ -115,8 +120,10 @@ const analysis: FunctionSpec = {
     DYNAMODB_TABLE: { ref: 'table-name' },
     MODEL_S3_URI: { ref: 'model-s3-uri' },
   },
-  uses: { table: 'read-write', modelBucket: 'read' },
+  // handler.py: get_item then a conditional update_item; model_store.py downloads the archive (GetObject).
+  uses: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], modelBucket: ['s3:GetObject'] },
   trigger: { kind: 'sns' },
+  events: [SNS_NOTIFICATION_EVENT],
   smokeChecks: [
     {
       kind: 'invoke',

@@ -56,9 +56,10 @@ export class CatalogFunction extends Construct {
     this.role = new ExecutionRole(this, 'role', {
       roleName: executionRoleName(env, spec.name),
       logGroupArn: this.logs.logGroup.arn,
-      table: uses.table ? { arn: stores.table.arn, access: uses.table } : undefined,
-      publishTopicArn: uses.topic === 'publish' ? stores.topic.arn : undefined,
-      readObjects: uses.modelBucket === 'read' ? { bucketArn: stores.modelBucket.arn, prefix: modelKeyPrefix(env) } : undefined,
+      // Exactly the actions the catalog declares per resource (least privilege per call).
+      table: uses.table?.length ? { arn: stores.table.arn, actions: uses.table } : undefined,
+      topic: uses.topic?.length ? { arn: stores.topic.arn, actions: uses.topic } : undefined,
+      objects: uses.modelBucket?.length ? { bucketArn: stores.modelBucket.arn, prefix: modelKeyPrefix(env), actions: uses.modelBucket } : undefined,
       secretArns: (uses.secrets ?? []).map((secretId) => stores.secrets[secretId].arn),
       ecrRepositoryArn: artifact.kind === 'image' ? parseEcrRepositoryUrl(artifact.repositoryUrl).arn : undefined,
       tags,
