@@ -30,6 +30,8 @@ const dashboard: FunctionSpec = {
   handler: 'handler.lambda_handler',
   memoryMb: 512,
   timeoutSeconds: 30,
+  // Public URL: caps what anonymous traffic can run up (and what a flood costs).
+  reservedConcurrency: 10,
   environment: {
     ENVIRONMENT: { ref: 'environment-name' },
     DYNAMODB_TABLE: { ref: 'table-name' },
@@ -66,6 +68,8 @@ const ingestion: FunctionSpec = {
   handler: 'handler.lambda_handler',
   memoryMb: 256,
   timeoutSeconds: 60,
+  // Scheduled every 15 minutes: one run at a time is all it ever needs.
+  reservedConcurrency: 1,
   environment: {
     ENVIRONMENT: { ref: 'environment-name' },
     DYNAMODB_TABLE: { ref: 'table-name' },
@@ -115,6 +119,8 @@ const analysis: FunctionSpec = {
   handler: 'handler.lambda_handler',
   memoryMb: 2048,
   timeoutSeconds: 120,
+  // One invoke per article: a burst of articles queues in Lambda's async queue instead of fanning out at 2 GB each.
+  reservedConcurrency: 5,
   environment: {
     ENVIRONMENT: { ref: 'environment-name' },
     DYNAMODB_TABLE: { ref: 'table-name' },

@@ -10,7 +10,9 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { FunctionSpec, resolveEnvironment } from '../lambdas/function-spec';
 import { resourceNames } from '../lambdas/resources';
+import { DeadLetterQueue } from '../modules/dead-letter-queue';
 import { ExecutionRole } from '../modules/execution-role';
+import { FunctionAlarms } from '../modules/function-alarms';
 import { FunctionLogGroup } from '../modules/function-log-group';
 import { FunctionUrl } from '../modules/function-url';
 import { ImageFunction, parseEcrRepositoryUrl } from '../modules/image-function';
@@ -18,13 +20,15 @@ import { ZipFunction } from '../modules/zip-function';
 import { DataStores } from './data-stores';
 import { DeployableArtifact } from './deployable-artifacts';
 import { EnvironmentSettings } from './environment-settings';
-import { FUNCTION_TAG, deployedFunctionName, executionRoleName, modelKeyPrefix } from './naming';
+import { FUNCTION_TAG, deadLetterQueueName, deployedFunctionName, executionRoleName, modelKeyPrefix } from './naming';
 
 export interface CatalogFunctionProps {
   readonly spec: FunctionSpec;
   readonly settings: EnvironmentSettings;
   readonly stores: DataStores;
   readonly artifact: DeployableArtifact;
+  /** SNS topic ARNs every alarm of the function notifies (the environment's alert topic). */
+  readonly alarmActions: readonly string[];
 }
 
 export class CatalogFunction extends Construct {
@@ -33,6 +37,9 @@ export class CatalogFunction extends Construct {
   readonly logs: FunctionLogGroup;
   /** @default undefined when the catalog declares no URL */
   readonly url?: FunctionUrl;
+  readonly alarms: FunctionAlarms;
+  /** Failed asynchronous events. @default undefined when nothing invokes the function asynchronously */
+  readonly deadLetters?: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: CatalogFunctionProps) {
     super(scope, id);
@@ -49,8 +56,18 @@ export class CatalogFunction extends Construct {
       functionName,
       retentionDays: settings.logRetentionDays,
       metricNamespace: `SentimentAnalyzer/${env}`,
+      alarmActions: props.alarmActions,
       tags,
     });
+
+    // Schedules and SNS invoke asynchronously: after Lambda's retries an event would be dropped.
+    if (spec.trigger) {
+      this.deadLetters = new DeadLetterQueue(this, 'dead-letters', {
+        queueName: deadLetterQueueName(env, spec.name),
+        alarmActions: props.alarmActions,
+        tags,
+      });
+    }
 
     const uses = spec.uses ?? {};
     this.role = new ExecutionRole(this, 'role', {
@@ -62,6 +79,9 @@ export class CatalogFunction extends Construct {
       objects: uses.modelBucket?.length ? { bucketArn: stores.modelBucket.arn, prefix: modelKeyPrefix(env), actions: uses.modelBucket } : undefined,
       secretArns: (uses.secrets ?? []).map((secretId) => stores.secrets[secretId].arn),
       ecrRepositoryArn: artifact.kind === 'image' ? parseEcrRepositoryUrl(artifact.repositoryUrl).arn : undefined,
+      extraStatements: this.deadLetters
+        ? [{ sid: 'SendFailedEventsToDeadLetterQueue', actions: ['sqs:SendMessage'], resources: [this.deadLetters.arn] }]
+        : [],
       tags,
     });
 
@@ -92,6 +112,8 @@ export class CatalogFunction extends Construct {
       roleArn: this.role.arn,
       environment,
       tags,
+      reservedConcurrency: spec.reservedConcurrency,
+      deadLetterTargetArn: this.deadLetters?.arn,
       dependsOn: [this.logs.logGroup, this.role.policy],
     };
     this.function =
@@ -107,6 +129,8 @@ export class CatalogFunction extends Construct {
             repositoryUrl: artifact.repositoryUrl,
             imageDigest: artifact.digest,
           }).function;
+
+    this.alarms = new FunctionAlarms(this, 'alarms', { functionName, alarmActions: props.alarmActions, tags });
 
     if (spec.url) {
       this.url = new FunctionUrl(this, 'url', {

@@ -26,6 +26,25 @@ export function artifactBucketName(environment: DeployEnvironment): string {
   return `${prefix(environment)}-artifacts`;
 }
 
+/**
+ * S3 names are global across all AWS accounts: the account id in the name keeps a second adopter
+ * of this repository (or a second account of ours) from colliding with the first.
+ */
+export function accountScopedBucketName(bucketName: string, accountId: string): string {
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`Bucket '${bucketName}': the account id must be 12 digits, got '${accountId}'.`);
+  return `${bucketName}-${accountId}`;
+}
+
+/** The environment's alert topic: every alarm notifies it. */
+export function alertTopicName(environment: DeployEnvironment): string {
+  return `${prefix(environment)}-alerts`;
+}
+
+/** Where a function's failed asynchronous events land. */
+export function deadLetterQueueName(environment: DeployEnvironment, functionName: string): string {
+  return `${prefix(environment)}-${functionName}-dlq`;
+}
+
 /** The stack with every AWS resource of an environment except the image repositories. */
 export function appStackName(environment: DeployEnvironment): string {
   return environment;
