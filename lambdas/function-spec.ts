@@ -107,6 +107,8 @@ export interface FunctionSpec {
   readonly handler: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /** Size of /tmp in MB, 512 to 10240. @default 512 (Lambda's default) */
+  readonly ephemeralStorageMb?: number;
   /** @default {} */
   readonly environment?: Readonly<Record<string, EnvironmentValue>>;
   /** @default {} */
@@ -125,6 +127,7 @@ export interface FunctionSpec {
 
 export const MEMORY_RANGE_MB = { min: 128, max: 10240 } as const;
 export const TIMEOUT_RANGE_SECONDS = { min: 1, max: 900 } as const;
+export const EPHEMERAL_STORAGE_RANGE_MB = { min: 512, max: 10240 } as const;
 const HANDLER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
@@ -143,6 +146,12 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
     throw new Error(`${where}: packaging must be 'zip' or 'image', got '${String(spec.packaging)}'.`);
   }
   assertLambdaSettings(where, spec);
+  const storage = spec.ephemeralStorageMb ?? EPHEMERAL_STORAGE_RANGE_MB.min;
+  if (!Number.isInteger(storage) || storage < EPHEMERAL_STORAGE_RANGE_MB.min || storage > EPHEMERAL_STORAGE_RANGE_MB.max) {
+    throw new Error(
+      `${where}: ephemeralStorageMb must be an integer from ${EPHEMERAL_STORAGE_RANGE_MB.min} to ${EPHEMERAL_STORAGE_RANGE_MB.max} (Lambda's limits), got ${storage}.`,
+    );
+  }
   if (spec.packaging === 'image' && !spec.image) {
     throw new Error(`${where}: packaging 'image' needs an 'image' section (at least {}), got none.`);
   }
