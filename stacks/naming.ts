@@ -7,6 +7,8 @@ import { DeployEnvironment, resourceNames } from '../lambdas/resources';
 export const PROJECT_TAG = 'sentiment-analyzer';
 /** Tag that ties a Terraform resource to its catalog function; the deploy gate reads it back. */
 export const FUNCTION_TAG = 'SentimentFunction';
+/** Tag carrying the fingerprint of the configuration a synthesized function deploys (the deploy gate reads it back). */
+export const CONFIGURATION_TAG = 'SentimentConfiguration';
 
 const prefix = (environment: DeployEnvironment) => `${environment}-sentiment`;
 

@@ -3,18 +3,19 @@
  * exactly the artifacts the manifest lists. Its `terraform init` needs only hashicorp/aws.
  */
 import { Construct } from 'constructs';
-import { Annotations, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, LocalBackend, S3Backend, TerraformLocal, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { MANIFEST_LOCAL, manifestLocalExpression } from '../harness/deploy-gate/terraform-gate';
 import { FunctionSpec } from '../lambdas/function-spec';
 import { resourceNames } from '../lambdas/resources';
 import { Manifest } from '../harness/manifest';
 import { AwsTarget, configureAwsProvider } from './aws-target';
 import { CatalogFunction } from './catalog-function';
 import { DataStores } from './data-stores';
-import { deployableArtifact } from './deployable-artifacts';
+import { deployableArtifact, manifestEntryFor } from './deployable-artifacts';
 import { AlertTopic } from '../modules/alert-topic';
 import { EnvironmentSettings, alertEndpointVariables, ecrRegistry } from './environment-settings';
-import { PROJECT_TAG, accountScopedBucketName, alertTopicName, artifactBucketName, ecrRepositoryName } from './naming';
+import { PROJECT_TAG, accountScopedBucketName, alertTopicName, artifactBucketName } from './naming';
 
 /** Where Terraform keeps state. */
 export type StateBackend =
@@ -26,6 +27,8 @@ export interface SentimentStackProps {
   readonly target: AwsTarget;
   readonly catalog: readonly FunctionSpec[];
   readonly manifest: Manifest;
+  /** Absolute path of that manifest on disk: the deploy gate's preconditions read it again at plan. */
+  readonly manifestPath: string;
   /** Directory the manifest's relative ZIP paths resolve against. */
   readonly repoRoot: string;
   readonly backend: StateBackend;
@@ -92,13 +95,22 @@ export class SentimentStack extends TerraformStack {
       );
     }
 
+    // The deploy gate's preconditions read the manifest again when Terraform plans.
+    new TerraformLocal(this, MANIFEST_LOCAL, manifestLocalExpression(props.manifestPath));
     const functions: Record<string, CatalogFunction> = {};
     for (const spec of props.catalog) {
-      const artifact = deployableArtifact(spec, props.manifest, {
-        repoRoot: props.repoRoot,
-        repositoryUrl: `${ecrRegistry(settings)}/${ecrRepositoryName(env, spec.name)}`,
+      const artifact = deployableArtifact(spec, props.manifest, { repoRoot: props.repoRoot });
+      functions[spec.name] = new CatalogFunction(this, spec.name, {
+        spec,
+        settings,
+        stores: this.stores,
+        artifact,
+        verified: manifestEntryFor(spec, props.manifest) ?? props.manifest.functions[spec.name],
+        manifestPath: props.manifestPath,
+        // Offline plans call no API, so they cannot look the repository up: its URL is computed.
+        imageRegistry: props.target.kind === 'offline' ? { kind: 'fixed', registry: ecrRegistry(settings) } : { kind: 'lookup' },
+        alarmActions: [this.alerts.arn],
       });
-      functions[spec.name] = new CatalogFunction(this, spec.name, { spec, settings, stores: this.stores, artifact, alarmActions: [this.alerts.arn] });
       const url = functions[spec.name].url;
       if (url) {
         new TerraformOutput(this, `${spec.name}-url`, { value: url.url.functionUrl, description: `Function URL of ${spec.name}` });
