@@ -16,6 +16,7 @@ import { HARNESS_LABEL, DockerCommandError, docker, imageExists } from '../docke
 import { ImageArtifact, RuntimeBase } from './artifact';
 import { computeContentHash } from './content-hash';
 import { stageLocalWheels } from './local-wheels';
+import { hashLockedFunction, lockTarget, requirementsToInstall } from './requirements-lock';
 import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from './progress';
 
 export const CONTENT_HASH_LABEL = 'sentiment.content-hash';
@@ -46,6 +47,10 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
       `Function '${spec.name}' is packaged as an image, but its Dockerfile is missing: looked for ${dockerfile}. ` +
         `Add one (FROM \${BASE_IMAGE}), or set image.dockerfile in the catalog.`,
     );
+  }
+  // A Dockerfile that installs requirements.lock gets the same freshness check as a ZIP.
+  if (hashLockedFunction(spec, sourceDir)) {
+    requirementsToInstall(sourceDir, { functionName: spec.name, target: lockTarget(spec.runtime, spec.architecture), required: true });
   }
   const wheels = stageLocalWheels(sourceDir, spec.image?.localWheels ?? []);
   for (const wheel of wheels) log(`${prefix} local wheel ${wheel.name} (${(wheel.bytes / 1024 / 1024).toFixed(0)} MiB) from ${path.dirname(wheel.from)}`);
