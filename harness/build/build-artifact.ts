@@ -56,5 +56,5 @@ export async function buildArtifact(spec: FunctionSpec, options: BuildArtifactOp
       requireLock: !path.isAbsolute(spec.sourceDir),
     });
   }
-  return buildImageArtifact(spec, { base, sourceDir, force: options.force, log });
+  return buildImageArtifact(spec, { base, sourceDir, workDir: path.resolve(options.workDir ?? DEFAULT_WORK_DIR), force: options.force, log });
 }

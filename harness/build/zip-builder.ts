@@ -14,6 +14,7 @@ import { createDeterministicZip, extractZip, fileDigest } from './deterministic-
 import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from './progress';
 import { RequirementsMode, describeRequirementsMode, unpinnedRequirements, validateRequirementsMode } from './requirements';
 import { REQUIREMENTS_FILE, lockTarget, requirementsToInstall } from './requirements-lock';
+import { existingSbom, sbomPathFor, writeSbom } from './sbom';
 import { listSourceFiles } from './source-files';
 
 export interface ZipBuildOptions {
@@ -62,10 +63,13 @@ export async function buildZipArtifact(spec: FunctionSpec, options: ZipBuildOpti
     }
   }
 
+  const sbomPath = sbomPathFor(artifactsDir, contentHash);
+  const sbomOf = () => writeSbom([unpackedDir], sbomPath, { functionName: spec.name, contentHash, kind: 'zip' });
   if (!options.force && fs.existsSync(zipPath)) {
     if (!fs.existsSync(unpackedDir)) await extractFresh(zipPath, unpackedDir);
     log(`${prefix} cache hit ${contentHash.slice(0, 12)} (${path.relative(process.cwd(), zipPath) || zipPath})`);
-    return { ...common, ...fileDigest(zipPath), cacheHit: true, buildMs: 0 };
+    const sbom = existingSbom(sbomPath) ?? (await timedStep(log, prefix, 'SBOM (cyclonedx-py)', sbomOf));
+    return { ...common, ...fileDigest(zipPath), cacheHit: true, buildMs: 0, sbom };
   }
 
   const started = Date.now();
@@ -91,7 +95,10 @@ export async function buildZipArtifact(spec: FunctionSpec, options: ZipBuildOpti
     const zip = await timedStep(log, prefix, 'zip', () => createDeterministicZip(stagingDir, zipPath));
     await extractFresh(zipPath, unpackedDir);
     log(`${prefix} ${zip.entries} entries, ${(zip.bytes / 1024 / 1024).toFixed(1)} MiB, sha256 ${zip.sha256.slice(0, 12)}`);
-    return { ...common, sha256: zip.sha256, bytes: zip.bytes, cacheHit: false, buildMs: Date.now() - started };
+    // From the extracted archive: exactly the distributions the deployed ZIP carries.
+    const sbom = await timedStep(log, prefix, 'SBOM (cyclonedx-py)', sbomOf);
+    log(`${prefix} SBOM ${sbom.components} components -> ${path.relative(process.cwd(), sbom.path) || sbom.path}`);
+    return { ...common, sha256: zip.sha256, bytes: zip.bytes, cacheHit: false, buildMs: Date.now() - started, sbom };
   } finally {
     fs.rmSync(stagingDir, { recursive: true, force: true });
   }

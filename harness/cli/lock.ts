@@ -6,7 +6,6 @@
  * PyPI for the function's TARGET runtime (Python version, Amazon Linux glibc, architecture),
  * every distribution with its sha256. Commit the result; builds refuse a stale lock.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,25 +14,13 @@ import { FunctionSpec } from '../../lambdas/function-spec';
 import { resolveSourceDir } from '../build/build-artifact';
 import { stderrLog } from '../build/progress';
 import { LOCK_FILE, REQUIREMENTS_FILE, hashLockedFunction, lockHeader, lockTarget } from '../build/requirements-lock';
-import { ensurePythonVenv, venvBin } from '../local-aws/python-venv';
+import { ensurePythonVenv, runVenvTool } from '../local-aws/python-venv';
 import { OptionSpec, formatOptions, parseArgs, runCli } from './cli-args';
 
 const OPTIONS: Record<string, OptionSpec> = {
   index: { kind: 'value', description: 'package index to resolve against (default https://pypi.org/simple: the index the build image installs from)' },
 };
 const USAGE = `npm run lock -- [<function>...] [options]\n${formatOptions(OPTIONS)}`;
-
-function run(command: string, args: readonly string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 async function lockFunction(spec: FunctionSpec, index: string): Promise<void> {
   const sourceDir = resolveSourceDir(spec);
@@ -51,7 +38,7 @@ async function lockFunction(spec: FunctionSpec, index: string): Promise<void> {
     '--custom-compile-command', `npm run lock -- ${spec.name}`,
     '--output-file', output,
   ];
-  const result = await run(venvBin('uv'), args, sourceDir);
+  const result = await runVenvTool('uv', args, sourceDir);
   if (result.code !== 0) {
     throw new Error(
       `uv could not lock ${spec.name}'s ${REQUIREMENTS_FILE} for python ${target.pythonVersion} ${target.pythonPlatform}:\n  ${result.stderr.trim().split('\n').slice(-8).join('\n  ')}\n` +
