@@ -3,7 +3,7 @@
  * so both read the same flags the same way: --dir, --handler, --runtime, --memory, --timeout,
  * --env K=V (repeatable), --image, --health.
  */
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { FunctionSpec, MEMORY_RANGE_MB, TIMEOUT_RANGE_SECONDS } from '../../lambdas/function-spec';
 import { adHocFunction } from '../pipeline/ad-hoc-function';
 import { OptionSpec, ParsedArgs, UsageError } from './cli-args';
 
@@ -43,8 +43,8 @@ export function functionFromOptions(args: ParsedArgs, usage: string): FunctionSp
       handler: args.values.handler,
       image: args.switches.image || undefined,
       healthPath: args.values.health,
-      memoryMb: integer(args.values.memory, '--memory', usage),
-      timeoutSeconds: integer(args.values.timeout, '--timeout', usage),
+      memoryMb: integerOption(args.values.memory, '--memory', MEMORY_RANGE_MB, 'MB', usage),
+      timeoutSeconds: integerOption(args.values.timeout, '--timeout', TIMEOUT_RANGE_SECONDS, 'seconds', usage),
       environment,
     });
   } catch (error) {
@@ -53,9 +53,14 @@ export function functionFromOptions(args: ParsedArgs, usage: string): FunctionSp
   }
 }
 
-function integer(value: string | undefined, flag: string, usage: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new UsageError(`${flag} must be an integer, got '${value}'.`, usage);
-  return parsed;
+/** A whole number within Lambda's limits, so a typo stops before anything builds. */
+function integerOption(
+  raw: string | undefined, flag: string, range: { readonly min: number; readonly max: number }, unit: string, usage: string,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < range.min || value > range.max) {
+    throw new UsageError(`${flag} must be a whole number of ${unit} from ${range.min} to ${range.max} (Lambda's limits), got '${raw}'.`, usage);
+  }
+  return value;
 }

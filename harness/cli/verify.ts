@@ -1,5 +1,5 @@
 /**
- * `npm run verify [-- <fn>... | --dir <path> [--runtime r] [--handler h] [--image] [--health /path]]`
+ * `npm run verify [-- <fn>... | --dir <path> [--handler h] [--runtime r] [--memory mb] [--timeout s] [--env K=V] [--image] [--health /path]] [--event e]`
  * Builds every artifact as deployed, inspects it, boots it and runs the suite. Exit 1 on any failure.
  */
 import { CATALOG, catalogEntry } from '../../lambdas/catalog';
@@ -15,10 +15,12 @@ import { DEFAULT_WORK_DIR } from '../build/build-artifact';
 import { reapOrphans } from '../lifecycle/reap';
 import { installShutdownHandlers } from '../lifecycle/shutdown';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
+import { parseEventOptions } from './event-option';
 import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
 
 const VERIFY_OPTIONS: Record<string, OptionSpec> = {
   ...FUNCTION_OPTIONS,
+  event: { kind: 'repeatable', description: "test event for the boot check: a .json file or inline JSON (repeatable); must succeed" },
   base: { kind: 'value', description: 'runtime base: auto (default, or $LAMBDA_BASE), official, standin' },
   force: { kind: 'switch', description: 'rebuild artifacts even when their content hash is cached' },
   requirements: { kind: 'value', description: "ZIP deps: install (default), omit, or <platform>@<python> (e.g. manylinux2014_x86_64@3.12)" },
@@ -44,6 +46,10 @@ runCli(async () => {
   const specs: FunctionSpec[] = adHoc ? [adHoc] : args.positionals.length > 0 ? args.positionals.map(catalogEntry) : [...CATALOG];
   // Ctrl-C or SIGTERM at any moment stops every container and helper and removes staging.
   installShutdownHandlers({ log: stderrLog });
+  const events = parseEventOptions(args.lists.event, USAGE);
+  if (events.length > 0 && specs.length > 1) {
+    throw new UsageError(`--event is for one function: name it (e.g. npm run verify -- ${specs[0].name} --event ...) or use --dir.`, USAGE);
+  }
   // Fail within seconds, with how to start one, before any other work.
   await ensureDockerEngine();
   await reapOrphans({ workDir: DEFAULT_WORK_DIR, log: stderrLog });
@@ -55,6 +61,7 @@ runCli(async () => {
     force: args.switches.force,
     requirements,
     bootDespiteInspection: args.switches['boot-despite-inspection'],
+    events,
     onFunctionLog: args.switches.verbose ? (name, line) => stderrLog(`  ${name} | ${line}`) : undefined,
   });
   await run.stop();

@@ -109,6 +109,9 @@ export function docker(args: readonly string[], options: DockerRunOptions = {}):
       if (code === 0) resolve({ stdout, stderr });
       else reject(new DockerCommandError(args, code, stdout, stderr));
     });
+    // A docker command that never reads stdin may exit first: EPIPE there is not a failure
+    // (the exit code above decides), and unhandled it would crash the process.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

@@ -23,8 +23,12 @@ describe('function options shared by verify --dir and emulate --dir', () => {
 
   test('bad values are usage errors that name the problem', () => {
     expect(() => parse(['--dir', dir, '--env', 'NOEQUALS'])).toThrow("--env takes NAME=VALUE, got 'NOEQUALS'.");
-    expect(() => parse(['--dir', dir, '--timeout', 'soon'])).toThrow("--timeout must be an integer, got 'soon'.");
+    expect(() => parse(['--dir', dir, '--timeout', 'soon'])).toThrow(/--timeout must be a whole number of seconds from 1 to 900 \(Lambda's limits\), got 'soon'/);
     expect(() => parse(['--dir', dir, '--memory', '64'])).toThrow(UsageError);
-    expect(() => parse(['--dir', dir, '--memory', '64'])).toThrow(/memoryMb must be an integer from 128 to 10240/);
   });
+
+  test.each([['--timeout', '0'], ['--timeout', '901'], ['--memory', '64'], ['--memory', '1.5'], ['--memory', '10241']])(
+    "refuses %s %s outside Lambda's limits, naming them", (flag, value) => {
+      expect(() => parse(['--dir', dir, flag, value])).toThrow(/Lambda's limits/);
+    });
 });
