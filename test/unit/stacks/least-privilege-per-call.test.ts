@@ -15,7 +15,8 @@ interface Statement { readonly sid?: string; readonly actions?: string[]; readon
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 
 /** Actions every role has for the platform itself, not for the function's code. */
-const PLATFORM_ACTIONS = /^(logs|ecr):/;
+// What Lambda itself does with the role (logs, image pulls, dead-lettering failed async events), not the code.
+const PLATFORM_ACTIONS = /^(logs|ecr):|^sqs:SendMessage$/;
 
 let fixture: ManifestFixture;
 let outdir: string;
