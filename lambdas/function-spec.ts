@@ -138,6 +138,8 @@ export interface FunctionSpec {
   readonly handler: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /** Size of /tmp in MB, 512 to 10240. @default 512 (Lambda's default) */
+  readonly ephemeralStorageMb?: number;
   /** @default {} */
   readonly environment?: Readonly<Record<string, EnvironmentValue>>;
   /** @default {} */
@@ -157,10 +159,19 @@ export interface FunctionSpec {
   readonly events?: readonly TestEvent[];
   /** Required when packaging is `image`. */
   readonly image?: ImageSpec;
+  /**
+   * Reserved concurrency when deployed: the most execution environments the function may use at
+   * once (caps cost and load behind a public URL or a fan-out), also reserving them for it.
+   * The stack rules refuse a public function without one. @default no reservation (account pool)
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export const MEMORY_RANGE_MB = { min: 128, max: 10240 } as const;
 export const TIMEOUT_RANGE_SECONDS = { min: 1, max: 900 } as const;
+/** Our own ceiling: a higher reservation eats the account's unreserved pool (AWS keeps 100 unreserved). */
+export const RESERVED_CONCURRENCY_MAX = 100;
+export const EPHEMERAL_STORAGE_RANGE_MB = { min: 512, max: 10240 } as const;
 const HANDLER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
@@ -179,6 +190,17 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
     throw new Error(`${where}: packaging must be 'zip' or 'image', got '${String(spec.packaging)}'.`);
   }
   assertLambdaSettings(where, spec);
+  if (spec.reservedConcurrency !== undefined && (!Number.isInteger(spec.reservedConcurrency) || spec.reservedConcurrency < 1 || spec.reservedConcurrency > RESERVED_CONCURRENCY_MAX)) {
+    throw new Error(
+      `${where}: reservedConcurrency must be an integer from 1 to ${RESERVED_CONCURRENCY_MAX}, got ${String(spec.reservedConcurrency)}. Keep it small: it caps what a public URL or a fan-out can cost.`,
+    );
+  }
+  const storage = spec.ephemeralStorageMb ?? EPHEMERAL_STORAGE_RANGE_MB.min;
+  if (!Number.isInteger(storage) || storage < EPHEMERAL_STORAGE_RANGE_MB.min || storage > EPHEMERAL_STORAGE_RANGE_MB.max) {
+    throw new Error(
+      `${where}: ephemeralStorageMb must be an integer from ${EPHEMERAL_STORAGE_RANGE_MB.min} to ${EPHEMERAL_STORAGE_RANGE_MB.max} (Lambda's limits), got ${storage}.`,
+    );
+  }
   if (spec.packaging === 'image' && !spec.image) {
     throw new Error(`${where}: packaging 'image' needs an 'image' section (at least {}), got none.`);
   }

@@ -53,7 +53,7 @@ type InitOutcome =
 
 type Interrupt = { readonly kind: 'timeout' } | { readonly kind: 'exit'; readonly exitCode: number | null };
 
-const CID_DIR = path.join(os.tmpdir(), 'sentiment-harness-cids');
+export const CID_DIR = path.join(os.tmpdir(), 'sentiment-harness-cids');
 const RECENT_LOG_LINES = 40;
 
 export class ExecutionEnvironment {

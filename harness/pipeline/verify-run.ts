@@ -10,7 +10,8 @@ import { RuntimeBase } from '../build/artifact';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { BaseChoice, resolveRuntimeBase } from '../images/runtime-base';
-import { ManifestEntry, writeManifestEntries } from '../manifest';
+import { ManifestEntry, choicesFor, writeManifestEntries } from '../manifest';
+import { verifiedConfiguration } from '../deploy-gate/verified-configuration';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
 import { VerifyReport } from '../suite/check-result';
 import { LocalAwsSession, startLocalAwsSession } from './local-aws-session';
@@ -120,7 +121,15 @@ function manifestEntries(verified: readonly VerifiedFunction[], specs: readonly 
       failed: v.report.checks.filter((c) => !c.passed).length,
       base: v.report.base,
     };
-    const common = { functionName: spec.name, contentHash: v.artifact.contentHash, runtime: spec.runtime, architecture: spec.architecture, verification };
+    const common = {
+      functionName: spec.name,
+      contentHash: v.artifact.contentHash,
+      runtime: spec.runtime,
+      architecture: spec.architecture,
+      verification,
+      configuration: verifiedConfiguration(spec, v.artifact.base.imageId),
+      choices: choicesFor(spec.name),
+    };
     entries.push(v.artifact.kind === 'zip'
       ? { ...common, kind: 'zip', zipPath: path.relative(REPO_ROOT, v.artifact.zipPath), sha256: v.artifact.sha256, bytes: v.artifact.bytes }
       : { ...common, kind: 'image', tag: v.artifact.tag, imageId: v.artifact.imageId, bytes: v.artifact.bytes });

@@ -109,7 +109,7 @@ describe('broken functions fail verify --dir with the exact Lambda error type, i
   test('a reserved Lambda variable in --env is refused before anything builds, naming it', async () => {
     const dir = fn('reserved-env', GOOD);
     const result = await runCli('verify.ts', ['--dir', dir, '--handler', 'app.handler', '--env', 'AWS_REGION=eu-west-1']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2); // a usage error: the command line asked for what AWS refuses
     expect(result.stderr).toContain('environment variable AWS_REGION is reserved by Lambda');
     expect(result.stderr).not.toContain('[build');
   });
