@@ -2,6 +2,7 @@
  * Names of everything the stacks create that `resourceNames(env)` does not already name.
  * One place, so the deploy gate and the publishing script find the same names.
  */
+import { Token } from 'cdktf';
 import { DeployEnvironment, resourceNames } from '../lambdas/resources';
 
 export const PROJECT_TAG = 'sentiment-analyzer';
@@ -33,7 +34,8 @@ export function artifactBucketName(environment: DeployEnvironment): string {
  * of this repository (or a second account of ours) from colliding with the first.
  */
 export function accountScopedBucketName(bucketName: string, accountId: string): string {
-  if (!/^\d{12}$/.test(accountId)) throw new Error(`Bucket '${bucketName}': the account id must be 12 digits, got '${accountId}'.`);
+  // A Terraform reference (the caller's account, read at plan) is checked by AWS; a literal here.
+  if (!Token.isUnresolved(accountId) && !/^\d{12}$/.test(accountId)) throw new Error(`Bucket '${bucketName}': the account id must be 12 digits, got '${accountId}'.`);
   return `${bucketName}-${accountId}`;
 }
 

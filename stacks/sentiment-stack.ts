@@ -64,14 +64,11 @@ export class SentimentStack extends TerraformStack {
       defaultTags: { Project: PROJECT_TAG, Environment: env, ManagedBy: 'cdktf' },
     });
 
-    const accountId = settings.accountId;
-    if (!accountId) {
-      throw new Error(
-        `The ${env} application stack names its buckets with the AWS account id (S3 names are global) and needs it: set SENTIMENT_AWS_ACCOUNT_ID to the 12-digit id of the account you deploy into (or use --offline / --endpoint for a rehearsal).`,
-      );
-    }
     // Offline plans call no API; everywhere else the credentials' account must be the configured one.
     const caller = props.target.kind === 'offline' ? undefined : new DataAwsCallerIdentity(this, 'caller');
+    // S3 names are global, so they carry the account id: the configured one, else the credentials'
+    // account read at plan (synth never needs it: a fresh clone synthesizes every stack).
+    const accountId = settings.accountId ?? caller!.accountId;
     const names = resourceNames(env);
     this.stores = new DataStores(this, 'stores', {
       names,
@@ -79,7 +76,7 @@ export class SentimentStack extends TerraformStack {
       artifactBucketName: accountScopedBucketName(artifactBucketName(env), accountId),
       protectData: settings.protectData,
       secretRecoveryDays: settings.secretRecoveryDays,
-      accountCheck: caller ? { callerAccountId: caller.accountId, expectedAccountId: accountId } : undefined,
+      accountCheck: caller && settings.accountId ? { callerAccountId: caller.accountId, expectedAccountId: settings.accountId } : undefined,
     });
     new TerraformOutput(this, 'model-bucket', { value: this.stores.modelBucket.name, description: 'Upload the model archive here' });
 
