@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { findLinksDirectories, globToRegExp } from '../harness/build/local-wheels';
 import { CorsSpec, FunctionSpec, validateFunctionSpec } from './function-spec';
 import { PythonRuntime } from './runtimes';
+import { FUNCTION_URL_HEALTH_EVENT, SCHEDULED_EVENT, SNS_NOTIFICATION_EVENT } from './test-events';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -29,13 +30,16 @@ const dashboard = (choices: MachineChoices): FunctionSpec => ({
   handler: 'handler.lambda_handler',
   memoryMb: 512,
   timeoutSeconds: 30,
+  // Public URL: caps what anonymous traffic can run up (and what a flood costs).
+  reservedConcurrency: 10,
   environment: {
     ENVIRONMENT: { ref: 'environment-name' },
     DYNAMODB_TABLE: { ref: 'table-name' },
     DASHBOARD_API_KEY_SECRET_ARN: { ref: 'secret-arn', secret: 'dashboard-api-key' },
     SSE_POLL_INTERVAL: '2',
   },
-  uses: { table: 'read', secrets: ['dashboard-api-key'] },
+  // metrics.py scans the table; api_key.py reads the API key secret.
+  uses: { table: ['dynamodb:Scan'], secrets: ['dashboard-api-key'] },
   url: {
     authType: 'NONE',
     invokeMode: 'BUFFERED',
@@ -46,6 +50,7 @@ const dashboard = (choices: MachineChoices): FunctionSpec => ({
     },
   },
   healthPath: '/health',
+  events: [FUNCTION_URL_HEALTH_EVENT],
   smokeChecks: [
     { kind: 'http', name: 'health reports healthy', method: 'GET', path: '/health', expectStatus: 200, expectJson: { status: 'healthy' } },
     { kind: 'http', name: 'metrics refuse a missing API key', method: 'GET', path: '/api/metrics', expectStatus: 401 },
@@ -63,6 +68,8 @@ const ingestion: FunctionSpec = {
   handler: 'handler.lambda_handler',
   memoryMb: 256,
   timeoutSeconds: 60,
+  // Scheduled every 15 minutes: one run at a time is all it ever needs.
+  reservedConcurrency: 1,
   environment: {
     ENVIRONMENT: { ref: 'environment-name' },
     DYNAMODB_TABLE: { ref: 'table-name' },
@@ -71,8 +78,10 @@ const ingestion: FunctionSpec = {
     NEWSAPI_BASE_URL: { ref: 'newsapi-base-url' },
     NEWSAPI_QUERY: 'technology',
   },
-  uses: { table: 'read-write', topic: 'publish', secrets: ['newsapi-key'] },
+  // handler.py: a conditional put_item per new article, one sns.publish each, the NewsAPI key secret.
+  uses: { table: ['dynamodb:PutItem'], topic: ['sns:Publish'], secrets: ['newsapi-key'] },
   trigger: { kind: 'schedule', expression: 'rate(15 minutes)' },
+  events: [SCHEDULED_EVENT],
   smokeChecks: [
     {
       kind: 'invoke',
@@ -109,13 +118,17 @@ const analysis = (choices: MachineChoices): FunctionSpec => ({
   handler: 'handler.lambda_handler',
   memoryMb: 2048,
   timeoutSeconds: 120,
+  // One invoke per article: a burst of articles queues in Lambda's async queue instead of fanning out at 2 GB each.
+  reservedConcurrency: 5,
   environment: {
     ENVIRONMENT: { ref: 'environment-name' },
     DYNAMODB_TABLE: { ref: 'table-name' },
     MODEL_S3_URI: { ref: 'model-s3-uri' },
   },
-  uses: { table: 'read-write', modelBucket: 'read' },
+  // handler.py: get_item then a conditional update_item; model_store.py downloads the archive (GetObject).
+  uses: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], modelBucket: ['s3:GetObject'] },
   trigger: { kind: 'sns' },
+  events: [SNS_NOTIFICATION_EVENT],
   smokeChecks: [
     {
       kind: 'invoke',

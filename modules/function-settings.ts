@@ -27,6 +27,10 @@ export interface FunctionSettings {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** Most concurrent executions, reserved for this function. @default none (the account's unreserved pool) */
+  readonly reservedConcurrency?: number;
+  /** SQS queue or SNS topic ARN that receives events whose asynchronous invocation failed every retry. @default none */
+  readonly deadLetterTargetArn?: string;
 }
 
 const FUNCTION_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -42,6 +46,10 @@ export function validateFunctionSettings(settings: FunctionSettings): void {
   }
   assertLambdaSettings(where, settings);
   assertArchitecture(settings.architecture);
+  const reserved = settings.reservedConcurrency;
+  if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 0)) {
+    throw new Error(`${where}: reservedConcurrency must be a non-negative integer (0 stops the function), got ${reserved}.`);
+  }
   for (const key of Object.keys(settings.environment ?? {})) {
     if (SECRET_LOOKING_KEY.test(key)) {
       throw new Error(
@@ -63,6 +71,8 @@ export function commonFunctionArguments(settings: FunctionSettings) {
     role: settings.roleArn,
     environment: { variables: { ...settings.environment } },
     tags: { ...settings.tags },
+    reservedConcurrentExecutions: settings.reservedConcurrency,
+    deadLetterConfig: settings.deadLetterTargetArn ? { targetArn: settings.deadLetterTargetArn } : undefined,
     lifecycle: settings.preconditions?.length ? { precondition: settings.preconditions.map((p) => ({ ...p })) } : undefined,
   };
 }

@@ -12,6 +12,7 @@ import { DataAwsEcrRepository } from '@cdktf/provider-aws/lib/data-aws-ecr-repos
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { FunctionSpec, resolveEnvironment } from '../lambdas/function-spec';
 import { resourceNames } from '../lambdas/resources';
+import { DeadLetterQueue } from '../modules/dead-letter-queue';
 import { ManifestEntry } from '../harness/manifest';
 import { configurationFingerprint, functionConfiguration } from '../harness/deploy-gate/verified-configuration';
 import {
@@ -23,6 +24,7 @@ import {
   verifiedZipPrecondition,
 } from '../harness/deploy-gate/terraform-gate';
 import { ExecutionRole } from '../modules/execution-role';
+import { FunctionAlarms } from '../modules/function-alarms';
 import { FunctionLogGroup } from '../modules/function-log-group';
 import { FunctionUrl } from '../modules/function-url';
 import { ImageFunction, parseEcrRepositoryUrl } from '../modules/image-function';
@@ -30,7 +32,7 @@ import { ZipFunction } from '../modules/zip-function';
 import { DataStores } from './data-stores';
 import { DeployableArtifact } from './deployable-artifacts';
 import { EnvironmentSettings } from './environment-settings';
-import { CONFIGURATION_TAG, FUNCTION_TAG, deployedFunctionName, ecrRepositoryName, executionRoleName, modelKeyPrefix } from './naming';
+import { CONFIGURATION_TAG, FUNCTION_TAG, deadLetterQueueName, deployedFunctionName, ecrRepositoryName, executionRoleName, modelKeyPrefix } from './naming';
 
 /**
  * Where an image function's repository is: looked up from the registry at plan (real AWS, local
@@ -43,6 +45,8 @@ export interface CatalogFunctionProps {
   readonly settings: EnvironmentSettings;
   readonly stores: DataStores;
   readonly artifact: DeployableArtifact;
+  /** SNS topic ARNs every alarm of the function notifies (the environment's alert topic). */
+  readonly alarmActions: readonly string[];
   /** The manifest's entry at synth (messages); the preconditions read the manifest again at plan. @default never verified */
   readonly verified?: ManifestEntry;
   /** Absolute path of the manifest the deploy gate reads at plan. */
@@ -56,6 +60,9 @@ export class CatalogFunction extends Construct {
   readonly logs: FunctionLogGroup;
   /** @default undefined when the catalog declares no URL */
   readonly url?: FunctionUrl;
+  readonly alarms: FunctionAlarms;
+  /** Failed asynchronous events. @default undefined when nothing invokes the function asynchronously */
+  readonly deadLetters?: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: CatalogFunctionProps) {
     super(scope, id);
@@ -77,18 +84,32 @@ export class CatalogFunction extends Construct {
       functionName,
       retentionDays: settings.logRetentionDays,
       metricNamespace: `SentimentAnalyzer/${env}`,
+      alarmActions: props.alarmActions,
       tags,
     });
+
+    // Schedules and SNS invoke asynchronously: after Lambda's retries an event would be dropped.
+    if (spec.trigger) {
+      this.deadLetters = new DeadLetterQueue(this, 'dead-letters', {
+        queueName: deadLetterQueueName(env, spec.name),
+        alarmActions: props.alarmActions,
+        tags,
+      });
+    }
 
     const uses = spec.uses ?? {};
     this.role = new ExecutionRole(this, 'role', {
       roleName: executionRoleName(env, spec.name),
       logGroupArn: this.logs.logGroup.arn,
-      table: uses.table ? { arn: stores.table.arn, access: uses.table } : undefined,
-      publishTopicArn: uses.topic === 'publish' ? stores.topic.arn : undefined,
-      readObjects: uses.modelBucket === 'read' ? { bucketArn: stores.modelBucket.arn, prefix: modelKeyPrefix(env) } : undefined,
+      // Exactly the actions the catalog declares per resource (least privilege per call).
+      table: uses.table?.length ? { arn: stores.table.arn, actions: uses.table } : undefined,
+      topic: uses.topic?.length ? { arn: stores.topic.arn, actions: uses.topic } : undefined,
+      objects: uses.modelBucket?.length ? { bucketArn: stores.modelBucket.arn, prefix: modelKeyPrefix(env), actions: uses.modelBucket } : undefined,
       secretArns: (uses.secrets ?? []).map((secretId) => stores.secrets[secretId].arn),
       ecrRepositoryArn: image?.repositoryArn,
+      extraStatements: this.deadLetters
+        ? [{ sid: 'SendFailedEventsToDeadLetterQueue', actions: ['sqs:SendMessage'], resources: [this.deadLetters.arn] }]
+        : [],
       tags,
     });
 
@@ -119,6 +140,8 @@ export class CatalogFunction extends Construct {
       roleArn: this.role.arn,
       ephemeralStorageMb: spec.ephemeralStorageMb,
       environment,
+      reservedConcurrency: spec.reservedConcurrency,
+      deadLetterTargetArn: this.deadLetters?.arn,
       // The configuration tag lets `npm run deploy` read back which configuration the synthesized function deploys.
       tags: { ...tags, [CONFIGURATION_TAG]: configurationFingerprint(deployed) },
       dependsOn: [this.logs.logGroup, this.role.policy],
@@ -138,6 +161,8 @@ export class CatalogFunction extends Construct {
             repositoryUrl: image!.repositoryUrl,
             imageDigest: image!.digest,
           }).function;
+
+    this.alarms = new FunctionAlarms(this, 'alarms', { functionName, alarmActions: props.alarmActions, tags });
 
     if (spec.url) {
       this.url = new FunctionUrl(this, 'url', {

@@ -3,7 +3,8 @@
  * exactly the artifacts the manifest lists. Its `terraform init` needs only hashicorp/aws.
  */
 import { Construct } from 'constructs';
-import { LocalBackend, S3Backend, TerraformLocal, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, LocalBackend, S3Backend, TerraformLocal, TerraformOutput, TerraformStack } from 'cdktf';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { MANIFEST_LOCAL, manifestLocalExpression } from '../harness/deploy-gate/terraform-gate';
 import { FunctionSpec } from '../lambdas/function-spec';
 import { resourceNames } from '../lambdas/resources';
@@ -12,8 +13,9 @@ import { AwsTarget, configureAwsProvider } from './aws-target';
 import { CatalogFunction } from './catalog-function';
 import { DataStores } from './data-stores';
 import { deployableArtifact, manifestEntryFor } from './deployable-artifacts';
-import { EnvironmentSettings, ecrRegistry } from './environment-settings';
-import { PROJECT_TAG, artifactBucketName } from './naming';
+import { AlertTopic } from '../modules/alert-topic';
+import { EnvironmentSettings, alertEndpointVariables, ecrRegistry } from './environment-settings';
+import { PROJECT_TAG, accountScopedBucketName, alertTopicName, artifactBucketName } from './naming';
 
 /** Where Terraform keeps state. */
 export type StateBackend =
@@ -48,6 +50,7 @@ export function configureBackend(stack: TerraformStack, backend: StateBackend, s
 
 export class SentimentStack extends TerraformStack {
   readonly stores: DataStores;
+  readonly alerts: AlertTopic;
   readonly functions: Readonly<Record<string, CatalogFunction>>;
 
   constructor(scope: Construct, id: string, props: SentimentStackProps) {
@@ -61,12 +64,33 @@ export class SentimentStack extends TerraformStack {
       defaultTags: { Project: PROJECT_TAG, Environment: env, ManagedBy: 'cdktf' },
     });
 
+    // Offline plans call no API; everywhere else the credentials' account must be the configured one.
+    const caller = props.target.kind === 'offline' ? undefined : new DataAwsCallerIdentity(this, 'caller');
+    // S3 names are global, so they carry the account id: the configured one, else the credentials'
+    // account read at plan (synth never needs it: a fresh clone synthesizes every stack).
+    const accountId = settings.accountId ?? caller!.accountId;
+    const names = resourceNames(env);
     this.stores = new DataStores(this, 'stores', {
-      names: resourceNames(env),
-      artifactBucketName: artifactBucketName(env),
+      names,
+      modelBucketName: accountScopedBucketName(names.modelBucket, accountId),
+      artifactBucketName: accountScopedBucketName(artifactBucketName(env), accountId),
       protectData: settings.protectData,
       secretRecoveryDays: settings.secretRecoveryDays,
+      accountCheck: caller && settings.accountId ? { callerAccountId: caller.accountId, expectedAccountId: settings.accountId } : undefined,
     });
+    new TerraformOutput(this, 'model-bucket', { value: this.stores.modelBucket.name, description: 'Upload the model archive here' });
+
+    this.alerts = new AlertTopic(this, 'alerts', {
+      topicName: alertTopicName(env),
+      endpoint: settings.alertEndpoint,
+      accountId,
+    });
+    new TerraformOutput(this, 'alert-topic-arn', { value: this.alerts.arn, description: 'Every alarm notifies this topic' });
+    if (!settings.alertEndpoint) {
+      Annotations.of(this).addWarning(
+        `No alert subscriber for ${env}: alarms reach ${alertTopicName(env)} and nobody else. Set ${alertEndpointVariables(env).join(' or ')} to an e-mail address or https URL.`,
+      );
+    }
 
     // The deploy gate's preconditions read the manifest again when Terraform plans.
     new TerraformLocal(this, MANIFEST_LOCAL, manifestLocalExpression(props.manifestPath));
@@ -82,6 +106,7 @@ export class SentimentStack extends TerraformStack {
         manifestPath: props.manifestPath,
         // Offline plans call no API, so they cannot look the repository up: its URL is computed.
         imageRegistry: props.target.kind === 'offline' ? { kind: 'fixed', registry: ecrRegistry(settings) } : { kind: 'lookup' },
+        alarmActions: [this.alerts.arn],
       });
       const url = functions[spec.name].url;
       if (url) {

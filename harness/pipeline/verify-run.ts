@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../lambdas/catalog';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { FunctionSpec, TestEvent } from '../../lambdas/function-spec';
 import { RuntimeBase } from '../build/artifact';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
@@ -41,6 +41,8 @@ export interface VerifyRunProps {
   readonly dashboardApiKey?: string;
   /** @default discarded */
   readonly onFunctionLog?: (functionName: string, line: string) => void;
+  /** Extra test events (`--event`), for a run of one function. @default [] */
+  readonly events?: readonly TestEvent[];
 }
 
 export interface VerifyRun {
@@ -61,7 +63,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
   };
 
   const needsAws = props.specs.some((spec) => Object.values(spec.environment ?? {}).some((value) => typeof value !== 'string'));
-  const needsModel = props.specs.some((spec) => spec.uses?.modelBucket);
+  const needsModel = props.specs.some((spec) => (spec.uses?.modelBucket ?? []).length > 0);
   const localAws = needsAws
     ? await startLocalAwsSession({ log: props.log, withModel: needsModel, articles: props.articles, dashboardApiKey: props.dashboardApiKey })
     : undefined;
@@ -86,6 +88,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
         keepServing: props.keepServing,
         urlPort: props.urlPorts?.[spec.name],
         maxEnvironments: props.maxEnvironments,
+        events: props.events,
         onFunctionLog: props.onFunctionLog ? (line) => props.onFunctionLog!(spec.name, line) : undefined,
       }));
     }

@@ -61,7 +61,9 @@ describe('application stacks', () => {
       deletion_protection_enabled: env === 'prod',
     });
     expect(stack).toHaveResourceWithProperties(SnsTopic, { name: `${env}-sentiment-topic`, kms_master_key_id: 'alias/aws/sns' });
-    expect(stack).toHaveResourceWithProperties(S3Bucket, { bucket: `${env}-sentiment-models`, force_destroy: env !== 'prod' });
+    // Bucket names carry the account id (S3 names are global); offline stacks use the local account.
+    expect(stack).toHaveResourceWithProperties(S3Bucket, { bucket: `${env}-sentiment-models-123456789012`, force_destroy: env !== 'prod' });
+    expect(stack).toHaveResourceWithProperties(S3Bucket, { bucket: `${env}-sentiment-artifacts-123456789012` });
     expect(stack).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
     expect(stack).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
       block_public_acls: true,
