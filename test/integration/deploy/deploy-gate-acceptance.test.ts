@@ -34,6 +34,8 @@ jest.setTimeout(20 * 60 * 1000);
 /** This helper's fixed port range (the registry has no ephemeral-port option). */
 const REGISTRY = '127.0.0.1:5351';
 const REPOSITORY = 'preprod-sentiment-analysis';
+/** Providers come from the offline mirror (TF_CLI_CONFIG_FILE); `terraform providers lock` would call the registry. */
+const CDKTF_OFFLINE = ['--skip-provider-lock'];
 
 let work: string;
 let clone: string;
@@ -95,8 +97,10 @@ function copyRepository(to: string): void {
 /** A small real image function with the analysis declaration's contract (its smoke check). */
 function replaceAnalysisSource(): void {
   const dir = path.join(clone, 'lambdas', 'analysis');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
+  // Requirements stay (the tiny model's tooling reads them); the code and Dockerfile are replaced.
+  for (const name of fs.readdirSync(dir)) {
+    if (name.endsWith('.py') || name === 'Dockerfile' || name === 'tests') fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
   fs.writeFileSync(
     path.join(dir, 'Dockerfile'),
     ['ARG BASE_IMAGE=public.ecr.aws/lambda/python:3.13', 'FROM ${BASE_IMAGE}', 'COPY handler.py /var/task/', 'CMD ["handler.lambda_handler"]', ''].join('\n'),
@@ -165,12 +169,12 @@ describe('fresh clone, nothing verified or pushed', () => {
   });
 
   it('npx cdktf deploy preprod-registry applies against moto', () => {
-    const output = ok(run('npx', ['cdktf', 'deploy', 'preprod-registry', '--auto-approve']), 'cdktf deploy preprod-registry');
+    const output = ok(run('npx', ['cdktf', 'deploy', 'preprod-registry', ...CDKTF_OFFLINE, '--auto-approve']), 'cdktf deploy preprod-registry');
     expect(output).toMatch(/Apply complete! Resources: \d+ added/);
   });
 
   it('the application stack refuses at plan with the gate message, not a synth crash', () => {
-    const { code, output } = run('npx', ['cdktf', 'plan', 'preprod']);
+    const { code, output } = run('npx', ['cdktf', 'plan', 'preprod', ...CDKTF_OFFLINE]);
     expect(code).not.toBe(0);
     expect(output).toMatch(/Deploy gate: function 'ingestion' \(preprod-sentiment-ingestion\)/);
     expect(output).toMatch(/never verified/);
@@ -226,7 +230,7 @@ describe('verify, publish for real, deploy', () => {
   });
 
   it('npx cdktf deploy preprod applies, with the image pinned to the registry digest', () => {
-    const output = ok(run('npx', ['cdktf', 'deploy', 'preprod', '--auto-approve']), 'cdktf deploy preprod');
+    const output = ok(run('npx', ['cdktf', 'deploy', 'preprod', ...CDKTF_OFFLINE, '--auto-approve']), 'cdktf deploy preprod');
     expect(output).toMatch(/Apply complete!/);
     const stack = fs.readFileSync(path.join(clone, 'cdktf.out', 'stacks', 'preprod', 'cdk.tf.json'), 'utf8');
     expect(stack).toContain(`@${first.repoDigest}`);
@@ -256,14 +260,14 @@ describe('a catalog edit after verify is refused by every path, naming each diff
     editIngestion("NEWSAPI_QUERY: 'technology'", "NEWSAPI_QUERY: 'science'");
   });
 
-  it('npx cdktf plan preprod refuses', () => expectRefused(run('npx', ['cdktf', 'plan', 'preprod'])));
+  it('npx cdktf plan preprod refuses', () => expectRefused(run('npx', ['cdktf', 'plan', 'preprod', ...CDKTF_OFFLINE])));
 
   it('terraform plan in cdktf.out/stacks/preprod refuses', () => {
     expectRefused(run('terraform', ['plan', '-input=false', '-no-color'], path.join(clone, 'cdktf.out', 'stacks', 'preprod')));
   });
 
   it('npx cdktf deploy preprod refuses and changes nothing', () => {
-    expectRefused(run('npx', ['cdktf', 'deploy', 'preprod', '--auto-approve']));
+    expectRefused(run('npx', ['cdktf', 'deploy', 'preprod', ...CDKTF_OFFLINE, '--auto-approve']));
     expect(lambdaDetails()['preprod-sentiment-ingestion']).toMatchObject({ MemorySize: 256 });
   });
 
@@ -278,7 +282,7 @@ describe('a catalog edit after verify is refused by every path, naming each diff
     editIngestion("runtime: 'python3.12'", "runtime: 'python3.13'");
     editIngestion("handler: 'handler.handle'", "handler: 'handler.lambda_handler'");
     ok(run('npm', ['run', '--silent', 'verify', '--', 'ingestion']), 're-verify');
-    expect(ok(run('npx', ['cdktf', 'plan', 'preprod']), 'cdktf plan after re-verify')).toMatch(/1 to change|Plan: \d+ to add, \d+ to change/);
+    expect(ok(run('npx', ['cdktf', 'plan', 'preprod', ...CDKTF_OFFLINE]), 'cdktf plan after re-verify')).toMatch(/1 to change|Plan: \d+ to add, \d+ to change/);
     ok(run('terraform', ['plan', '-input=false', '-no-color'], path.join(clone, 'cdktf.out', 'stacks', 'preprod')), 'terraform plan after re-verify');
     ok(run('npm', ['run', '--silent', 'deploy', '--', 'preprod', '--endpoint', moto.endpoint]), 'npm run deploy after re-verify');
     expect(lambdaDetails()['preprod-sentiment-ingestion']).toMatchObject({ MemorySize: 384 });
