@@ -17,6 +17,10 @@ export interface FunctionSettings {
   readonly memoryMb: number;
   /** 1 to 900 s. */
   readonly timeoutSeconds: number;
+  /** Size of /tmp in MB. @default 512 */
+  readonly ephemeralStorageMb?: number;
+  /** Conditions Terraform checks at plan before creating or changing the function (the deploy gate). @default [] */
+  readonly preconditions?: readonly { readonly condition: string; readonly errorMessage: string }[];
   /** ARN of the execution role (from `ExecutionRole.arn`). */
   readonly roleArn: string;
   /** Plain values or Terraform references; never secret values (pass secret ARNs). @default {} */
@@ -63,11 +67,13 @@ export function commonFunctionArguments(settings: FunctionSettings) {
     architectures: [settings.architecture],
     memorySize: settings.memoryMb,
     timeout: settings.timeoutSeconds,
+    ephemeralStorage: { size: settings.ephemeralStorageMb ?? 512 },
     role: settings.roleArn,
     environment: { variables: { ...settings.environment } },
     tags: { ...settings.tags },
     reservedConcurrentExecutions: settings.reservedConcurrency,
     deadLetterConfig: settings.deadLetterTargetArn ? { targetArn: settings.deadLetterTargetArn } : undefined,
+    lifecycle: settings.preconditions?.length ? { precondition: settings.preconditions.map((p) => ({ ...p })) } : undefined,
   };
 }
 

@@ -3,7 +3,7 @@
  * and expires old versions (a versioned bucket otherwise keeps every overwritten object forever).
  */
 import { Construct } from 'constructs';
-import { Op } from 'cdktf';
+import { Op, Token } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -32,7 +32,8 @@ export class PrivateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName)) {
+    // A name that carries a Terraform reference (the account id read at plan) is checked by S3.
+    if (!Token.isUnresolved(props.bucketName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName)) {
       throw new Error(`S3 bucket name '${props.bucketName}' is invalid: 3-63 lower-case letters, digits, '.' and '-'.`);
     }
     const keepDays = props.noncurrentVersionDays ?? 90;

@@ -65,7 +65,7 @@ afterAll(async () => {
 describe('terraform, offline', () => {
   it.each(ALL_STACK_NAMES)('%s: init from the provider mirror, validate, plan', async (stack) => {
     const outdir = path.join(work, 'offline');
-    buildApp({ outdir, stacks: [stack], manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(work, 'offline-state') }).synth();
+    buildApp({ outdir, stacks: [stack], manifest: fixture.manifest, manifestPath: fixture.manifestPath, target: { kind: 'offline' }, stateDir: path.join(work, 'offline-state') }).synth();
     const cwd = path.join(outdir, 'stacks', stack);
     const init = await terraformInit({ cwd, setup });
     expect(init).toMatch(/Installed hashicorp\/aws v5\.100\.0/);

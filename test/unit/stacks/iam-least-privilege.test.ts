@@ -98,9 +98,10 @@ describe('IAM least privilege across every synthesized stack', () => {
     return byAction;
   }
 
-  it('dashboard: reads the table and its API-key secret; cannot write, publish or pull images', () => {
+  it('dashboard: scans the table and reads its API-key secret; cannot write, publish or pull images', () => {
     const dashboard = grants('preprod', 'dashboard');
-    expect(dashboard.has('dynamodb:GetItem')).toBe(true);
+    expect(dashboard.get('dynamodb:Scan')).toEqual([expect.stringMatching(/^\$\{aws_dynamodb_table\..+\.arn\}$/)]);
+    expect(dashboard.has('dynamodb:GetItem')).toBe(false);
     expect(dashboard.has('dynamodb:PutItem')).toBe(false);
     expect(dashboard.has('sns:Publish')).toBe(false);
     expect(dashboard.has('s3:GetObject')).toBe(false);
@@ -111,6 +112,8 @@ describe('IAM least privilege across every synthesized stack', () => {
   it('ingestion: writes the table, publishes to the topic, reads only the NewsAPI secret', () => {
     const ingestion = grants('preprod', 'ingestion');
     expect(ingestion.has('dynamodb:PutItem')).toBe(true);
+    expect(ingestion.has('dynamodb:Scan')).toBe(false);
+    expect(ingestion.has('dynamodb:BatchWriteItem')).toBe(false);
     expect(ingestion.get('sns:Publish')).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\..+\.arn\}$/)]);
     expect(ingestion.get('secretsmanager:GetSecretValue')).toEqual([expect.stringMatching(/newsapi-key.*\.arn\}$/)]);
   });
