@@ -5,7 +5,7 @@
  * Mocked (cannot exist here): AWS itself (moto stands in) and the registry push (the image
  * digest comes from the manifest fixture).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -42,9 +42,20 @@ function nonEmpty(inv: Inventory): Record<string, string[]> {
   return Object.fromEntries(Object.entries(inv.inventory).filter(([, items]) => items.length > 0));
 }
 
-function npmRun(script: string, args: string[]) {
-  const result = spawnSync('npm', ['run', '--silent', script, '--', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
-  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+/**
+ * Runs an npm script without blocking this process: the moto server's output is drained by this
+ * process's event loop, and a spawnSync of a long deploy let its pipe fill until moto (and with it
+ * Terraform) hung forever.
+ */
+function npmRun(script: string, args: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, output }));
+  });
 }
 
 beforeAll(async () => {
@@ -86,17 +97,17 @@ describe('terraform apply rehearsal against a local AWS API server (moto)', () =
     expect(nonEmpty(inventory())).toEqual({});
   });
 
-  it('npm run deploy refuses a failed verification and creates nothing', () => {
-    const { status, output } = npmRun('deploy', deployArgs('preprod', failedFixture.manifestPath));
+  it('npm run deploy refuses a failed verification and creates nothing', async () => {
+    const { status, output } = await npmRun('deploy', deployArgs('preprod', failedFixture.manifestPath));
     expect(status).not.toBe(0);
     expect(output).toMatch(/Deploy gate REFUSED 'preprod'/);
     expect(nonEmpty(inventory())).toEqual({});
     expect(fs.existsSync(path.join(outdir(), 'stacks', 'preprod', '.terraform'))).toBe(false);
   });
 
-  it('npm run deploy applies preprod-registry, then preprod, with the verified artifacts', () => {
+  it('npm run deploy applies preprod-registry, then preprod, with the verified artifacts', async () => {
     for (const stack of ['preprod-registry', 'preprod']) {
-      const { status, output } = npmRun('deploy', deployArgs(stack, fixture.manifestPath));
+      const { status, output } = await npmRun('deploy', deployArgs(stack, fixture.manifestPath));
       if (status !== 0) throw new Error(`deploy ${stack} failed:\n${output}`);
       expect(output).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
     }
