@@ -11,6 +11,8 @@ interface Step {
 }
 interface Job {
   readonly needs?: string | string[];
+  readonly if?: string;
+  readonly permissions?: Record<string, string>;
   readonly environment?: string | { name: string };
   readonly steps: Step[];
   readonly outputs?: Record<string, string>;
@@ -21,23 +23,61 @@ interface Workflow {
   readonly jobs: Record<string, Job>;
 }
 
-const workflow = parse(fs.readFileSync(path.join(REPO_ROOT, '.github', 'workflows', 'deploy.yml'), 'utf8')) as Workflow;
+const workflowText = fs.readFileSync(path.join(REPO_ROOT, '.github', 'workflows', 'deploy.yml'), 'utf8');
+const workflow = parse(workflowText) as Workflow;
 const scripts = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const runs = (job: string) => workflow.jobs[job].steps.map((step) => step.run ?? '').join('\n');
 const needs = (job: string) => [workflow.jobs[job].needs ?? []].flat();
 
 describe('.github/workflows/deploy.yml', () => {
-  it('runs verify -> synth -> plan -> deploy preprod -> smoke -> prod, each job needing the previous one', () => {
-    const chain = ['verify', 'publish-preprod', 'synth', 'plan', 'deploy-preprod', 'smoke-preprod', 'publish-prod', 'plan-prod', 'deploy-prod'];
+  it('runs checks -> verify -> synth -> plan -> deploy preprod -> smoke -> prod, each job needing the previous one', () => {
+    const chain = ['checks', 'verify', 'publish-preprod', 'synth', 'plan', 'deploy-preprod', 'smoke-preprod', 'publish-prod', 'plan-prod', 'deploy-prod'];
     expect(Object.keys(workflow.jobs)).toEqual(chain);
-    expect(needs('verify')).toEqual([]);
+    expect(needs('checks')).toEqual([]);
     for (let i = 1; i < chain.length; i++) expect(needs(chain[i])).toEqual([chain[i - 1]]);
   });
 
   it('runs on pushes to main and uses OIDC, not stored keys', () => {
     expect(workflow.on).toHaveProperty('push.branches', ['main']);
-    expect(workflow.permissions['id-token']).toBe('write');
     expect(JSON.stringify(workflow)).not.toMatch(/AWS_SECRET_ACCESS_KEY|aws-secret-access-key/);
+  });
+
+  const assumesRole = (job: string) => workflow.jobs[job].steps.some((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+
+  it('grants id-token: write only to the jobs that assume an AWS role; the workflow default is read-only', () => {
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    const roleJobs = Object.keys(workflow.jobs).filter(assumesRole);
+    expect(roleJobs).toEqual(['publish-preprod', 'plan', 'deploy-preprod', 'publish-prod', 'plan-prod', 'deploy-prod']);
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      expect({ name, idToken: job.permissions?.['id-token'] }).toEqual({ name, idToken: assumesRole(name) ? 'write' : undefined });
+      if (job.permissions) expect(Object.keys(job.permissions).sort()).toEqual(['contents', 'id-token']);
+    }
+  });
+
+  it('assumes one role per environment: the preprod role in preprod jobs, the prod role only in the prod jobs', () => {
+    const roleOf = (job: string) =>
+      workflow.jobs[job].steps.filter((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@')).map((step) => step.with?.['role-to-assume']);
+    for (const job of ['publish-preprod', 'plan', 'deploy-preprod']) {
+      expect(workflow.jobs[job].environment).toBe('preprod');
+      expect(roleOf(job)).toEqual(['${{ vars.AWS_DEPLOY_ROLE_ARN_PREPROD }}']);
+    }
+    for (const job of ['publish-prod', 'plan-prod', 'deploy-prod']) {
+      expect(workflow.jobs[job].environment).toMatch(/^prod/);
+      expect(roleOf(job)).toEqual(['${{ vars.AWS_DEPLOY_ROLE_ARN_PROD }}']);
+    }
+    expect(workflowText).not.toMatch(/AWS_DEPLOY_ROLE_ARN\b(?!_)/);
+  });
+
+  it('checks every pull request (type-check, unit tests, stack rules, checkov) and deploys nothing from one', () => {
+    expect(workflow.on).toHaveProperty('pull_request');
+    const checks = runs('checks');
+    expect(checks).toContain('npx tsc --noEmit -p .');
+    expect(checks).toContain('npm run test:unit');
+    expect(checks).toContain('npm run check-stacks -- --placeholder-manifest');
+    expect(checks).toContain('npm run checkov');
+    expect(workflow.jobs.checks.permissions).toBeUndefined();
+    // Everything after checks needs verify, which never runs for a pull request.
+    expect(workflow.jobs.verify.if).toBe("github.event_name != 'pull_request'");
   });
 
   it('deploys prod only from the protected prod environment, after the preprod smoke suite', () => {
@@ -105,9 +145,18 @@ describe('.github/workflows/deploy.yml', () => {
     for (const file of files) expect({ file, exists: fs.existsSync(path.join(REPO_ROOT, file)) }).toEqual({ file, exists: true });
   });
 
-  it('pins every action to a major version', () => {
+  it('pins every action by full commit SHA, with the tag it was taken from in a comment, one SHA per action', () => {
     const uses = Object.values(workflow.jobs).flatMap((job) => job.steps.map((step) => step.uses).filter((u): u is string => !!u));
     expect(uses.length).toBeGreaterThan(10);
-    for (const action of uses) expect(action).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+    for (const action of uses) expect(action).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+    const lines = workflowText.split('\n').filter((line) => /^\s*(- )?uses:/.test(line));
+    expect(lines).toHaveLength(uses.length);
+    for (const line of lines) expect(line).toMatch(/uses: [\w-]+\/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    const shaByAction = new Map<string, Set<string>>();
+    for (const action of uses) {
+      const [name, sha] = action.split('@');
+      shaByAction.set(name, (shaByAction.get(name) ?? new Set()).add(sha));
+    }
+    for (const [name, shas] of shaByAction) expect({ name, shas: shas.size }).toEqual({ name, shas: 1 });
   });
 });
