@@ -1,5 +1,6 @@
 // The seeds' failures, reproduced for real through `npm run verify`: real pip inside the build
 // image, the real awslambdaric in a container, the real FastAPI + Mangum dashboard, real moto.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -33,6 +34,12 @@ describe('npm run verify on the dashboard', () => {
     const imports = dashboard.checks.filter((c) => c.kind === 'import').map((c) => c.name);
     expect(imports).toEqual(expect.arrayContaining(['import fastapi', 'import mangum', 'import pydantic_core', 'import handler']));
     expect(result.stdout).toContain('All 1 function(s) passed');
+    // Supply chain: the SBOM beside the ZIP, referenced by path + sha256 in verify.json and the manifest.
+    const sbom = dashboard.artifact!.sbom!;
+    expect(sbom.path).toBe(dashboard.artifact!.reference.replace(/\.zip$/, '.cdx.json'));
+    expect(createHash('sha256').update(fs.readFileSync(sbom.path)).digest('hex')).toBe(sbom.sha256);
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO, '.work', 'manifest.json'), 'utf8'));
+    expect(manifest.functions.dashboard.sbom).toEqual({ path: path.relative(REPO, sbom.path), sha256: sbom.sha256 });
   });
 
   test('seed 000: zipped without its requirements -> Runtime.ImportModuleError naming fastapi, in the console and verify.json', async () => {
