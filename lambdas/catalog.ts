@@ -117,6 +117,8 @@ const analysis: FunctionSpec = {
   },
   uses: { table: 'read-write', modelBucket: 'read' },
   trigger: { kind: 'sns' },
+  // An article the model cannot analyse is retried twice, then kept in this queue, never lost.
+  onFailure: { kind: 'sqs-dlq' },
   smokeChecks: [
     {
       kind: 'invoke',

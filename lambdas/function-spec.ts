@@ -53,6 +53,13 @@ export interface UsesSpec {
   readonly secrets?: readonly SecretId[];
 }
 
+/**
+ * Where an asynchronous event (SNS, schedule, `Event` invoke) goes once Lambda's two retries
+ * have failed: `sqs-dlq` is an SQS queue of the function's own, the on-failure destination
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ */
+export type OnFailureSpec = { readonly kind: 'sqs-dlq' };
+
 export type TriggerSpec =
   | { readonly kind: 'schedule'; readonly expression: string }
   | { readonly kind: 'sns' };
@@ -107,6 +114,10 @@ export interface FunctionSpec {
   readonly handler: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /** `/tmp` size in MB, 512 to 10,240, separate from memory. @default 512 */
+  readonly ephemeralStorageMb?: number;
+  /** On-failure destination of asynchronous events. @default none (failures are logged only) */
+  readonly onFailure?: OnFailureSpec;
   /** @default {} */
   readonly environment?: Readonly<Record<string, EnvironmentValue>>;
   /** @default {} */
@@ -125,6 +136,8 @@ export interface FunctionSpec {
 
 export const MEMORY_RANGE_MB = { min: 128, max: 10240 } as const;
 export const TIMEOUT_RANGE_SECONDS = { min: 1, max: 900 } as const;
+/** https://docs.aws.amazon.com/lambda/latest/dg/configuration-ephemeral-storage.html */
+export const EPHEMERAL_STORAGE_RANGE_MB = { min: 512, max: 10240 } as const;
 const HANDLER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
@@ -143,6 +156,9 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
     throw new Error(`${where}: packaging must be 'zip' or 'image', got '${String(spec.packaging)}'.`);
   }
   assertLambdaSettings(where, spec);
+  if (spec.onFailure !== undefined && spec.onFailure.kind !== 'sqs-dlq') {
+    throw new Error(`${where}: onFailure.kind must be 'sqs-dlq' (an SQS queue of the function's own), got '${String((spec.onFailure as { kind?: unknown }).kind)}'.`);
+  }
   if (spec.packaging === 'image' && !spec.image) {
     throw new Error(`${where}: packaging 'image' needs an 'image' section (at least {}), got none.`);
   }
@@ -164,14 +180,19 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
 /** Handler, memory and timeout within Lambda's limits; shared by the catalog and the CDKTF modules. */
 export function assertLambdaSettings(
   where: string,
-  settings: { readonly handler?: string; readonly memoryMb: number; readonly timeoutSeconds: number },
+  settings: { readonly handler?: string; readonly memoryMb: number; readonly timeoutSeconds: number; readonly ephemeralStorageMb?: number },
 ): void {
   if (!settings.handler || !HANDLER_PATTERN.test(settings.handler)) {
     throw new Error(
       `${where}: handler is required and must look like 'module.function' (e.g. 'handler.lambda_handler'), got '${settings.handler ?? ''}'.`,
     );
   }
-  const { memoryMb, timeoutSeconds } = settings;
+  const { memoryMb, timeoutSeconds, ephemeralStorageMb } = settings;
+  if (ephemeralStorageMb !== undefined && (!Number.isInteger(ephemeralStorageMb) || ephemeralStorageMb < EPHEMERAL_STORAGE_RANGE_MB.min || ephemeralStorageMb > EPHEMERAL_STORAGE_RANGE_MB.max)) {
+    throw new Error(
+      `${where}: ephemeralStorageMb (the /tmp size) must be an integer from ${EPHEMERAL_STORAGE_RANGE_MB.min} to ${EPHEMERAL_STORAGE_RANGE_MB.max} (Lambda's limits), got ${ephemeralStorageMb}.`,
+    );
+  }
   if (!Number.isInteger(memoryMb) || memoryMb < MEMORY_RANGE_MB.min || memoryMb > MEMORY_RANGE_MB.max) {
     throw new Error(
       `${where}: memoryMb must be an integer from ${MEMORY_RANGE_MB.min} to ${MEMORY_RANGE_MB.max} (Lambda's limits), got ${memoryMb}.`,
