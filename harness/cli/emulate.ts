@@ -7,6 +7,7 @@ import { CATALOG } from '../../lambdas/catalog';
 import { stderrLog } from '../build/progress';
 import { ensureDockerEngine } from '../docker/docker-cli';
 import { defaultBaseChoice, parseBaseChoice } from '../images/runtime-base';
+import { parseRetryDelays } from '../emulator/async-invocation-queue';
 import { sampleArticle } from '../local-aws/fake-newsapi';
 import { startLocalStack } from '../pipeline/local-stack';
 import { formatConsoleReport } from '../report/console-report';
@@ -21,6 +22,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   articles: { kind: 'value', description: 'articles the NewsAPI mock serves per run (default 5)' },
   'ingest-every': { kind: 'value', description: 'seconds between scheduled ingestion runs (default 300; 0 = only once at start)' },
   'max-environments': { kind: 'value', description: 'execution environments per function at most; more concurrent invokes queue (default 10)' },
+  'async-retry-delays': { kind: 'value', description: "seconds before the 1st and 2nd retry of a failed asynchronous event (SNS, schedule, Event invokes); default Lambda's 60,120" },
   once: { kind: 'switch', description: 'run one ingestion, wait for analysis, print the metrics and exit' },
   force: { kind: 'switch', description: 'rebuild artifacts even when cached' },
   verbose: { kind: 'switch', description: "print the functions' own log lines" },
@@ -43,6 +45,12 @@ runCli(async () => {
   const articleCount = integerOption(args.values.articles, 'articles', 5);
   const ingestEvery = integerOption(args.values['ingest-every'], 'ingest-every', 300);
   const maxEnvironments = integerOption(args.values['max-environments'], 'max-environments', 10, 1);
+  let asyncRetryDelaysMs: number[] | undefined;
+  try {
+    asyncRetryDelaysMs = args.values['async-retry-delays'] === undefined ? undefined : parseRetryDelays(args.values['async-retry-delays']);
+  } catch (error) {
+    throw new UsageError(`--async-retry-delays: ${(error as Error).message}`, USAGE);
+  }
   await ensureDockerEngine();
 
   const log = stderrLog;
@@ -56,6 +64,10 @@ runCli(async () => {
     dashboardApiKey: args.values['api-key'],
     articles: Array.from({ length: articleCount }, (_, i) => sampleArticle(i + 1)),
     onFunctionLog: args.switches.verbose ? (name, line) => log(`  ${name} | ${line}`) : undefined,
+    asyncRetryDelaysMs,
+    onAsyncFailure: (failed) => log(failed.deadLettered
+      ? `[emulate] DEAD-LETTERED: ${failed.functionName} event ${failed.requestId} failed ${failed.attempts} attempts (${failed.errorType}: ${failed.errorMessage.split('\n')[0]}); kept in its SQS queue ${stack.deadLetterQueueUrls[failed.functionName] ?? ''}`
+      : `[emulate] FAILED: ${failed.functionName} event ${failed.requestId} failed ${failed.attempts} attempts (${failed.errorType}: ${failed.errorMessage.split('\n')[0]}); no on-failure destination declared`),
   });
   console.log(`\n${formatConsoleReport(stack.verify.report)}`);
   writeReports(stack.verify.report);
@@ -79,7 +91,9 @@ runCli(async () => {
     log(result.ok ? `[emulate] ingestion: ${result.payload.toString()}` : `[emulate] ingestion FAILED: ${result.errorType}: ${result.errorMessage}`);
     await stack.settled();
     const analysed = stack.analysisRuns.filter((run) => run.result.ok).length;
-    log(`[emulate] analysis runs so far: ${stack.analysisRuns.length} (${analysed} ok)`);
+    const queued = stack.asyncQueues.get('analysis')?.stats;
+    log(`[emulate] analysis runs so far: ${stack.analysisRuns.length} (${analysed} ok)` +
+      (queued ? `; events ${queued.accepted} accepted, ${queued.succeeded} succeeded, ${queued.retries} retries, ${queued.deadLettered} dead-lettered, ${queued.failed} failed` : ''));
   };
 
   const dashboard = `${stack.dashboardUrl}?key=${encodeURIComponent(stack.dashboardApiKey)}`;

@@ -61,10 +61,21 @@ export interface AsyncQueueStats {
   readonly pending: number;
 }
 
+/** How one accepted event ended. */
+export interface AsyncEventOutcome {
+  readonly requestId: string;
+  readonly attempts: number;
+  /** The last attempt's result (undefined when no attempt ran: the harness could not invoke). */
+  readonly lastResult?: InvokeResult;
+  readonly status: 'succeeded' | 'dead-lettered' | 'failed' | 'not-delivered';
+}
+
 interface QueuedEvent {
   readonly requestId: string;
   readonly payload: Buffer;
   attempts: number;
+  lastResult?: InvokeResult;
+  readonly settle: (outcome: AsyncEventOutcome) => void;
 }
 
 /** Throttled by the function's concurrency: try again soon, not counted as a retry. */
@@ -73,6 +84,8 @@ const THROTTLE_BACKOFF_MS = 50;
 export class AsyncInvocationQueue {
   private readonly ready: QueuedEvent[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Events waiting for their retry (or for a throttle to pass). */
+  private readonly waiting = new Set<QueuedEvent>();
   private readonly maxPending: number;
   private readonly concurrency: number;
   private readonly retryDelaysMs: readonly number[];
@@ -103,6 +116,11 @@ export class AsyncInvocationQueue {
 
   /** Accepts an event (returns its request id) or throws InvokeRejectedError 429 when the queue is full. */
   enqueue(payload: Buffer, requestId = newRequestId()): string {
+    return this.submit(payload, requestId).requestId;
+  }
+
+  /** Like enqueue, with a promise of how the event ended (after its retries). */
+  submit(payload: Buffer, requestId = newRequestId()): { readonly requestId: string; readonly outcome: Promise<AsyncEventOutcome> } {
     if (this.stopped) throw new Error(`The asynchronous queue of '${this.functionName}' is stopped.`);
     if (this.pendingCount >= this.maxPending) {
       this.counts.refused++;
@@ -111,9 +129,11 @@ export class AsyncInvocationQueue {
     }
     this.counts.accepted++;
     this.pendingCount++;
-    this.ready.push({ requestId, payload: payload.length === 0 ? Buffer.from('{}') : payload, attempts: 0 });
+    let settle!: (outcome: AsyncEventOutcome) => void;
+    const outcome = new Promise<AsyncEventOutcome>((resolve) => (settle = resolve));
+    this.ready.push({ requestId, payload: payload.length === 0 ? Buffer.from('{}') : payload, attempts: 0, settle });
     this.pump();
-    return requestId;
+    return { requestId, outcome };
   }
 
   /** Resolves when every accepted event has finished (succeeded, dead-lettered or failed). */
@@ -129,7 +149,7 @@ export class AsyncInvocationQueue {
     this.timers.clear();
     const left = this.pendingCount - this.running;
     if (left > 0) this.props.log?.(`[async] ${this.functionName}: stopped with ${left} accepted event(s) not delivered (${this.running} still running).`);
-    this.ready.length = 0;
+    for (const event of [...this.ready.splice(0), ...this.waiting]) event.settle({ requestId: event.requestId, attempts: event.attempts, lastResult: event.lastResult, status: 'not-delivered' });
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     waiters.forEach((resolve) => resolve());
@@ -154,16 +174,18 @@ export class AsyncInvocationQueue {
     } catch (error) {
       if (error instanceof InvokeRejectedError && error.statusCode === 429 && !this.stopped) {
         // Throttled: Lambda keeps the event and tries again (for up to 6 hours), no retry counted.
-        this.later(THROTTLE_BACKOFF_MS, () => this.requeue(event));
+        this.later(THROTTLE_BACKOFF_MS, event);
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
       return this.failedAttempt(event, 'Harness.InvokeFailed', message);
     }
     event.attempts++;
+    event.lastResult = result;
     this.props.onAttempt?.(result, event.attempts, event.payload);
     if (result.ok) {
       this.counts.succeeded++;
+      event.settle({ requestId: event.requestId, attempts: event.attempts, lastResult: result, status: 'succeeded' });
       return this.done();
     }
     return this.failedAttempt(event, result.errorType, result.errorMessage, true);
@@ -171,12 +193,17 @@ export class AsyncInvocationQueue {
 
   private async failedAttempt(event: QueuedEvent, errorType: string, errorMessage: string, counted = false): Promise<void> {
     if (!counted) event.attempts++;
+    if (this.stopped) {
+      // Failed because everything is shutting down: not the function's failure, not dead-lettered.
+      event.settle({ requestId: event.requestId, attempts: event.attempts, lastResult: event.lastResult, status: 'not-delivered' });
+      return this.done();
+    }
     const retry = event.attempts - 1;
     if (retry < this.retryDelaysMs.length && !this.stopped) {
       this.counts.retries++;
       const delay = this.retryDelaysMs[retry];
       this.props.log?.(`[async] ${this.functionName}: ${event.requestId} failed (${errorType}: ${firstLine(errorMessage)}); retry ${retry + 1} of ${this.retryDelaysMs.length} in ${formatDelay(delay)}`);
-      this.later(delay, () => this.requeue(event));
+      this.later(delay, event);
       return;
     }
     const failed: FailedAsyncEvent = {
@@ -198,19 +225,19 @@ export class AsyncInvocationQueue {
     if (deadLettered) this.counts.deadLettered++;
     else this.counts.failed++;
     this.failures.push({ ...failed, deadLettered });
+    event.settle({ requestId: event.requestId, attempts: event.attempts, lastResult: event.lastResult, status: deadLettered ? 'dead-lettered' : 'failed' });
     this.done();
   }
 
-  private requeue(event: QueuedEvent): void {
-    if (this.stopped) return;
-    this.ready.push(event);
-    this.pump();
-  }
-
-  private later(delayMs: number, action: () => void): void {
+  /** Puts the event back in the queue after a delay. */
+  private later(delayMs: number, event: QueuedEvent): void {
+    this.waiting.add(event);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      action();
+      this.waiting.delete(event);
+      if (this.stopped) return;
+      this.ready.push(event);
+      this.pump();
     }, delayMs);
     this.timers.add(timer);
   }

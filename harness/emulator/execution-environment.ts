@@ -292,8 +292,9 @@ export class ExecutionEnvironment {
       const errorMessage = timedOutMessage(requestId, this.spec.timeoutSeconds);
       return { ok: false as const, errorType: 'Sandbox.Timedout', errorMessage, payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage })) };
     }
-    const errorType = init.exitCode === 126 || init.exitCode === 127 ? 'Runtime.InvalidEntrypoint' : 'Runtime.ExitError';
-    const errorMessage = exitErrorMessage(requestId, init.exitCode);
+    const errorType = this.oomKilled ? 'Runtime.OutOfMemory'
+      : init.exitCode === 126 || init.exitCode === 127 ? 'Runtime.InvalidEntrypoint' : 'Runtime.ExitError';
+    const errorMessage = this.oomKilled ? outOfMemoryMessage(requestId) : exitErrorMessage(requestId, init.exitCode);
     return { ok: false as const, errorType, errorMessage, payload: Buffer.from(JSON.stringify({ errorType, errorMessage })) };
   }
 

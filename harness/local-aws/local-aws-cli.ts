@@ -17,7 +17,9 @@ export type LocalAwsCommand =
   | 'unsubscribe'
   | 'publish'
   | 'scan-items'
-  | 'put-items';
+  | 'put-items'
+  | 'send-message'
+  | 'receive-messages';
 
 export async function runLocalAws<T>(endpoint: string, command: LocalAwsCommand, input: unknown): Promise<T> {
   if (!/^https?:\/\//.test(endpoint)) {

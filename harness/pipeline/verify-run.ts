@@ -59,10 +59,12 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
     return bases.get(key)!;
   };
 
-  const needsAws = props.specs.some((spec) => Object.values(spec.environment ?? {}).some((value) => typeof value !== 'string'));
+  const deadLetterQueuesFor = props.specs.filter((spec) => spec.onFailure?.kind === 'sqs-dlq').map((spec) => spec.name);
+  const needsAws = deadLetterQueuesFor.length > 0 ||
+    props.specs.some((spec) => Object.values(spec.environment ?? {}).some((value) => typeof value !== 'string'));
   const needsModel = props.specs.some((spec) => spec.uses?.modelBucket);
   const localAws = needsAws
-    ? await startLocalAwsSession({ log: props.log, withModel: needsModel, articles: props.articles, dashboardApiKey: props.dashboardApiKey })
+    ? await startLocalAwsSession({ log: props.log, withModel: needsModel, articles: props.articles, dashboardApiKey: props.dashboardApiKey, deadLetterQueuesFor })
     : undefined;
 
   const verified: VerifiedFunction[] = [];
