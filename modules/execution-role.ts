@@ -21,6 +21,8 @@ export interface ExecutionRoleProps {
   readonly readObjects?: { readonly bucketArn: string; readonly prefix: string };
   /** @default [] */
   readonly secretArns?: readonly string[];
+  /** The SQS queue failed asynchronous events are sent to (on-failure destination). @default none */
+  readonly onFailureQueueArn?: string;
   /** Image pull from this repository only. @default none */
   readonly ecrRepositoryArn?: string;
   /** Further statements; they pass the same least-privilege checks. @default [] */
@@ -60,6 +62,10 @@ export function executionRoleStatements(props: ExecutionRoleProps): PolicyStatem
   }
   if (props.secretArns && props.secretArns.length > 0) {
     statements.push({ sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [...props.secretArns] });
+  }
+  if (props.onFailureQueueArn) {
+    // Lambda sends the on-failure record with the function's execution role.
+    statements.push({ sid: 'SendFailedEvents', actions: ['sqs:SendMessage'], resources: [props.onFailureQueueArn] });
   }
   if (props.ecrRepositoryArn) {
     statements.push({

@@ -17,6 +17,8 @@ export interface FunctionSettings {
   readonly memoryMb: number;
   /** 1 to 900 s. */
   readonly timeoutSeconds: number;
+  /** `/tmp` size, 512 to 10240 MB. @default 512 */
+  readonly ephemeralStorageMb?: number;
   /** ARN of the execution role (from `ExecutionRole.arn`). */
   readonly roleArn: string;
   /** Plain values or Terraform references; never secret values (pass secret ARNs). @default {} */
@@ -55,6 +57,8 @@ export function commonFunctionArguments(settings: FunctionSettings) {
     architectures: [settings.architecture],
     memorySize: settings.memoryMb,
     timeout: settings.timeoutSeconds,
+    // Stated even at the default: the deployed /tmp is the one the harness verified with.
+    ephemeralStorage: { size: settings.ephemeralStorageMb ?? 512 },
     role: settings.roleArn,
     environment: { variables: { ...settings.environment } },
     tags: { ...settings.tags },

@@ -6,10 +6,12 @@ import { Construct } from 'constructs';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { FunctionSpec, resolveEnvironment } from '../lambdas/function-spec';
-import { resourceNames } from '../lambdas/resources';
+import { deadLetterQueueName, resourceNames } from '../lambdas/resources';
 import { ExecutionRole } from '../modules/execution-role';
 import { FunctionLogGroup } from '../modules/function-log-group';
 import { FunctionUrl } from '../modules/function-url';
@@ -33,6 +35,8 @@ export class CatalogFunction extends Construct {
   readonly logs: FunctionLogGroup;
   /** @default undefined when the catalog declares no URL */
   readonly url?: FunctionUrl;
+  /** The on-failure SQS queue. @default undefined when the catalog declares no onFailure */
+  readonly deadLetterQueue?: SqsQueue;
 
   constructor(scope: Construct, id: string, props: CatalogFunctionProps) {
     super(scope, id);
@@ -52,6 +56,15 @@ export class CatalogFunction extends Construct {
       tags,
     });
 
+    if (spec.onFailure?.kind === 'sqs-dlq') {
+      this.deadLetterQueue = new SqsQueue(this, 'dlq', {
+        name: deadLetterQueueName(env, spec.name),
+        messageRetentionSeconds: 14 * 24 * 3600, // SQS's longest: time to look at what failed
+        sqsManagedSseEnabled: true,
+        tags,
+      });
+    }
+
     const uses = spec.uses ?? {};
     this.role = new ExecutionRole(this, 'role', {
       roleName: executionRoleName(env, spec.name),
@@ -61,6 +74,7 @@ export class CatalogFunction extends Construct {
       readObjects: uses.modelBucket === 'read' ? { bucketArn: stores.modelBucket.arn, prefix: modelKeyPrefix(env) } : undefined,
       secretArns: (uses.secrets ?? []).map((secretId) => stores.secrets[secretId].arn),
       ecrRepositoryArn: artifact.kind === 'image' ? parseEcrRepositoryUrl(artifact.repositoryUrl).arn : undefined,
+      onFailureQueueArn: this.deadLetterQueue?.arn,
       tags,
     });
 
@@ -88,6 +102,7 @@ export class CatalogFunction extends Construct {
       architecture: spec.architecture,
       memoryMb: spec.memoryMb,
       timeoutSeconds: spec.timeoutSeconds,
+      ephemeralStorageMb: spec.ephemeralStorageMb,
       roleArn: this.role.arn,
       environment,
       tags,
@@ -106,6 +121,17 @@ export class CatalogFunction extends Construct {
             repositoryUrl: artifact.repositoryUrl,
             imageDigest: artifact.digest,
           }).function;
+
+    if (this.deadLetterQueue) {
+      // Lambda's asynchronous retries (two, as the harness does locally), then the queue.
+      new LambdaFunctionEventInvokeConfig(this, 'async', {
+        functionName: this.function.functionName,
+        maximumRetryAttempts: 2,
+        destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
+        // AWS checks at once that the role may send to the queue.
+        dependsOn: [this.role.policy],
+      });
+    }
 
     if (spec.url) {
       this.url = new FunctionUrl(this, 'url', {

@@ -25,6 +25,10 @@ describe('the catalog', () => {
     [{ name: 'Dashboard!' }, /name must match .* got 'Dashboard!'/],
     [{ packaging: 'image', image: undefined }, /packaging 'image' needs an 'image' section/],
     [{ sourceDir: 'lambdas/missing' }, /source directory 'lambdas\/missing' does not exist/],
+    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-ephemeral-storage.html: 512 to 10,240 MB.
+    [{ ephemeralStorageMb: 256 }, /ephemeralStorageMb \(the \/tmp size\) must be an integer from 512 to 10240 .*got 256\./],
+    [{ ephemeralStorageMb: 10241 }, /ephemeralStorageMb .* got 10241\./],
+    [{ onFailure: { kind: 'sns' } as never }, /onFailure.kind must be 'sqs-dlq' .*got 'sns'/],
   ])('rejects %p with a message naming the value', (override, message) => {
     expect(() => validateFunctionSpec({ ...dashboard, ...override }, REPO_ROOT)).toThrow(message);
   });

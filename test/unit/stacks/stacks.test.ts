@@ -15,6 +15,8 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { ManifestFixture, createManifestFixture } from './manifest-fixture';
 
@@ -139,6 +141,31 @@ describe('application stacks', () => {
       const json = JSON.parse(synthesized[name]) as { terraform: { required_providers: Record<string, unknown> } };
       expect(Object.keys(json.terraform.required_providers)).toEqual(['aws']);
     }
+  });
+});
+
+describe('asynchronous failures and /tmp, as the catalog declares them', () => {
+  // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+  it.each(['preprod', 'prod'])('%s: analysis keeps failed events in its own SQS queue after two retries; only its role may send there', (env) => {
+    const stack = synthesized[env];
+    expect(stack).toHaveResourceWithProperties(SqsQueue, { name: `${env}-sentiment-analysis-dlq`, sqs_managed_sse_enabled: true });
+    expect(stack).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+      maximum_retry_attempts: 2,
+      destination_config: { on_failure: { destination: expect.stringContaining('aws_sqs_queue.') } },
+    });
+    const json = stackJson(env);
+    expect(Object.keys(json.resource.aws_sqs_queue ?? {})).toHaveLength(1);
+    const documents = Object.values(json.data?.aws_iam_policy_document ?? {});
+    const senders = documents.filter((doc) => JSON.stringify(doc).includes('sqs:SendMessage'));
+    expect(senders).toHaveLength(1);
+    expect(JSON.stringify(senders[0])).toContain('SendFailedEvents');
+  });
+
+  // https://docs.aws.amazon.com/lambda/latest/dg/configuration-ephemeral-storage.html
+  it('every function states its /tmp size (512 MB unless the catalog says otherwise)', () => {
+    const functions = Object.values(stackJson('preprod').resource.aws_lambda_function);
+    expect(functions).toHaveLength(3);
+    for (const fn of functions) expect(fn.ephemeral_storage).toEqual({ size: 512 });
   });
 });
 
