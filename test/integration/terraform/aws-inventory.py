@@ -21,6 +21,7 @@ inventory = {
     "metric_filters": [f["filterName"] for f in c("logs").describe_metric_filters()["metricFilters"]],
     "alarms": [a["AlarmName"] for a in c("cloudwatch").describe_alarms()["MetricAlarms"]],
     "event_rules": [r["Name"] for r in c("events").list_rules()["Rules"]],
+    "sqs_queues": [u.rsplit("/", 1)[-1] for u in c("sqs").list_queues().get("QueueUrls", [])],
 }
 details = {}
 if len(sys.argv) > 2 and sys.argv[2] == "--details":

@@ -109,6 +109,7 @@ describe('terraform apply rehearsal against a local AWS API server (moto)', () =
     expect(inv.alarms).toHaveLength(3);
     expect(inv.event_rules).toEqual(['preprod-sentiment-ingestion-schedule']);
     expect(inv.sns_subscriptions).toHaveLength(1);
+    expect(inv.sqs_queues).toEqual(['preprod-sentiment-analysis-dlq']);
 
     // moto hashed the archive Terraform uploaded: it is the verified ZIP, byte for byte.
     const dashboardZip = fixture.manifest.functions.dashboard;
