@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from './runtimes';
 import { EnvironmentName, SecretId } from './resources';
+import { RESERVED_ENVIRONMENT_DOCS, reservedVariablesIn } from './reserved-environment';
 
 export type Packaging = 'zip' | 'image';
 
@@ -41,24 +42,34 @@ export interface FunctionUrlSpec {
   readonly cors: Readonly<Record<EnvironmentName, CorsSpec>>;
 }
 
-/** Least-privilege declaration: what the function touches, and how. */
-export interface UsesSpec {
-  /** @default none */
-  readonly table?: 'read' | 'read-write';
-  /** @default none */
-  readonly topic?: 'publish';
-  /** Read access to the model archive's prefix only. @default none */
-  readonly modelBucket?: 'read';
-  /** @default [] */
-  readonly secrets?: readonly SecretId[];
-}
+/** The actions `uses` may grant, per resource (those the boto3 calls of our functions map to). */
+export const GRANTABLE_ACTIONS = {
+  table: [
+    'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem',
+    'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable',
+  ],
+  topic: ['sns:Publish'],
+  modelBucket: ['s3:GetObject'],
+} as const;
+export type TableAction = (typeof GRANTABLE_ACTIONS.table)[number];
+export type TopicAction = (typeof GRANTABLE_ACTIONS.topic)[number];
+export type ModelBucketAction = (typeof GRANTABLE_ACTIONS.modelBucket)[number];
 
 /**
- * Where an asynchronous event (SNS, schedule, `Event` invoke) goes once Lambda's two retries
- * have failed: `sqs-dlq` is an SQS queue of the function's own, the on-failure destination
- * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ * Least privilege per call: the exact actions the function's code calls on each shared resource
+ * (what its boto3 calls need, nothing more). The stacks grant exactly these, one statement per
+ * resource; a test compares them with the calls in the handlers' sources.
  */
-export type OnFailureSpec = { readonly kind: 'sqs-dlq' };
+export interface UsesSpec {
+  /** Actions on the items table, e.g. `['dynamodb:Scan']`. @default none */
+  readonly table?: readonly TableAction[];
+  /** @default none */
+  readonly topic?: readonly TopicAction[];
+  /** Actions on the model archive's prefix only, e.g. `['s3:GetObject']`. @default none */
+  readonly modelBucket?: readonly ModelBucketAction[];
+  /** Secrets the function reads (`secretsmanager:GetSecretValue` on each, nothing else). @default [] */
+  readonly secrets?: readonly SecretId[];
+}
 
 export type TriggerSpec =
   | { readonly kind: 'schedule'; readonly expression: string }
@@ -89,6 +100,19 @@ export type SmokeCheck =
       readonly expectErrorType?: string;
     };
 
+/**
+ * An event the boot check of `npm run verify` invokes the function with, through the Runtime API;
+ * it must succeed (no error, and for a Function URL event no 5xx status).
+ */
+export interface TestEvent {
+  readonly name: string;
+  /** The AWS documentation page whose event shape it follows. @default none */
+  readonly documentation?: string;
+  readonly event: unknown;
+  /** For Function URL events: the `statusCode` the result must carry. @default any status below 500 */
+  readonly expectStatus?: number;
+}
+
 export interface ImageSpec {
   /** Dockerfile path relative to the function's source directory. @default 'Dockerfile' */
   readonly dockerfile?: string;
@@ -114,10 +138,8 @@ export interface FunctionSpec {
   readonly handler: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
-  /** `/tmp` size in MB, 512 to 10,240, separate from memory. @default 512 */
+  /** Size of /tmp in MB, 512 to 10240. @default 512 (Lambda's default) */
   readonly ephemeralStorageMb?: number;
-  /** On-failure destination of asynchronous events. @default none (failures are logged only) */
-  readonly onFailure?: OnFailureSpec;
   /** @default {} */
   readonly environment?: Readonly<Record<string, EnvironmentValue>>;
   /** @default {} */
@@ -130,13 +152,25 @@ export interface FunctionSpec {
   readonly healthPath?: string;
   /** @default [] */
   readonly smokeChecks?: readonly SmokeCheck[];
+  /**
+   * Events as AWS delivers them to this function (its trigger's shape), each invoked by the boot
+   * check and expected to succeed. @default [] (the boot check then invokes `{}` once)
+   */
+  readonly events?: readonly TestEvent[];
   /** Required when packaging is `image`. */
   readonly image?: ImageSpec;
+  /**
+   * Reserved concurrency when deployed: the most execution environments the function may use at
+   * once (caps cost and load behind a public URL or a fan-out), also reserving them for it.
+   * The stack rules refuse a public function without one. @default no reservation (account pool)
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export const MEMORY_RANGE_MB = { min: 128, max: 10240 } as const;
 export const TIMEOUT_RANGE_SECONDS = { min: 1, max: 900 } as const;
-/** https://docs.aws.amazon.com/lambda/latest/dg/configuration-ephemeral-storage.html */
+/** Our own ceiling: a higher reservation eats the account's unreserved pool (AWS keeps 100 unreserved). */
+export const RESERVED_CONCURRENCY_MAX = 100;
 export const EPHEMERAL_STORAGE_RANGE_MB = { min: 512, max: 10240 } as const;
 const HANDLER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
@@ -156,8 +190,16 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
     throw new Error(`${where}: packaging must be 'zip' or 'image', got '${String(spec.packaging)}'.`);
   }
   assertLambdaSettings(where, spec);
-  if (spec.onFailure !== undefined && spec.onFailure.kind !== 'sqs-dlq') {
-    throw new Error(`${where}: onFailure.kind must be 'sqs-dlq' (an SQS queue of the function's own), got '${String((spec.onFailure as { kind?: unknown }).kind)}'.`);
+  if (spec.reservedConcurrency !== undefined && (!Number.isInteger(spec.reservedConcurrency) || spec.reservedConcurrency < 1 || spec.reservedConcurrency > RESERVED_CONCURRENCY_MAX)) {
+    throw new Error(
+      `${where}: reservedConcurrency must be an integer from 1 to ${RESERVED_CONCURRENCY_MAX}, got ${String(spec.reservedConcurrency)}. Keep it small: it caps what a public URL or a fan-out can cost.`,
+    );
+  }
+  const storage = spec.ephemeralStorageMb ?? EPHEMERAL_STORAGE_RANGE_MB.min;
+  if (!Number.isInteger(storage) || storage < EPHEMERAL_STORAGE_RANGE_MB.min || storage > EPHEMERAL_STORAGE_RANGE_MB.max) {
+    throw new Error(
+      `${where}: ephemeralStorageMb must be an integer from ${EPHEMERAL_STORAGE_RANGE_MB.min} to ${EPHEMERAL_STORAGE_RANGE_MB.max} (Lambda's limits), got ${storage}.`,
+    );
   }
   if (spec.packaging === 'image' && !spec.image) {
     throw new Error(`${where}: packaging 'image' needs an 'image' section (at least {}), got none.`);
@@ -168,6 +210,7 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
       throw new Error(`${where}: CORS allowOrigins '*' is allowed in preprod and local only, not in ${env}. List the dashboard's origins.`);
     }
   }
+  assertEnvironment(where, spec);
   if (repoRoot !== undefined) {
     const dir = path.resolve(repoRoot, spec.sourceDir);
     if (!fs.existsSync(dir)) {
@@ -177,22 +220,74 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
   return spec;
 }
 
+/** The `uses` entry an environment reference needs, for the message that names the fix. */
+function requiredUse(value: Exclude<EnvironmentValue, string>): { readonly granted: (uses: UsesSpec) => boolean; readonly entry: string } | undefined {
+  switch (value.ref) {
+    case 'table-name':
+      return { granted: (uses) => (uses.table ?? []).length > 0, entry: "table: ['dynamodb:<Action>', ...] (the item calls its code makes, e.g. 'dynamodb:GetItem')" };
+    case 'topic-arn':
+      return { granted: (uses) => (uses.topic ?? []).length > 0, entry: "topic: ['sns:Publish']" };
+    case 'model-s3-uri':
+      return { granted: (uses) => (uses.modelBucket ?? []).length > 0, entry: "modelBucket: ['s3:GetObject']" };
+    case 'secret-arn':
+      return { granted: (uses) => (uses.secrets ?? []).includes(value.secret), entry: `secrets: ['${value.secret}']` };
+    case 'environment-name':
+    case 'newsapi-base-url':
+      return undefined;
+  }
+}
+
+/**
+ * No reserved Lambda variable (AWS refuses them at CreateFunction), and every reference to a
+ * table, topic, bucket or secret backed by the matching `uses` grant (moto does not enforce IAM:
+ * without this a function would pass locally and be denied in AWS).
+ */
+function assertEnvironment(where: string, spec: FunctionSpec): void {
+  const environment = spec.environment ?? {};
+  const reserved = reservedVariablesIn(Object.keys(environment));
+  if (reserved.length > 0) {
+    throw new Error(
+      `${where}: environment variable${reserved.length > 1 ? 's' : ''} ${reserved.join(', ')} ${reserved.length > 1 ? 'are' : 'is'} reserved by Lambda: ` +
+        `AWS refuses to create the function (Lambda sets ${reserved.length > 1 ? 'them' : 'it'} itself; see ${RESERVED_ENVIRONMENT_DOCS}). ` +
+        'Remove it from the environment, or use a name of your own (e.g. APP_REGION).',
+    );
+  }
+  const uses = spec.uses ?? {};
+  for (const resource of ['table', 'topic', 'modelBucket'] as const) {
+    const allowed: readonly string[] = GRANTABLE_ACTIONS[resource];
+    const declared: readonly string[] = uses[resource] ?? [];
+    const unknown = declared.filter((action) => !allowed.includes(action));
+    if (unknown.length > 0 || (uses[resource] !== undefined && declared.length === 0)) {
+      throw new Error(
+        `${where}: uses.${resource} must list the actions the function calls, from ${allowed.join(', ')}; ` +
+          `got ${declared.length === 0 ? 'an empty list' : unknown.map((a) => `'${a}'`).join(', ')}.`,
+      );
+    }
+  }
+  for (const [name, value] of Object.entries(environment)) {
+    if (typeof value === 'string') continue;
+    const needed = requiredUse(value);
+    if (needed && !needed.granted(uses)) {
+      throw new Error(
+        `${where}: environment variable ${name} references the ${value.ref}${value.ref === 'secret-arn' ? ` of '${value.secret}'` : ''}, ` +
+          `but 'uses' grants no access to it, so the function would be denied in AWS (the local server does not enforce IAM). ` +
+          `Add to its uses: ${needed.entry}.`,
+      );
+    }
+  }
+}
+
 /** Handler, memory and timeout within Lambda's limits; shared by the catalog and the CDKTF modules. */
 export function assertLambdaSettings(
   where: string,
-  settings: { readonly handler?: string; readonly memoryMb: number; readonly timeoutSeconds: number; readonly ephemeralStorageMb?: number },
+  settings: { readonly handler?: string; readonly memoryMb: number; readonly timeoutSeconds: number },
 ): void {
   if (!settings.handler || !HANDLER_PATTERN.test(settings.handler)) {
     throw new Error(
       `${where}: handler is required and must look like 'module.function' (e.g. 'handler.lambda_handler'), got '${settings.handler ?? ''}'.`,
     );
   }
-  const { memoryMb, timeoutSeconds, ephemeralStorageMb } = settings;
-  if (ephemeralStorageMb !== undefined && (!Number.isInteger(ephemeralStorageMb) || ephemeralStorageMb < EPHEMERAL_STORAGE_RANGE_MB.min || ephemeralStorageMb > EPHEMERAL_STORAGE_RANGE_MB.max)) {
-    throw new Error(
-      `${where}: ephemeralStorageMb (the /tmp size) must be an integer from ${EPHEMERAL_STORAGE_RANGE_MB.min} to ${EPHEMERAL_STORAGE_RANGE_MB.max} (Lambda's limits), got ${ephemeralStorageMb}.`,
-    );
-  }
+  const { memoryMb, timeoutSeconds } = settings;
   if (!Number.isInteger(memoryMb) || memoryMb < MEMORY_RANGE_MB.min || memoryMb > MEMORY_RANGE_MB.max) {
     throw new Error(
       `${where}: memoryMb must be an integer from ${MEMORY_RANGE_MB.min} to ${MEMORY_RANGE_MB.max} (Lambda's limits), got ${memoryMb}.`,
@@ -215,4 +310,14 @@ export function resolveEnvironment(
     resolved[key] = typeof value === 'string' ? value : resolveRef(value);
   }
   return resolved;
+}
+
+/**
+ * A function invoked asynchronously (a schedule or SNS trigger) keeps the events that failed
+ * Lambda's two retries in an SQS queue of its own: the stacks deploy it (dead_letter_config), the
+ * harness holds it in the local AWS server and sends failed events there
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ */
+export function hasDeadLetterQueue(spec: FunctionSpec): boolean {
+  return spec.trigger !== undefined;
 }

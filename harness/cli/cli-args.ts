@@ -2,6 +2,7 @@
  * Minimal, strict command-line parsing shared by the harness commands: unknown options stop the
  * command with its usage instead of being silently ignored.
  */
+import { isShuttingDown } from '../lifecycle/shutdown';
 
 export interface OptionSpec {
   /** Takes a value (`--runtime python3.13`) or is a switch (`--image`). */
@@ -62,8 +63,12 @@ export function formatOptions(options: Readonly<Record<string, OptionSpec>>): st
 /** Runs a command's main, printing errors for people and choosing the exit code. */
 export function runCli(main: () => Promise<number>): void {
   main().then(
-    (code) => process.exit(code),
+    (code) => {
+      // A signal arrived: its handler is cleaning up and will exit; exiting now would cut it short.
+      if (!isShuttingDown()) process.exit(code);
+    },
     (error: unknown) => {
+      if (isShuttingDown()) return;
       if (error instanceof UsageError) {
         console.error(error.message);
         process.exit(2);

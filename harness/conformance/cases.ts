@@ -1,7 +1,7 @@
 /**
  * The conformance cases: each is a rule AWS documents for Lambda, the page that says so, and how
  * the fixture function (harness/conformance/fixture) shows it. Deployed for the suite with
- * 512 MB, a 3 s timeout and the handler `handler.lambda_handler`.
+ * 512 MB, a 10 s timeout and the handler `handler.lambda_handler`.
  */
 import { ConformanceCase, FixtureFacts, ensure, ensureEqual } from './conformance-case';
 
@@ -362,7 +362,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   {
     id: 'lifecycle.timeout', area: 'lifecycle', source: TIMEOUT,
     documented: 'An invocation past the timeout ends with "Task timed out after N.00 seconds" (Sandbox.Timedout).',
-    requests: [action('sleep', { seconds: 10 })],
+    requests: [action('sleep', { seconds: 60 })],
     check: ([a], fixture) => {
       ensureEqual(a.headers['x-amz-function-error'], 'Unhandled', 'X-Amz-Function-Error');
       ensure(new RegExp(`Task timed out after ${fixture.timeoutSeconds}\\.00 seconds`).test(a.json().errorMessage ?? ''), `errorMessage: got ${a.json().errorMessage}`);
@@ -371,7 +371,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   {
     id: 'lifecycle.fresh-after-timeout', area: 'lifecycle', source: ENVIRONMENT,
     documented: 'After a timeout the execution environment is reset: the next invoke initialises a new one.',
-    requests: [action('environment'), action('sleep', { seconds: 10 }), action('environment')],
+    requests: [action('environment'), action('sleep', { seconds: 60 }), action('environment')],
     check: ([before, , after]) => ensure(after.json().environment_id !== before.json().environment_id, 'the same environment served the invoke after the timeout'),
   },
   {

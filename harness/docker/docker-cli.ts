@@ -2,8 +2,21 @@
  * A thin, promise-based wrapper over the `docker` CLI. We drive the real engine through the
  * same client a user has, so what works here works in their shell too.
  */
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
+import { HARNESS_LABEL, OWNER_LABEL, ownerId, ownerLabelArgs } from '../lifecycle/owner';
+import { isShuttingDown, onShutdown, ShuttingDownError } from '../lifecycle/shutdown';
 import { OutputTail } from './output-tail';
+
+/** Subcommands that start something: refused while shutting down; run/create get the owner labels. */
+const STARTING = new Set(['run', 'create', 'build', 'pull', 'exec', 'start']);
+const running = new Set<ChildProcess>();
+
+// Registered first, so it runs last: after every other cleanup, end the docker commands still
+// running and remove every container this process owns.
+onShutdown(async () => {
+  for (const child of running) child.kill('SIGTERM');
+  await removeOwnedContainers();
+});
 
 export class DockerUnavailableError extends Error {
   constructor(detail: string) {
@@ -57,11 +70,16 @@ export interface DockerResult {
 
 /** Runs `docker <args>`; rejects with DockerCommandError on a non-zero exit. */
 export function docker(args: readonly string[], options: DockerRunOptions = {}): Promise<DockerResult> {
+  if (STARTING.has(args[0]) && isShuttingDown()) return Promise.reject(new ShuttingDownError(`docker ${args[0]}`));
+  // Every container carries its owner, so a later start can reap it if this process dies.
+  if (args[0] === 'run' || args[0] === 'create') args = [args[0], ...ownerLabelArgs(), ...args.slice(1)];
   return new Promise((resolve, reject) => {
     const child = spawn('docker', args, {
       env: { ...process.env, DOCKER_BUILDKIT: '0', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    running.add(child);
+    child.once('close', () => running.delete(child));
     const out = new OutputTail(options.keepOutputBytes);
     const err = new OutputTail(options.keepOutputBytes);
     let timer: NodeJS.Timeout | undefined;
@@ -91,6 +109,9 @@ export function docker(args: readonly string[], options: DockerRunOptions = {}):
       if (code === 0) resolve({ stdout, stderr });
       else reject(new DockerCommandError(args, code, stdout, stderr));
     });
+    // A docker command that never reads stdin may exit first: EPIPE there is not a failure
+    // (the exit code above decides), and unhandled it would crash the process.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
@@ -124,7 +145,15 @@ export async function imageId(reference: string): Promise<string> {
 }
 
 /** The label every container and image the harness creates carries, so cleanup finds them. */
-export const HARNESS_LABEL = 'sentiment-harness';
+export { HARNESS_LABEL };
+
+/** Removes every container (running or not) this process owns. */
+export async function removeOwnedContainers(owner = ownerId()): Promise<number> {
+  const { stdout } = await docker(['ps', '-aq', '--filter', `label=${OWNER_LABEL}=${owner}`]).catch(() => ({ stdout: '' }));
+  const ids = stdout.split('\n').filter(Boolean);
+  if (ids.length > 0) await docker(['rm', '-f', ...ids]).catch(() => undefined);
+  return ids.length;
+}
 
 function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');

@@ -59,7 +59,7 @@ type InitOutcome =
 
 type Interrupt = { readonly kind: 'timeout' } | { readonly kind: 'exit'; readonly exitCode: number | null; readonly oomKilled: boolean };
 
-const CID_DIR = path.join(os.tmpdir(), 'sentiment-harness-cids');
+export const CID_DIR = path.join(os.tmpdir(), 'sentiment-harness-cids');
 const RECENT_LOG_LINES = 40;
 
 export class ExecutionEnvironment {
@@ -200,7 +200,7 @@ export class ExecutionEnvironment {
       // Init failed: Lambda answers the invoke with the init error and discards the environment.
       const failure = this.initFailure(request.requestId, init);
       this.kill();
-      return this.finish(request.requestId, { ...failure, durationMs: performance.now() - invokeStartedAt, coldStart, initDurationMs: 'atMs' in init ? init.atMs - this.launchedAt : undefined });
+      return this.finish(request.requestId, { ...failure, phase: 'init', durationMs: performance.now() - invokeStartedAt, coldStart, initDurationMs: 'atMs' in init ? init.atMs - this.launchedAt : undefined });
     }
 
     const interrupted = new Promise<Interrupt>((resolve) => (this.interrupt = resolve));
@@ -300,7 +300,7 @@ export class ExecutionEnvironment {
 
   private async finish(
     requestId: string,
-    result: ({ ok: true; payload: Buffer } | { ok: false; errorType: string; errorMessage: string; trace?: readonly string[]; payload: Buffer }) & {
+    result: ({ ok: true; payload: Buffer } | { ok: false; errorType: string; errorMessage: string; trace?: readonly string[]; payload: Buffer; phase?: 'init' }) & {
       durationMs: number; coldStart: boolean; initDurationMs?: number;
     },
     knownPeakMb?: number,

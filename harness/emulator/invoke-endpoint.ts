@@ -16,8 +16,7 @@ import * as http from 'node:http';
 import { AsyncInvocationQueue } from './async-invocation-queue';
 import { InvokeRejectedError, Invoker } from './lambda-emulator';
 import { DEFAULT_REGION, MAX_ASYNC_REQUEST_BYTES, MAX_REQUEST_BYTES, functionArn, newRequestId } from './lambda-limits';
-import { readBody } from './runtime-api-server';
-import { close, listen, send } from './http-listen';
+import { HttpLimits, RequestAbortedError, close, createHttpServer, listen, readBody, send } from './http-listen';
 
 const ROUTE = /^\/2015-03-31\/functions\/([^/?]+)\/invocations\/?(?:\?(.*))?$/;
 const INVOCATION_TYPES = ['RequestResponse', 'Event', 'DryRun'];
@@ -29,6 +28,10 @@ export interface InvokeEndpointProps {
   readonly port?: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
+  /** Timeouts and connection limit. @default defaultHttpLimits() */
+  readonly limits?: Partial<HttpLimits>;
+  /** Dropped requests and evictions. @default stderr */
+  readonly log?: (line: string) => void;
   /**
    * The asynchronous queue of each function (by function name), shared with its other async
    * sources (SNS, schedule). @default one per function: Lambda's retries, no destination
@@ -63,11 +66,11 @@ export class InvokeEndpoint {
       }
       this.queues.set(invoker.functionName, queue);
     }
-    this.server = http.createServer({ noDelay: true, keepAlive: true }, (req, res) => void this.handle(req, res));
+    this.server = createHttpServer({ what: 'Invoke endpoint', limits: props.limits, log: props.log }, (req, res) => this.handle(req, res));
   }
 
   async start(): Promise<this> {
-    this.port = await listen(this.server, this.props.port ?? 0, this.host, 'Invoke endpoint');
+    this.port = await listen(this.server, this.props.port ?? 0, this.host, 'Invoke endpoint', '--port');
     return this;
   }
 
@@ -146,6 +149,8 @@ export class InvokeEndpoint {
       if (tailLog && result.logTail !== undefined) headers.push(['x-amz-log-result', Buffer.from(result.logTail, 'utf8').toString('base64')]);
       return send(res, 200, headers, result.payload);
     } catch (error) {
+      // A client that went away mid-body: the server's handler wrapper logs and drops it.
+      if (error instanceof RequestAbortedError) throw error;
       if (error instanceof RequestError) return refuse(error.status, error.errorType, error.message);
       if (error instanceof InvokeRejectedError) return refuse(error.statusCode, error.errorType, error.message);
       if (res.headersSent) return undefined;

@@ -18,6 +18,7 @@ export type LocalAwsCommand =
   | 'publish'
   | 'scan-items'
   | 'put-items'
+  | 'put-image'
   | 'send-message'
   | 'receive-messages';
 

@@ -126,22 +126,24 @@ def publish(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str, Any
 
 
 def send_message(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str, Any]:
-    result = client("sqs").send_message(QueueUrl=spec["queueUrl"], MessageBody=spec["body"])
+    attributes = {name: {"DataType": "String", "StringValue": value} for name, value in spec.get("attributes", {}).items()}
+    result = client("sqs").send_message(QueueUrl=spec["queueUrl"], MessageBody=spec["body"], MessageAttributes=attributes)
     return {"messageId": result["MessageId"]}
 
 
 def receive_messages(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str, Any]:
     """Every message in the queue, left in it (visibility timeout 0): for tests and reports."""
     sqs = client("sqs")
-    seen: dict[str, str] = {}
+    seen: dict[str, dict[str, Any]] = {}
     for _ in range(100):
-        batch = sqs.receive_message(QueueUrl=spec["queueUrl"], MaxNumberOfMessages=10, VisibilityTimeout=0, WaitTimeSeconds=0)
+        batch = sqs.receive_message(QueueUrl=spec["queueUrl"], MaxNumberOfMessages=10, VisibilityTimeout=0, WaitTimeSeconds=0, MessageAttributeNames=["All"])
         fresh = [m for m in batch.get("Messages", []) if m["MessageId"] not in seen]
         if not fresh:
             break
         for message in fresh:
-            seen[message["MessageId"]] = message["Body"]
-    return {"messages": [{"messageId": k, "body": v} for k, v in seen.items()]}
+            attributes = {name: value.get("StringValue", "") for name, value in message.get("MessageAttributes", {}).items()}
+            seen[message["MessageId"]] = {"messageId": message["MessageId"], "body": message["Body"], "attributes": attributes}
+    return {"messages": list(seen.values())}
 
 
 def plain(value: Any) -> Any:
@@ -182,6 +184,29 @@ def put_items(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str, A
     return {"written": len(spec["items"])}
 
 
+def put_image(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str, Any]:
+    """Mirrors an image manifest pushed to a real registry into the local ECR, under its digest.
+
+    Idempotent: the same manifest under the same tag is already there (ECR answers
+    ImageAlreadyExistsException); any other image under that tag is refused (immutable tags).
+    """
+    ecr = client("ecr")
+    try:
+        image = ecr.put_image(
+            repositoryName=spec["repository"],
+            imageManifest=spec["manifest"],
+            imageManifestMediaType=spec["mediaType"],
+            imageTag=spec["tag"],
+            imageDigest=spec["digest"],
+        )["image"]
+        return {"digest": image["imageId"]["imageDigest"], "created": True}
+    except ClientError as error:
+        if error_code(error) != "ImageAlreadyExistsException":
+            raise
+    found = ecr.describe_images(repositoryName=spec["repository"], imageIds=[{"imageTag": spec["tag"]}])["imageDetails"]
+    return {"digest": found[0]["imageDigest"], "created": False}
+
+
 COMMANDS: dict[str, Callable[[Callable[[str], Any], dict[str, Any]], dict[str, Any]]] = {
     "seed": seed,
     "upload-file": upload_file,
@@ -191,6 +216,7 @@ COMMANDS: dict[str, Callable[[Callable[[str], Any], dict[str, Any]], dict[str, A
     "publish": publish,
     "scan-items": scan_items,
     "put-items": put_items,
+    "put-image": put_image,
     "send-message": send_message,
     "receive-messages": receive_messages,
 }

@@ -70,14 +70,21 @@ export async function publishToTopic(endpoint: string, topicArn: string, message
   return messageId;
 }
 
-/** Sends one message to a queue (the local on-failure destination). */
-export async function sendQueueMessage(endpoint: string, queueUrl: string, body: string): Promise<string> {
-  const { messageId } = await runLocalAws<{ messageId: string }>(endpoint, 'send-message', { queueUrl, body });
+/** Sends one message (string attributes optional) to a queue: the local dead-letter queue. */
+export async function sendQueueMessage(endpoint: string, queueUrl: string, body: string, attributes: Readonly<Record<string, string>> = {}): Promise<string> {
+  const { messageId } = await runLocalAws<{ messageId: string }>(endpoint, 'send-message', { queueUrl, body, attributes });
   return messageId;
 }
 
 /** Every message in a queue, left in it (tests, reports). */
-export async function queueMessages(endpoint: string, queueUrl: string): Promise<{ messageId: string; body: string }[]> {
-  const { messages } = await runLocalAws<{ messages: { messageId: string; body: string }[] }>(endpoint, 'receive-messages', { queueUrl });
+export async function queueMessages(endpoint: string, queueUrl: string): Promise<QueueMessage[]> {
+  const { messages } = await runLocalAws<{ messages: QueueMessage[] }>(endpoint, 'receive-messages', { queueUrl });
   return messages;
+}
+
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly body: string;
+  /** String message attributes by name. */
+  readonly attributes: Readonly<Record<string, string>>;
 }

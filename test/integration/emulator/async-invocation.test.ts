@@ -2,7 +2,7 @@
  * Asynchronous invocation as Lambda does it, with real containers and a real moto server:
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html (queue, 202),
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html (two retries),
- * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html (on-failure destination record).
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html (dead-letter queue message).
  * Retry delays are shortened (Lambda's are 1 and 2 minutes); everything else is as deployed.
  */
 import * as fs from 'node:fs';
@@ -96,7 +96,7 @@ describe('SNS -> analysis in the local stack: a raising function is retried twic
     const spec: FunctionSpec = {
       name: 'analysis', description: 'raises on every SNS message (test fixture)', sourceDir: dir, packaging: 'zip',
       runtime: 'python3.13', architecture: 'x86_64', handler: 'handler.lambda_handler', memoryMb: 256, timeoutSeconds: 10,
-      environment: { DYNAMODB_TABLE: { ref: 'table-name' } }, trigger: { kind: 'sns' }, onFailure: { kind: 'sqs-dlq' },
+      trigger: { kind: 'sns' },
     };
     stack = await startLocalStack({
       baseChoice: 'standin', log: (line) => lines.push(line), specs: [spec], invokePort: 0,
@@ -121,11 +121,10 @@ describe('SNS -> analysis in the local stack: a raising function is retried twic
     expect(queueUrl).toMatch(/local-sentiment-analysis-dlq$/);
     const messages = await queueMessages(localAws.moto.endpoint, queueUrl);
     expect(messages).toHaveLength(1);
-    expect(JSON.parse(messages[0].body)).toMatchObject({
-      requestContext: { requestId: stack!.analysisRuns[0].result.requestId, condition: 'RetriesExhausted', approximateInvokeCount: 3 },
-      requestPayload: { Records: [{ EventSource: 'aws:sns', Sns: { MessageId: messageId, Message: 'article-42' } }] },
-      responseContext: { functionError: 'Unhandled' },
-      responsePayload: { errorType: 'RuntimeError', errorMessage: 'cannot analyse article-42' },
+    // A dead-letter queue message: the event as body, the request id and error as attributes.
+    expect(JSON.parse(messages[0].body)).toMatchObject({ Records: [{ EventSource: 'aws:sns', Sns: { MessageId: messageId, Message: 'article-42' } }] });
+    expect(messages[0].attributes).toEqual({
+      RequestID: stack!.analysisRuns[0].result.requestId, ErrorCode: '200', ErrorMessage: 'cannot analyse article-42',
     });
     expect(failures).toEqual([expect.objectContaining({ functionName: 'analysis', attempts: 3, deadLettered: true })]);
     // What `npm run emulate` prints (its log is this log): the retries and the dead-lettering.
