@@ -7,9 +7,9 @@
 import * as path from 'node:path';
 import { stderrLog } from '../build/progress';
 import { ensureDockerEngine } from '../docker/docker-cli';
-import { defaultBaseChoice, parseBaseChoice } from '../images/runtime-base';
 import { ConformanceTarget, runConformance, writeConformanceReport } from '../conformance/conformance-runner';
-import { CONFORMANCE_FIXTURE, startLocalConformanceTarget } from '../conformance/local-target';
+import { startEmulateDirTarget } from '../conformance/emulate-dir-target';
+import { CONFORMANCE_FIXTURE } from '../conformance/conformance-fixture';
 import { REPORTS_DIR } from '../report/write-reports';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 
@@ -39,7 +39,8 @@ runCli(async () => {
     };
   } else {
     await ensureDockerEngine();
-    const local = await startLocalConformanceTarget({ baseChoice: parseBaseChoice(args.values.base ?? defaultBaseChoice(), '--base'), log: stderrLog });
+    // The fixture as a user serves it: `npm run emulate -- --dir harness/conformance/fixture`.
+    const local = await startEmulateDirTarget({ base: args.values.base, log: stderrLog });
     target = { ...local.target, engine: args.values.engine ?? 'emulator' };
     stop = local.stop;
   }

@@ -1,7 +1,7 @@
 /**
  * The project's conformance suite (harness/conformance/cases.ts) against our emulator serving the
- * fixture function through the same launch path as `npm run emulate`: every case, each citing
- * the AWS page it encodes, must answer as AWS documents.
+ * fixture function with `npm run emulate -- --dir harness/conformance/fixture` (its own process):
+ * every case, each citing the AWS page it encodes, must answer as AWS documents.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,18 +9,15 @@ import * as path from 'node:path';
 import { ensureDockerEngine } from '../../../harness/docker/docker-cli';
 import { CONFORMANCE_CASES } from '../../../harness/conformance/cases';
 import { runConformance, writeConformanceReport } from '../../../harness/conformance/conformance-runner';
-import { LocalConformanceTarget, startLocalConformanceTarget } from '../../../harness/conformance/local-target';
-import { BaseChoice } from '../../../harness/images/runtime-base';
+import { EmulateDirTarget, startEmulateDirTarget } from '../../../harness/conformance/emulate-dir-target';
 
 jest.setTimeout(20 * 60_000);
 
 describe('conformance suite on our emulator', () => {
-  let local: LocalConformanceTarget | undefined;
+  let local: EmulateDirTarget | undefined;
   beforeAll(async () => {
     await ensureDockerEngine();
-    const lines: string[] = [];
-    local = await startLocalConformanceTarget({ baseChoice: (process.env.LAMBDA_BASE as BaseChoice | undefined) || 'standin', log: (line) => lines.push(line) })
-      .catch((error: Error) => { throw new Error(`${error.message}\n${lines.join('\n')}`); });
+    local = await startEmulateDirTarget({ base: process.env.LAMBDA_BASE || 'standin' });
   });
   afterAll(async () => {
     await local?.stop();
