@@ -311,3 +311,13 @@ export function resolveEnvironment(
   }
   return resolved;
 }
+
+/**
+ * A function invoked asynchronously (a schedule or SNS trigger) keeps the events that failed
+ * Lambda's two retries in an SQS queue of its own: the stacks deploy it (dead_letter_config), the
+ * harness holds it in the local AWS server and sends failed events there
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ */
+export function hasDeadLetterQueue(spec: FunctionSpec): boolean {
+  return spec.trigger !== undefined;
+}

@@ -43,3 +43,8 @@ export function resourceNames(environment: EnvironmentName): ResourceNames {
     },
   };
 }
+
+/** The SQS queue that holds a function's failed asynchronous events (catalog `onFailure: sqs-dlq`). */
+export function deadLetterQueueName(environment: EnvironmentName, functionName: string): string {
+  return `${environment}-sentiment-${functionName}-dlq`;
+}

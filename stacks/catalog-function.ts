@@ -10,7 +10,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { DataAwsEcrImage } from '@cdktf/provider-aws/lib/data-aws-ecr-image';
 import { DataAwsEcrRepository } from '@cdktf/provider-aws/lib/data-aws-ecr-repository';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { FunctionSpec, resolveEnvironment } from '../lambdas/function-spec';
+import { FunctionSpec, resolveEnvironment, hasDeadLetterQueue } from '../lambdas/function-spec';
 import { resourceNames } from '../lambdas/resources';
 import { DeadLetterQueue } from '../modules/dead-letter-queue';
 import { ManifestEntry } from '../harness/manifest';
@@ -89,7 +89,7 @@ export class CatalogFunction extends Construct {
     });
 
     // Schedules and SNS invoke asynchronously: after Lambda's retries an event would be dropped.
-    if (spec.trigger) {
+    if (hasDeadLetterQueue(spec)) {
       this.deadLetters = new DeadLetterQueue(this, 'dead-letters', {
         queueName: deadLetterQueueName(env, spec.name),
         alarmActions: props.alarmActions,

@@ -44,10 +44,8 @@ export function alertTopicName(environment: DeployEnvironment): string {
   return `${prefix(environment)}-alerts`;
 }
 
-/** Where a function's failed asynchronous events land. */
-export function deadLetterQueueName(environment: DeployEnvironment, functionName: string): string {
-  return `${prefix(environment)}-${functionName}-dlq`;
-}
+/** Where a function's failed asynchronous events land (the same name the local AWS server holds). */
+export { deadLetterQueueName } from '../lambdas/resources';
 
 /** The stack with every AWS resource of an environment except the image repositories. */
 export function appStackName(environment: DeployEnvironment): string {

@@ -20,6 +20,7 @@ import { InvokeEndpoint } from '../emulator/invoke-endpoint';
 import { BaseChoice, defaultBaseChoice, parseBaseChoice } from '../images/runtime-base';
 import { reapOrphans } from '../lifecycle/reap';
 import { installShutdownHandlers, onShutdown, shutdown } from '../lifecycle/shutdown';
+import { parseRetryDelays } from '../emulator/async-invocation-queue';
 import { sampleArticle } from '../local-aws/fake-newsapi';
 import { portIsFree } from '../local-aws/moto-server';
 import { startLocalStack } from '../pipeline/local-stack';
@@ -37,6 +38,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   articles: { kind: 'value', description: 'articles the NewsAPI mock serves per run (default 5)' },
   'ingest-every': { kind: 'value', description: 'seconds between scheduled ingestion runs (default 300; 0 = only once at start)' },
   'max-environments': { kind: 'value', description: 'execution environments per function at most; more concurrent invokes queue (default 10)' },
+  'async-retry-delays': { kind: 'value', description: "seconds before the 1st and 2nd retry of a failed asynchronous event (SNS, schedule, Event invokes); default Lambda's 60,120" },
   once: { kind: 'switch', description: 'run one ingestion, wait for analysis, print the metrics and exit' },
   force: { kind: 'switch', description: 'rebuild artifacts even when cached' },
   verbose: { kind: 'switch', description: "print the functions' own log lines" },
@@ -162,6 +164,12 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
   const dashboardPort = integerOption(args.values['dashboard-port'], 'dashboard-port', 8080, 1);
   const articleCount = integerOption(args.values.articles, 'articles', 5);
   const ingestEvery = integerOption(args.values['ingest-every'], 'ingest-every', 300);
+  let asyncRetryDelaysMs: number[] | undefined;
+  try {
+    asyncRetryDelaysMs = args.values['async-retry-delays'] === undefined ? undefined : parseRetryDelays(args.values['async-retry-delays']);
+  } catch (error) {
+    throw new UsageError(`--async-retry-delays: ${(error as Error).message}`, USAGE);
+  }
   await prepare(log, [[invokePort, 'invoke endpoint', '--port'], [dashboardPort, 'dashboard Function URL', '--dashboard-port']]);
 
   const stack = await startLocalStack({
@@ -174,6 +182,10 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
     dashboardApiKey: args.values['api-key'],
     articles: Array.from({ length: articleCount }, (_, i) => sampleArticle(i + 1)),
     onFunctionLog: common.onFunctionLog,
+    asyncRetryDelaysMs,
+    onAsyncFailure: (failed) => log(failed.deadLettered
+      ? `[emulate] DEAD-LETTERED: ${failed.functionName} event ${failed.requestId} failed ${failed.attempts} attempts (${failed.errorType}: ${failed.errorMessage.split('\n')[0]}); kept in its SQS queue ${stack.deadLetterQueueUrls[failed.functionName] ?? ''}`
+      : `[emulate] FAILED: ${failed.functionName} event ${failed.requestId} failed ${failed.attempts} attempts (${failed.errorType}: ${failed.errorMessage.split('\n')[0]}); no dead-letter queue`),
   });
   onShutdown(() => stack.stop());
   console.log(`\n${formatConsoleReport(stack.verify.report)}`);
@@ -189,7 +201,9 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
     log(result.ok ? `[emulate] ingestion: ${result.payload.toString()}` : `[emulate] ingestion FAILED: ${result.errorType}: ${result.errorMessage}`);
     await stack.settled();
     const analysed = stack.analysisRuns.filter((run) => run.result.ok).length;
-    log(`[emulate] analysis runs so far: ${stack.analysisRuns.length} (${analysed} ok)`);
+    const queued = stack.asyncQueues.get('analysis')?.stats;
+    log(`[emulate] analysis runs so far: ${stack.analysisRuns.length} (${analysed} ok)` +
+      (queued ? `; events ${queued.accepted} accepted, ${queued.succeeded} succeeded, ${queued.retries} retries, ${queued.deadLettered} dead-lettered, ${queued.failed} failed` : ''));
   };
 
   const dashboard = `${stack.dashboardUrl}?key=${encodeURIComponent(stack.dashboardApiKey)}`;

@@ -14,8 +14,9 @@ import { randomBytes } from 'node:crypto';
 import { docker, DockerCommandError, HARNESS_LABEL } from '../docker/docker-cli';
 import { ContainerMemory, bytesToReportedMb } from './container-memory';
 import { InvokeResult, buildReport, endLine, parseErrorPayload, startLine } from './invoke-result';
-import { LaunchSpec, lambdaEnvironment, regionOf, validateLaunchSpec } from './launch-spec';
-import { MAX_PAYLOAD_BYTES, exitErrorMessage, functionArn, newTraceId, timedOutMessage } from './lambda-limits';
+import { EphemeralStorage, takeEphemeralStorage } from './ephemeral-storage';
+import { LaunchSpec, lambdaEnvironment, regionOf, sandboxLimits, validateLaunchSpec } from './launch-spec';
+import { MAX_PAYLOAD_BYTES, exitErrorMessage, functionArn, newTraceId, outOfMemoryMessage, timedOutMessage } from './lambda-limits';
 import { InitError, InvocationOutcome, RuntimeApiServer } from './runtime-api-server';
 
 export interface ExecutionEnvironmentOptions {
@@ -32,7 +33,12 @@ export interface InvokeRequest {
   readonly clientContext?: string;
   /** JSON text for `Lambda-Runtime-Cognito-Identity`. @default none */
   readonly cognitoIdentity?: string;
+  /** Return the last 4 KB of this invoke's log (`X-Amz-Log-Type: Tail`). @default false */
+  readonly tailLog?: boolean;
 }
+
+/** `X-Amz-Log-Result` carries at most the last 4 KB of the invoke's log. */
+export const LOG_TAIL_BYTES = 4096;
 
 export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -51,7 +57,7 @@ type InitOutcome =
   | { readonly kind: 'init-timeout'; readonly atMs: number }
   | { readonly kind: 'start-failed'; readonly error: Error };
 
-type Interrupt = { readonly kind: 'timeout' } | { readonly kind: 'exit'; readonly exitCode: number | null };
+type Interrupt = { readonly kind: 'timeout' } | { readonly kind: 'exit'; readonly exitCode: number | null; readonly oomKilled: boolean };
 
 export const CID_DIR = path.join(os.tmpdir(), 'sentiment-harness-cids');
 const RECENT_LOG_LINES = 40;
@@ -83,6 +89,13 @@ export class ExecutionEnvironment {
   private currentState: EnvironmentState = 'starting';
   /** Set once the container has exited (null: the docker client was killed). */
   private exitCode: number | null | undefined = undefined;
+  /** The engine says the memory cgroup's OOM killer ended the container. */
+  private oomKilled = false;
+  private storage: EphemeralStorage | undefined;
+  /** Lines of the invoke in progress, kept only when it asked for a log tail. */
+  private invokeLog: string[] | undefined;
+  private lastOutputAt = 0;
+  private lastPeakBytes: number | undefined;
   private readonly functionArn: string;
 
   private constructor(
@@ -123,16 +136,23 @@ export class ExecutionEnvironment {
   }
 
   private async start(): Promise<void> {
-    const runtimeApi = await this.server.listen();
+    const limits = sandboxLimits(this.spec);
+    const [runtimeApi, storage] = await Promise.all([
+      this.server.listen(),
+      takeEphemeralStorage(limits.ephemeralStorageMb, (warning) => this.options.onLog?.(warning)),
+    ]);
+    this.storage = storage;
     fs.mkdirSync(CID_DIR, { recursive: true });
     const args = [
       // --pull never: images are built locally; a pull attempt would only add a network timeout.
-      'run', '--rm', '--pull', 'never', '--name', this.name, '--cidfile', this.cidFile,
+      // No --rm: after an exit the engine is asked whether the OOM killer did it, then we remove it.
+      'run', '--pull', 'never', '--name', this.name, '--cidfile', this.cidFile,
       '--label', `${HARNESS_LABEL}=1`, '--label', `${HARNESS_LABEL}.function=${this.spec.functionName}`,
       '--network', 'host',
-      // Lambda has no swap: the memory setting is the hard limit.
-      '--memory', `${this.spec.memoryMb}m`, '--memory-swap', `${this.spec.memoryMb}m`,
-      '--read-only', '--tmpfs', '/tmp:rw,size=512m,mode=1777',
+      // Lambda has no swap: the memory setting is the hard limit; CPU follows memory.
+      '--memory', `${limits.memoryMb}m`, '--memory-swap', `${limits.memoryMb}m`, '--cpus', String(limits.cpus),
+      // /tmp is disk-backed ephemeral storage of its own size, not charged to memory.
+      '--read-only', '-v', `${storage.hostPath}:/tmp:rw`,
     ];
     if (this.spec.user) args.push('--user', this.spec.user);
     for (const mount of this.spec.mounts ?? []) {
@@ -146,8 +166,9 @@ export class ExecutionEnvironment {
     this.exited = docker(args, { onOutput: (chunk) => this.collectLogs(chunk), keepOutputBytes: 64 * 1024 }).then(
       () => this.onContainerExit(0, ''),
       (error: unknown) => {
-        if (error instanceof DockerCommandError) this.onContainerExit(error.exitCode, error.stderr);
-        else this.onStartFailure(error instanceof Error ? error : new Error(String(error)));
+        if (error instanceof DockerCommandError) return this.onContainerExit(error.exitCode, error.stderr);
+        this.onStartFailure(error instanceof Error ? error : new Error(String(error)));
+        return undefined;
       },
     );
     // An init that never reaches /next (hung import, endless loop at module level).
@@ -164,6 +185,7 @@ export class ExecutionEnvironment {
       throw new Error(`Execution environment ${this.name} is ${this.currentState}; it runs one invoke at a time and cannot be reused once dead.`);
     }
     this.currentState = 'busy';
+    this.invokeLog = request.tailLog ? [] : undefined;
     const coldStart = !this.invokedOnce;
     this.invokedOnce = true;
     const invokeStartedAt = performance.now();
@@ -183,7 +205,7 @@ export class ExecutionEnvironment {
 
     const interrupted = new Promise<Interrupt>((resolve) => (this.interrupt = resolve));
     // The container may have died while this invoke was on its way here.
-    if (this.exitCode !== undefined) this.interrupt!({ kind: 'exit', exitCode: this.exitCode });
+    if (this.exitCode !== undefined) this.interrupt!({ kind: 'exit', exitCode: this.exitCode, oomKilled: this.oomKilled });
     const answered = this.server.submit({
       requestId: request.requestId,
       payload: request.payload,
@@ -233,16 +255,16 @@ export class ExecutionEnvironment {
       }
       case 'exit': {
         this.server.abandon(request.requestId);
-        const errorMessage = exitErrorMessage(request.requestId, outcome.exitCode);
-        // SIGKILL that we did not send: the cgroup's OOM killer (the cgroup is gone by now, so
-        // this is the evidence left). Lambda reports it as Runtime.OutOfMemory at full memory.
-        const outOfMemory = outcome.exitCode === 137;
+        // Runtime.OutOfMemory only when the engine saw the memory cgroup's OOM killer end it;
+        // a `docker kill` / `docker stop` is an exit with its signal, as Lambda reports one.
+        const outOfMemory = outcome.oomKilled;
         const errorType = outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
+        const errorMessage = outOfMemory ? outOfMemoryMessage(request.requestId) : exitErrorMessage(request.requestId, outcome.exitCode);
         return this.finish(request.requestId, {
           ok: false, errorType, errorMessage,
           payload: Buffer.from(JSON.stringify({ errorType, errorMessage })),
           durationMs: performance.now() - this.deliveredAt, ...fields,
-        }, outOfMemory ? this.spec.memoryMb : undefined);
+        }, outOfMemory ? this.spec.memoryMb : bytesToKnownMb(this.lastPeakBytes));
       }
     }
   }
@@ -252,7 +274,7 @@ export class ExecutionEnvironment {
     this.kill();
     await this.exited;
     this.memory?.close();
-    await this.server.close();
+    await Promise.all([this.server.close(), this.storage?.release()]);
   }
 
   /** Last lines the container printed, for error messages. */
@@ -270,8 +292,9 @@ export class ExecutionEnvironment {
       const errorMessage = timedOutMessage(requestId, this.spec.timeoutSeconds);
       return { ok: false as const, errorType: 'Sandbox.Timedout', errorMessage, payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage })) };
     }
-    const errorType = init.exitCode === 126 || init.exitCode === 127 ? 'Runtime.InvalidEntrypoint' : 'Runtime.ExitError';
-    const errorMessage = exitErrorMessage(requestId, init.exitCode);
+    const errorType = this.oomKilled ? 'Runtime.OutOfMemory'
+      : init.exitCode === 126 || init.exitCode === 127 ? 'Runtime.InvalidEntrypoint' : 'Runtime.ExitError';
+    const errorMessage = this.oomKilled ? outOfMemoryMessage(requestId) : exitErrorMessage(requestId, init.exitCode);
     return { ok: false as const, errorType, errorMessage, payload: Buffer.from(JSON.stringify({ errorType, errorMessage })) };
   }
 
@@ -283,15 +306,36 @@ export class ExecutionEnvironment {
     knownPeakMb?: number,
   ): Promise<InvokeResult> {
     const peak = knownPeakMb === undefined ? await this.peakMemoryBytes() : undefined;
+    if (peak !== undefined) this.lastPeakBytes = peak;
     const report = buildReport({
       requestId, durationMs: result.durationMs, memorySizeMb: this.spec.memoryMb,
       maxMemoryUsedMb: knownPeakMb ?? (peak === undefined ? 0 : bytesToReportedMb(peak)),
       initDurationMs: result.initDurationMs, coldStart: result.coldStart,
     });
-    this.log(endLine(requestId));
-    this.log(report.line);
+    let logTail: string | undefined;
+    if (this.invokeLog) {
+      await this.outputQuiet();
+      this.log(endLine(requestId));
+      this.log(report.line);
+      logTail = lastBytes(this.invokeLog.join('\n') + '\n', LOG_TAIL_BYTES);
+      this.invokeLog = undefined;
+    } else {
+      this.log(endLine(requestId));
+      this.log(report.line);
+    }
     const { durationMs: _d, coldStart: _c, initDurationMs: _i, ...rest } = result;
-    return { requestId, ...rest, report } as InvokeResult;
+    return { requestId, ...rest, report, ...(logTail !== undefined ? { logTail } : {}) } as InvokeResult;
+  }
+
+  /**
+   * The container's output reaches us through the engine a little after the runtime's HTTP
+   * answer: before cutting a log tail, wait until it has been quiet briefly (bounded).
+   */
+  private async outputQuiet(quietMs = 30, capMs = 300): Promise<void> {
+    const started = performance.now();
+    while (performance.now() - started < capMs && performance.now() - Math.max(this.lastOutputAt, started) < quietMs) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   private async peakMemoryBytes(): Promise<number | undefined> {
@@ -314,7 +358,12 @@ export class ExecutionEnvironment {
     this.deadlineTimer = setTimeout(() => this.interrupt?.({ kind: 'timeout' }), this.spec.timeoutSeconds * 1000);
   }
 
-  private onContainerExit(exitCode: number | null, stderr: string): void {
+  private async onContainerExit(exitCode: number | null, stderr: string): Promise<void> {
+    if (!this.stopping) {
+      // Ask the engine why it ended before anyone hears of the exit, then remove the container.
+      if (exitCode === 137) this.oomKilled = await this.engineSawOomKill();
+      await docker(['rm', '-f', this.name]).catch(() => undefined);
+    }
     const wasStopping = this.stopping;
     this.exitCode = exitCode;
     this.currentState = 'dead';
@@ -326,7 +375,7 @@ export class ExecutionEnvironment {
     if (wasStopping) {
       // Stopped by us: an invoke still in flight (emulator stopped mid-invoke) ends as an exit.
       this.settleReady({ kind: 'exit', exitCode, atMs: performance.now() });
-      this.interrupt?.({ kind: 'exit', exitCode });
+      this.interrupt?.({ kind: 'exit', exitCode, oomKilled: false });
       return;
     }
     // Exit 125 is docker's own failure (no such image, bad flag): the environment never existed.
@@ -339,7 +388,16 @@ export class ExecutionEnvironment {
       return;
     }
     this.settleReady({ kind: 'exit', exitCode, atMs: performance.now() });
-    this.interrupt?.({ kind: 'exit', exitCode });
+    this.interrupt?.({ kind: 'exit', exitCode, oomKilled: this.oomKilled });
+  }
+
+  private async engineSawOomKill(): Promise<boolean> {
+    try {
+      const { stdout } = await docker(['inspect', '--format', '{{.State.OOMKilled}}', this.name], { timeoutMs: 10_000 });
+      return stdout.trim() === 'true';
+    } catch {
+      return false;
+    }
   }
 
   private onStartFailure(error: Error): void {
@@ -367,6 +425,7 @@ export class ExecutionEnvironment {
   }
 
   private collectLogs(chunk: string): void {
+    this.lastOutputAt = performance.now();
     const text = this.partialLine + chunk;
     const lines = text.split('\n');
     this.partialLine = lines.pop() ?? '';
@@ -377,6 +436,20 @@ export class ExecutionEnvironment {
   private log(line: string): void {
     this.recentLogs.push(line);
     if (this.recentLogs.length > RECENT_LOG_LINES) this.recentLogs.shift();
+    this.invokeLog?.push(line);
     this.options.onLog?.(line);
   }
+}
+
+/** The last `limit` bytes of a text, cut on a character boundary. */
+function lastBytes(text: string, limit: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= limit) return text;
+  let start = bytes.length - limit;
+  while (start < bytes.length && (bytes[start] & 0xc0) === 0x80) start++; // not inside a UTF-8 sequence
+  return bytes.subarray(start).toString('utf8');
+}
+
+function bytesToKnownMb(bytes: number | undefined): number | undefined {
+  return bytes === undefined ? undefined : bytesToReportedMb(bytes);
 }

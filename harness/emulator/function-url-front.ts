@@ -1,8 +1,8 @@
 /**
  * A Function URL on localhost: plain HTTP in, payload format 2.0 event to the function, its
  * result back out as HTTP. CORS preflights are answered here, as AWS answers them, and function
- * failures become 502 like a real Function URL (the Lambda error type rides along in
- * `x-harness-error-type` so local checks can say *why*).
+ * failures become a bare 502 like a real Function URL: the client learns nothing of the error;
+ * the type and message go to `onFunctionError` (logs, reports).
  */
 import * as http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -10,9 +10,8 @@ import { CorsSpec } from '../../lambdas/function-spec';
 import { FunctionUrlAccess, refusalFor } from './function-url-authorization';
 import { applyCors, isPreflight, preflightHeaders } from './cors';
 import { InvalidFunctionResultError, PlainHttpResponse, collectHeaders, fromFunctionUrlResult, toFunctionUrlEvent } from './function-url-event';
-import { InvokeFailure } from './invoke-result';
 import { InvokeRejectedError, Invoker } from './lambda-emulator';
-import { DEFAULT_REGION, MAX_PAYLOAD_BYTES } from './lambda-limits';
+import { DEFAULT_REGION, MAX_REQUEST_BYTES } from './lambda-limits';
 import { HttpLimits, close, createHttpServer, listen, readBody, send } from './http-listen';
 
 export interface FunctionUrlFrontProps {
@@ -29,12 +28,19 @@ export interface FunctionUrlFrontProps {
   readonly urlId?: string;
   /** What AWS would answer an anonymous caller, judged from the synthesized stack (403 when refused). @default allowed */
   readonly access?: FunctionUrlAccess;
-  /** Called when the function failed behind the URL (the caller only sees a 502). @default none */
-  readonly onFunctionError?: (failure: InvokeFailure) => void;
+  /** Called when the function failed behind the URL, or returned what no HTTP response can be (the caller only sees a 502). @default none */
+  readonly onFunctionError?: (failure: FunctionUrlFailure) => void;
   /** Timeouts and connection limit. @default defaultHttpLimits() */
   readonly limits?: Partial<HttpLimits>;
   /** Dropped requests and evictions. @default stderr */
   readonly log?: (line: string) => void;
+}
+
+/** Why a Function URL answered 502: the Lambda error, or `InvalidFunctionResult`. */
+export interface FunctionUrlFailure {
+  readonly requestId: string;
+  readonly errorType: string;
+  readonly errorMessage: string;
 }
 
 export class FunctionUrlFront {
@@ -67,7 +73,7 @@ export class FunctionUrlFront {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    const body = await readBody(req, MAX_PAYLOAD_BYTES);
+    const body = await readBody(req, MAX_REQUEST_BYTES);
     const { headers } = collectHeaders(req.rawHeaders);
     const origin = headers['origin'];
     const common: Array<[string, string]> = [['x-amzn-requestid', requestId]];
@@ -79,7 +85,7 @@ export class FunctionUrlFront {
     if (this.props.cors && isPreflight(req.method ?? '', headers)) {
       return send(res, 200, [...common, ...preflightHeaders(this.props.cors, headers)], '');
     }
-    if (body.tooLarge) return json(413, { Message: `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes` });
+    if (body.tooLarge) return json(413, { Message: `Request must be smaller than ${MAX_REQUEST_BYTES} bytes` });
 
     const event = toFunctionUrlEvent(
       { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body: body.data,
@@ -90,11 +96,8 @@ export class FunctionUrlFront {
     try {
       const result = await this.props.invoker.invoke(Buffer.from(JSON.stringify(event)), { requestId });
       if (!result.ok) {
-        this.props.onFunctionError?.(result);
-        return json(502, { Message: 'Internal Server Error' }, [
-          ['x-harness-error-type', result.errorType],
-          ['x-harness-error-message', encodeURIComponent(result.errorMessage.slice(0, 2000))],
-        ]);
+        this.props.onFunctionError?.({ requestId, errorType: result.errorType, errorMessage: result.errorMessage });
+        return json(502, { Message: 'Internal Server Error' });
       }
       response = fromFunctionUrlResult(result.payload);
     } catch (error) {
@@ -102,7 +105,8 @@ export class FunctionUrlFront {
         return error.statusCode === 429 ? json(429, { Message: 'Rate Exceeded.' }) : json(413, { Message: error.message });
       }
       if (error instanceof InvalidFunctionResultError) {
-        return json(502, { Message: 'Internal Server Error' }, [['x-harness-error-type', 'InvalidFunctionResult'], ['x-harness-error-message', encodeURIComponent(error.message)]]);
+        this.props.onFunctionError?.({ requestId, errorType: 'InvalidFunctionResult', errorMessage: error.message });
+        return json(502, { Message: 'Internal Server Error' });
       }
       return json(500, { Message: error instanceof Error ? error.message : String(error) });
     }

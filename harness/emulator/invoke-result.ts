@@ -22,6 +22,8 @@ export interface InvokeReport {
 interface InvokeResultCommon {
   readonly requestId: string;
   readonly report: InvokeReport;
+  /** The last 4 KB of the invoke's log, ending with REPORT, when the invoke asked for it. @default none */
+  readonly logTail?: string;
 }
 
 export interface InvokeSuccess extends InvokeResultCommon {

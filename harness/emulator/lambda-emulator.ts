@@ -6,7 +6,7 @@
 import { ExecutionEnvironment } from './execution-environment';
 import { InvokeResult } from './invoke-result';
 import { LaunchSpec, validateLaunchSpec } from './launch-spec';
-import { MAX_PAYLOAD_BYTES, newRequestId } from './lambda-limits';
+import { MAX_REQUEST_BYTES, newRequestId } from './lambda-limits';
 
 export interface LambdaEmulatorProps {
   readonly launch: LaunchSpec;
@@ -29,19 +29,23 @@ export interface InvokeOptions {
   readonly clientContext?: string;
   /** JSON text given to the runtime as `Lambda-Runtime-Cognito-Identity`. @default none */
   readonly cognitoIdentity?: string;
+  /** Return the invoke's last 4 KB of log in `logTail` (`X-Amz-Log-Type: Tail`). @default false */
+  readonly tailLog?: boolean;
 }
 
 /** Lambda refused the invoke before running it (payload too large, throttled). */
 export class InvokeRejectedError extends Error {
   constructor(
     readonly statusCode: 413 | 429,
-    readonly errorType: 'RequestEntityTooLarge' | 'TooManyRequestsException',
+    readonly errorType: 'RequestTooLargeException' | 'TooManyRequestsException',
     message: string,
   ) {
     super(message);
     this.name = 'InvokeRejectedError';
   }
 }
+
+const EMPTY_EVENT = Buffer.from('{}');
 
 interface Waiter {
   readonly resolve: (environment: ExecutionEnvironment) => void;
@@ -51,6 +55,8 @@ interface Waiter {
 /** The part of the emulator the HTTP fronts need; lets them serve any invoker. */
 export interface Invoker {
   readonly functionName: string;
+  /** Invokes it can run at once (its execution environment limit). @default 10 */
+  readonly concurrencyLimit?: number;
   invoke(payload: Buffer, options?: InvokeOptions): Promise<InvokeResult>;
 }
 
@@ -80,6 +86,10 @@ export class LambdaEmulator implements Invoker {
     return this.launch.functionName;
   }
 
+  get concurrencyLimit(): number {
+    return this.maxEnvironments;
+  }
+
   /** Environments created since the emulator started (cold starts). */
   get environmentsCreated(): number {
     return this.created;
@@ -100,10 +110,12 @@ export class LambdaEmulator implements Invoker {
    * `{ ok: false }` with Lambda's error JSON; an environment docker cannot start throws.
    */
   async invoke(payload: Buffer | string, options: InvokeOptions = {}): Promise<InvokeResult> {
-    const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    if (body.length > MAX_PAYLOAD_BYTES) {
-      throw new InvokeRejectedError(413, 'RequestEntityTooLarge',
-        `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes for the InvokeFunction operation (got ${body.length}).`);
+    const given = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    // An invoke without a payload passes `{}` to the function, as Lambda does.
+    const body = given.length === 0 ? EMPTY_EVENT : given;
+    if (body.length > MAX_REQUEST_BYTES) {
+      throw new InvokeRejectedError(413, 'RequestTooLargeException',
+        `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation (got ${body.length}).`);
     }
     const environment = await this.acquire();
     try {
@@ -112,6 +124,7 @@ export class LambdaEmulator implements Invoker {
         payload: body,
         clientContext: options.clientContext,
         cognitoIdentity: options.cognitoIdentity,
+        tailLog: options.tailLog,
       });
     } finally {
       this.release(environment);

@@ -3,8 +3,33 @@
  */
 import { randomUUID } from 'node:crypto';
 
-/** Synchronous invoke payload limit, request and response (what the Runtime API enforces). */
+/**
+ * Synchronous response limit, what the Runtime API enforces on the runtime's answer
+ * (`Function.ResponseSizeTooLarge` names 6291556 bytes).
+ */
 export const MAX_PAYLOAD_BYTES = 6_291_556;
+
+/**
+ * Request limits of the Invoke API: 6 MB for a synchronous request, 1 MB for an asynchronous
+ * (`Event`) one (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+ */
+export const MAX_REQUEST_BYTES = 6_291_456;
+export const MAX_ASYNC_REQUEST_BYTES = 1_048_576;
+
+/**
+ * CPU is allocated in proportion to memory: 1,769 MB is one vCPU
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
+ */
+export const MB_PER_VCPU = 1769;
+
+/** `/tmp` size when none is declared (range: EPHEMERAL_STORAGE_RANGE_MB in the catalog's function-spec). */
+export const DEFAULT_EPHEMERAL_STORAGE_MB = 512;
+
+/** The vCPUs a function of this memory size gets. */
+export function vcpusForMemory(memoryMb: number): number {
+  return memoryMb / MB_PER_VCPU;
+}
 
 /** Account id in ARNs of locally served functions (moto's default account). */
 export const LOCAL_ACCOUNT_ID = '123456789012';
@@ -42,6 +67,11 @@ export function timedOutMessage(requestId: string, timeoutSeconds: number): stri
 export function exitErrorMessage(requestId: string, exitCode: number | null): string {
   const how = exitCode !== null && exitCode > 128 ? `signal: ${signalName(exitCode - 128)}` : `exit status ${exitCode ?? 'unknown'}`;
   return `RequestId: ${requestId} Error: Runtime exited with error: ${how}`;
+}
+
+/** What Lambda answers when the memory limit killed the runtime. */
+export function outOfMemoryMessage(requestId: string): string {
+  return `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`;
 }
 
 function signalName(signal: number): string {

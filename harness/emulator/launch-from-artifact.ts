@@ -10,6 +10,8 @@ export interface LaunchFromArtifactProps {
   /** `module.function` (ZIP); ignored for images, which keep their CMD. */
   readonly handler: string;
   readonly memoryMb: number;
+  /** `/tmp` size. @default 512 */
+  readonly ephemeralStorageMb?: number;
   readonly timeoutSeconds: number;
   /** The function's resolved environment variables. @default {} */
   readonly env?: Readonly<Record<string, string>>;
@@ -26,6 +28,7 @@ export function launchSpecFromArtifact(props: LaunchFromArtifactProps): LaunchSp
   const common = {
     env: props.env ?? {},
     memoryMb: props.memoryMb,
+    ephemeralStorageMb: props.ephemeralStorageMb,
     timeoutSeconds: props.timeoutSeconds,
     functionName: props.functionName ?? artifact.functionName,
     region: props.region,

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_REGION } from './lambda-limits';
+import { EPHEMERAL_STORAGE_RANGE_MB } from '../../lambdas/function-spec';
+import { DEFAULT_EPHEMERAL_STORAGE_MB, DEFAULT_REGION, vcpusForMemory } from './lambda-limits';
 
 export interface MountSpec {
   readonly hostPath: string;
@@ -23,6 +24,8 @@ export interface LaunchSpec {
   /** The function's own environment variables. @default {} */
   readonly env?: Readonly<Record<string, string>>;
   readonly memoryMb: number;
+  /** Size of `/tmp`, separate from memory (Lambda's ephemeral storage). @default 512 */
+  readonly ephemeralStorageMb?: number;
   readonly timeoutSeconds: number;
   readonly functionName: string;
   /** `uid[:gid]` to run as. @default the image's USER */
@@ -37,6 +40,10 @@ export function validateLaunchSpec(spec: LaunchSpec): LaunchSpec {
   if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < 128) {
     throw new Error(`${where}: memoryMb must be an integer >= 128 (Lambda's minimum), got ${spec.memoryMb}.`);
   }
+  const storage = spec.ephemeralStorageMb ?? DEFAULT_EPHEMERAL_STORAGE_MB;
+  if (!Number.isInteger(storage) || storage < EPHEMERAL_STORAGE_RANGE_MB.min || storage > EPHEMERAL_STORAGE_RANGE_MB.max) {
+    throw new Error(`${where}: ephemeralStorageMb must be an integer from ${EPHEMERAL_STORAGE_RANGE_MB.min} to ${EPHEMERAL_STORAGE_RANGE_MB.max} (Lambda's /tmp sizes), got ${spec.ephemeralStorageMb}.`);
+  }
   if (!(spec.timeoutSeconds > 0)) throw new Error(`${where}: timeoutSeconds must be > 0, got ${spec.timeoutSeconds}.`);
   for (const mount of spec.mounts ?? []) {
     if (!path.isAbsolute(mount.hostPath) || !fs.existsSync(mount.hostPath)) {
@@ -44,6 +51,27 @@ export function validateLaunchSpec(spec: LaunchSpec): LaunchSpec {
     }
   }
   return spec;
+}
+
+/**
+ * The container's resource limits, in one place for whatever starts the container: memory is
+ * the hard limit (no swap), CPU in proportion to memory, `/tmp` a disk-backed filesystem of its
+ * own size (a tmpfs would be charged to the memory limit, which Lambda does not do).
+ */
+export interface SandboxLimits {
+  readonly memoryMb: number;
+  /** CFS quota in CPUs: memoryMb / 1769. */
+  readonly cpus: number;
+  readonly ephemeralStorageMb: number;
+}
+
+export function sandboxLimits(spec: LaunchSpec): SandboxLimits {
+  return {
+    memoryMb: spec.memoryMb,
+    // Docker's smallest quota is 0.01 CPU; 128 MB gives 0.072.
+    cpus: Math.max(0.01, Math.round(vcpusForMemory(spec.memoryMb) * 1000) / 1000),
+    ephemeralStorageMb: spec.ephemeralStorageMb ?? DEFAULT_EPHEMERAL_STORAGE_MB,
+  };
 }
 
 export function regionOf(spec: LaunchSpec): string {

@@ -19,7 +19,9 @@ export type LocalAwsCommand =
   | 'publish'
   | 'scan-items'
   | 'put-items'
-  | 'put-image';
+  | 'put-image'
+  | 'send-message'
+  | 'receive-messages';
 
 export async function runLocalAws<T>(endpoint: string, command: LocalAwsCommand, input: unknown): Promise<T> {
   if (!/^https?:\/\//.test(endpoint)) {

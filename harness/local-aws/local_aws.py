@@ -75,12 +75,19 @@ def seed(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str, Any]:
                 raise
             secret_arns[secret_id] = secrets.put_secret_value(SecretId=name, SecretString=value)["ARN"]
 
+    # The functions' on-failure destinations (CreateQueue is idempotent for the same attributes).
+    sqs = client("sqs")
+    queue_urls: dict[str, str] = {}
+    for function_name, queue_name in spec.get("deadLetterQueues", {}).items():
+        queue_urls[function_name] = sqs.create_queue(QueueName=queue_name)["QueueUrl"]
+
     return {
         "tableName": table,
         "tableArn": table_arn,
         "topicArn": topic_arn,
         "modelBucket": spec["modelBucket"],
         "secretArns": secret_arns,
+        "deadLetterQueueUrls": queue_urls,
     }
 
 
@@ -116,6 +123,27 @@ def unsubscribe(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str,
 def publish(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str, Any]:
     result = client("sns").publish(TopicArn=spec["topicArn"], Message=spec["message"])
     return {"messageId": result["MessageId"]}
+
+
+def send_message(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str, Any]:
+    attributes = {name: {"DataType": "String", "StringValue": value} for name, value in spec.get("attributes", {}).items()}
+    result = client("sqs").send_message(QueueUrl=spec["queueUrl"], MessageBody=spec["body"], MessageAttributes=attributes)
+    return {"messageId": result["MessageId"]}
+
+
+def receive_messages(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str, Any]:
+    """Every message in the queue, left in it (visibility timeout 0): for tests and reports."""
+    sqs = client("sqs")
+    seen: dict[str, dict[str, Any]] = {}
+    for _ in range(100):
+        batch = sqs.receive_message(QueueUrl=spec["queueUrl"], MaxNumberOfMessages=10, VisibilityTimeout=0, WaitTimeSeconds=0, MessageAttributeNames=["All"])
+        fresh = [m for m in batch.get("Messages", []) if m["MessageId"] not in seen]
+        if not fresh:
+            break
+        for message in fresh:
+            attributes = {name: value.get("StringValue", "") for name, value in message.get("MessageAttributes", {}).items()}
+            seen[message["MessageId"]] = {"messageId": message["MessageId"], "body": message["Body"], "attributes": attributes}
+    return {"messages": list(seen.values())}
 
 
 def plain(value: Any) -> Any:
@@ -189,6 +217,8 @@ COMMANDS: dict[str, Callable[[Callable[[str], Any], dict[str, Any]], dict[str, A
     "scan-items": scan_items,
     "put-items": put_items,
     "put-image": put_image,
+    "send-message": send_message,
+    "receive-messages": receive_messages,
 }
 
 

@@ -3,7 +3,7 @@
  * (`resourceNames`): items table, SNS topic, model bucket, the two secrets. Idempotent: running
  * it again keeps the table's items and updates the secrets' values.
  */
-import { EnvironmentName, ResourceNames, SecretId, resourceNames } from '../../lambdas/resources';
+import { EnvironmentName, ResourceNames, SecretId, deadLetterQueueName, resourceNames } from '../../lambdas/resources';
 import { runLocalAws } from './local-aws-cli';
 
 export interface SeedLocalAwsOptions {
@@ -15,6 +15,8 @@ export interface SeedLocalAwsOptions {
   readonly newsApiKey: string;
   /** @default 'local' */
   readonly environment?: EnvironmentName;
+  /** Functions whose catalog entry declares `onFailure: sqs-dlq`: their queues are created. @default [] */
+  readonly deadLetterQueuesFor?: readonly string[];
 }
 
 export interface SeededLocalAws {
@@ -25,6 +27,8 @@ export interface SeededLocalAws {
   readonly topicArn: string;
   readonly modelBucket: string;
   readonly secretArns: Readonly<Record<SecretId, string>>;
+  /** Queue URL of each function's on-failure destination, by function name. */
+  readonly deadLetterQueueUrls: Readonly<Record<string, string>>;
 }
 
 export async function seedLocalAws(options: SeedLocalAwsOptions): Promise<SeededLocalAws> {
@@ -33,7 +37,8 @@ export async function seedLocalAws(options: SeedLocalAwsOptions): Promise<Seeded
       throw new Error(`seedLocalAws: '${field}' must be a non-empty string (the secret's value), got ${JSON.stringify(options[field])}.`);
     }
   }
-  const names = resourceNames(options.environment ?? 'local');
+  const environment = options.environment ?? 'local';
+  const names = resourceNames(environment);
   const result = await runLocalAws<Omit<SeededLocalAws, 'endpoint' | 'names'>>(options.endpoint, 'seed', {
     tableName: names.tableName,
     tableKey: names.tableKey,
@@ -43,6 +48,7 @@ export async function seedLocalAws(options: SeedLocalAwsOptions): Promise<Seeded
       'dashboard-api-key': { name: names.secretNames['dashboard-api-key'], value: options.dashboardApiKey },
       'newsapi-key': { name: names.secretNames['newsapi-key'], value: options.newsApiKey },
     },
+    deadLetterQueues: Object.fromEntries((options.deadLetterQueuesFor ?? []).map((fn) => [fn, deadLetterQueueName(environment, fn)])),
   });
   return { endpoint: options.endpoint, names, ...result };
 }
@@ -62,4 +68,23 @@ export async function putItems(endpoint: string, tableName: string, items: reado
 export async function publishToTopic(endpoint: string, topicArn: string, message: string): Promise<string> {
   const { messageId } = await runLocalAws<{ messageId: string }>(endpoint, 'publish', { topicArn, message });
   return messageId;
+}
+
+/** Sends one message (string attributes optional) to a queue: the local dead-letter queue. */
+export async function sendQueueMessage(endpoint: string, queueUrl: string, body: string, attributes: Readonly<Record<string, string>> = {}): Promise<string> {
+  const { messageId } = await runLocalAws<{ messageId: string }>(endpoint, 'send-message', { queueUrl, body, attributes });
+  return messageId;
+}
+
+/** Every message in a queue, left in it (tests, reports). */
+export async function queueMessages(endpoint: string, queueUrl: string): Promise<QueueMessage[]> {
+  const { messages } = await runLocalAws<{ messages: QueueMessage[] }>(endpoint, 'receive-messages', { queueUrl });
+  return messages;
+}
+
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly body: string;
+  /** String message attributes by name. */
+  readonly attributes: Readonly<Record<string, string>>;
 }

@@ -14,6 +14,8 @@ export interface LocalAwsSessionProps {
   readonly articles?: readonly (NewsApiArticle | Record<string, unknown>)[];
   /** Value of the dashboard API key secret. @default random */
   readonly dashboardApiKey?: string;
+  /** Functions whose on-failure SQS queue the local server must hold. @default [] */
+  readonly deadLetterQueuesFor?: readonly string[];
   /** Also build and upload the tiny model archive to the local S3. @default false */
   readonly withModel?: boolean;
   readonly log: ProgressLog;
@@ -38,7 +40,7 @@ export async function startLocalAwsSession(props: LocalAwsSessionProps): Promise
   try {
     const dashboardApiKey = props.dashboardApiKey ?? `local-${randomBytes(12).toString('hex')}`;
     const newsApiKey = `newsapi-${randomBytes(8).toString('hex')}`;
-    const seeded = await seedLocalAws({ endpoint: moto.endpoint, dashboardApiKey, newsApiKey });
+    const seeded = await seedLocalAws({ endpoint: moto.endpoint, dashboardApiKey, newsApiKey, deadLetterQueuesFor: props.deadLetterQueuesFor });
     const newsApi = await startFakeNewsApi({ apiKey: newsApiKey, articles: props.articles ?? [] });
     stops.unshift(() => newsApi.stop());
     if (props.withModel) {

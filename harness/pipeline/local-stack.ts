@@ -4,10 +4,12 @@
  * AWS (schedule -> ingestion, SNS -> analysis, Function URL -> dashboard).
  */
 import { CATALOG } from '../../lambdas/catalog';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { FunctionSpec, hasDeadLetterQueue } from '../../lambdas/function-spec';
 import { ProgressLog } from '../build/progress';
+import { AsyncInvocationQueue, FailedAsyncEvent } from '../emulator/async-invocation-queue';
 import { InvokeResult } from '../emulator/invoke-result';
 import { InvokeEndpoint } from '../emulator/invoke-endpoint';
+import { sqsDeadLetterQueue } from '../local-aws/sqs-dead-letter-queue';
 import { BaseChoice } from '../images/runtime-base';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
 import { SnsHttpBridge, startSnsHttpBridge } from '../local-aws/sns-http-bridge';
@@ -37,6 +39,13 @@ export interface LocalStackProps {
   readonly specs?: readonly FunctionSpec[];
   /** Per function: what its deployed URL answers anonymous callers. @default judged from the synthesized preprod stack */
   readonly urlAccess?: Readonly<Record<string, FunctionUrlAccess>>;
+  /**
+   * Delays before the retries of a failed asynchronous event (SNS, schedule, `Event` invokes).
+   * @default Lambda's: 60 s, then 120 s (AWS_ASYNC_RETRY_DELAYS_MS)
+   */
+  readonly asyncRetryDelaysMs?: readonly number[];
+  /** Told about each asynchronous event that failed all its attempts (the queues also log it). @default none */
+  readonly onAsyncFailure?: (failed: FailedAsyncEvent & { readonly deadLettered: boolean }) => void;
 }
 
 export interface AnalysisRun {
@@ -51,13 +60,17 @@ export interface LocalStack {
   readonly functions: Readonly<Record<string, ServedFunction>>;
   readonly invokeEndpoint?: InvokeEndpoint;
   readonly snsBridge?: SnsHttpBridge;
+  /** Each function's asynchronous queue (SNS, schedule and `Event` invokes go through it). */
+  readonly asyncQueues: ReadonlyMap<string, AsyncInvocationQueue>;
+  /** Queue URL of each function's on-failure destination in the local AWS server. */
+  readonly deadLetterQueueUrls: Readonly<Record<string, string>>;
   readonly dashboardUrl?: string;
   readonly dashboardApiKey: string;
   /** Every analysis invoke the SNS subscription made, in completion order. */
   readonly analysisRuns: readonly AnalysisRun[];
-  /** Runs ingestion once, as its schedule would. */
+  /** Runs ingestion once, as its schedule would (an asynchronous event: retried on failure). */
   runIngestion(): Promise<InvokeResult>;
-  /** Waits until every SNS delivery in flight has been handled by analysis. */
+  /** Waits until every SNS delivery in flight has been handled by analysis (retries and dead-lettering included). */
   settled(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -95,52 +108,88 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
     analysisRuns,
   };
   if (!verify.report.passed) {
-    return { ...base, passed: false, runIngestion: () => Promise.reject(new Error('verification failed')), settled: async () => undefined, stop: verify.stop };
+    return { ...base, passed: false, asyncQueues: new Map(), deadLetterQueueUrls: {}, runIngestion: () => Promise.reject(new Error('verification failed')), settled: async () => undefined, stop: verify.stop };
   }
 
   const stops: (() => Promise<void>)[] = [];
+  const localAws = verify.localAws;
+  const deadLetterQueueUrls = localAws?.seeded.deadLetterQueueUrls ?? {};
+  // One asynchronous queue per function, as Lambda has: its SNS / schedule / Event invokes, its
+  // retries, its on-failure destination (the catalog's onFailure, an SQS queue in moto).
+  const asyncQueues = new Map<string, AsyncInvocationQueue>();
+  for (const [name, served] of Object.entries(functions)) {
+    const queueUrl = deadLetterQueueUrls[name];
+    asyncQueues.set(name, new AsyncInvocationQueue({
+      invoker: served.emulator,
+      concurrency: served.emulator.concurrencyLimit,
+      retryDelaysMs: props.asyncRetryDelaysMs,
+      onFailure: hasDeadLetterQueue(served.spec) && queueUrl && localAws
+        ? sqsDeadLetterQueue({ endpoint: localAws.moto.endpoint, queueUrl })
+        : undefined,
+      log: (line) => props.log(line),
+      onAttempt: name === 'analysis' ? (result, _attempt, payload) => analysisRuns.push({ messageIds: snsMessageIds(payload), result }) : undefined,
+    }));
+  }
+  const failuresReported = new Set<AsyncInvocationQueue['failures'][number]>();
+  const reportFailures = () => {
+    for (const queue of asyncQueues.values()) {
+      for (const failure of queue.failures) {
+        if (failuresReported.has(failure)) continue;
+        failuresReported.add(failure);
+        props.onAsyncFailure?.(failure);
+      }
+    }
+  };
+  stops.push(async () => asyncQueues.forEach((queue) => queue.stop()));
   try {
     const invokeEndpoint = await new InvokeEndpoint({
       functions: Object.values(functions).map((served) => served.emulator),
       port: props.invokePort ?? 9000,
+      asyncQueues,
     }).start();
     stops.push(() => invokeEndpoint.stop());
 
-    const localAws = verify.localAws!;
-    localAws.newsApi.setArticles(props.articles ?? []);
-    const analysis = functions.analysis;
+    localAws?.newsApi.setArticles(props.articles ?? []);
+    const analysisQueue = asyncQueues.get('analysis');
     let snsBridge: SnsHttpBridge | undefined;
-    if (analysis) {
-      // What the stacks' SNS subscription does in AWS: one analysis invoke per notification.
+    if (analysisQueue && localAws) {
+      // What the stacks' SNS subscription does in AWS: an asynchronous analysis invoke per notification.
       snsBridge = await startSnsHttpBridge({
         endpoint: localAws.moto.endpoint,
         topicArn: localAws.seeded.topicArn,
         log: (line) => props.log(`[sns] ${line}`),
         onEvent: async (event) => {
-          const result = await analysis.emulator.invokeJson(event);
-          analysisRuns.push({ messageIds: event.Records.map((r) => r.Sns.MessageId), result });
-          if (!result.ok) throw new Error(`analysis failed: ${result.errorType}: ${result.errorMessage}`);
+          const { outcome } = analysisQueue.submit(Buffer.from(JSON.stringify(event)));
+          void outcome.then(reportFailures);
         },
       });
       stops.push(() => snsBridge!.stop());
     }
-    const ingestion = functions.ingestion;
+    const ingestionQueue = asyncQueues.get('ingestion');
     return {
       ...base,
       passed: true,
       invokeEndpoint,
       snsBridge,
+      asyncQueues,
+      deadLetterQueueUrls,
       dashboardUrl: functions.dashboard?.url,
-      runIngestion: () => {
-        if (!ingestion) return Promise.reject(new Error('ingestion is not served'));
-        // The shape of an EventBridge scheduled event, as the stacks' schedule sends it.
-        return ingestion.emulator.invokeJson({
+      runIngestion: async () => {
+        if (!ingestionQueue) throw new Error('ingestion is not served');
+        // The shape of an EventBridge scheduled event; the schedule invokes asynchronously.
+        const { outcome } = ingestionQueue.submit(Buffer.from(JSON.stringify({
           version: '0', id: `local-${Date.now()}`, 'detail-type': 'Scheduled Event', source: 'aws.events',
           account: '123456789012', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {},
-        });
+        })));
+        const ended = await outcome;
+        reportFailures();
+        if (!ended.lastResult) throw new Error(`ingestion was not run (${ended.status})`);
+        return ended.lastResult;
       },
       settled: async () => {
         await snsBridge?.idle();
+        await analysisQueue?.idle();
+        reportFailures();
       },
       stop: async () => {
         await Promise.allSettled(stops.reverse().map((stop) => stop()));
@@ -151,5 +200,15 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
     await Promise.allSettled(stops.map((stop) => stop()));
     await verify.stop();
     throw error;
+  }
+}
+
+/** The SNS message ids in an analysis event (none when it is not an SNS event). */
+function snsMessageIds(payload: Buffer): string[] {
+  try {
+    const event = JSON.parse(payload.toString('utf8')) as { Records?: { Sns?: { MessageId?: string } }[] };
+    return (event.Records ?? []).map((record) => record.Sns?.MessageId ?? '').filter(Boolean);
+  } catch {
+    return [];
   }
 }

@@ -7,8 +7,7 @@ import { EnvironmentName } from '../../lambdas/resources';
 import { FunctionSpec } from '../../lambdas/function-spec';
 import { Artifact } from '../build/artifact';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
-import { FunctionUrlFront } from '../emulator/function-url-front';
-import { InvokeFailure } from '../emulator/invoke-result';
+import { FunctionUrlFailure, FunctionUrlFront } from '../emulator/function-url-front';
 import { LambdaEmulator } from '../emulator/lambda-emulator';
 import { launchSpecFromArtifact } from '../emulator/launch-from-artifact';
 import { FunctionTarget } from '../suite/function-target';
@@ -45,12 +44,12 @@ export async function serveFunction(props: ServeFunctionProps): Promise<ServedFu
   const { spec, artifact } = props;
   const emulator = new LambdaEmulator({
     launch: launchSpecFromArtifact({
-      artifact, handler: spec.handler, memoryMb: spec.memoryMb, timeoutSeconds: spec.timeoutSeconds, env: props.environment, functionName: spec.name,
+      artifact, handler: spec.handler, memoryMb: spec.memoryMb, ephemeralStorageMb: spec.ephemeralStorageMb, timeoutSeconds: spec.timeoutSeconds, env: props.environment, functionName: spec.name,
     }),
     maxEnvironments: props.maxEnvironments,
     onLog: props.onLog,
   });
-  let latestFailure: InvokeFailure | undefined;
+  let latestFailure: FunctionUrlFailure | undefined;
   let front: FunctionUrlFront | undefined;
   if (spec.url) {
     front = await new FunctionUrlFront({
@@ -72,7 +71,7 @@ export async function serveFunction(props: ServeFunctionProps): Promise<ServedFu
       ? async (method, path, headers, body) => {
           latestFailure = undefined;
           const answer = await httpRequest(new URL(path, front!.url), method, headers, body, (spec.timeoutSeconds + 30) * 1000);
-          const failure = latestFailure as InvokeFailure | undefined;
+          const failure = latestFailure as FunctionUrlFailure | undefined;
           return failure ? { ...answer, functionError: { errorType: failure.errorType, errorMessage: failure.errorMessage } } : answer;
         }
       : undefined,

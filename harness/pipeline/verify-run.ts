@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../lambdas/catalog';
-import { FunctionSpec, TestEvent } from '../../lambdas/function-spec';
+import { FunctionSpec, TestEvent, hasDeadLetterQueue } from '../../lambdas/function-spec';
 import { RuntimeBase } from '../build/artifact';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { ProgressLog } from '../build/progress';
@@ -65,10 +65,12 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
     return bases.get(key)!;
   };
 
-  const needsAws = props.specs.some((spec) => Object.values(spec.environment ?? {}).some((value) => typeof value !== 'string'));
+  const deadLetterQueuesFor = props.specs.filter(hasDeadLetterQueue).map((spec) => spec.name);
+  const needsAws = deadLetterQueuesFor.length > 0 ||
+    props.specs.some((spec) => Object.values(spec.environment ?? {}).some((value) => typeof value !== 'string'));
   const needsModel = props.specs.some((spec) => (spec.uses?.modelBucket ?? []).length > 0);
   const localAws = needsAws
-    ? await startLocalAwsSession({ log: props.log, withModel: needsModel, articles: props.articles, dashboardApiKey: props.dashboardApiKey })
+    ? await startLocalAwsSession({ log: props.log, withModel: needsModel, articles: props.articles, dashboardApiKey: props.dashboardApiKey, deadLetterQueuesFor })
     : undefined;
 
   const verified: VerifiedFunction[] = [];

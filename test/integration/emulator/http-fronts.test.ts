@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { FunctionUrlFront } from '../../../harness/emulator/function-url-front';
+import { FunctionUrlFailure, FunctionUrlFront } from '../../../harness/emulator/function-url-front';
 import { InvokeEndpoint } from '../../../harness/emulator/invoke-endpoint';
 import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
 import { CorsSpec } from '../../../lambdas/function-spec';
@@ -28,6 +28,11 @@ const ECHO = [
   '        return {"slow": True}',
   '    if path == "/fail":',
   '        raise RuntimeError("failed on purpose")',
+  '    if path == "/print":',
+  '        print("printed by the handler")',
+  '        return {"requestId": context.aws_request_id}',
+  '    if path == "/context":',
+  '        return {"clientContext": {"custom": context.client_context.custom}}',
   '    return event',
 ].join('\n');
 
@@ -39,6 +44,7 @@ describe('invoke endpoint and Function URL front', () => {
   let endpoint: InvokeEndpoint;
   let front: FunctionUrlFront;
   let throttled: { emulator: LambdaEmulator; front: FunctionUrlFront } | undefined;
+  const functionErrors: FunctionUrlFailure[] = [];
 
   beforeAll(async () => {
     const image = await runtimeImage();
@@ -48,7 +54,7 @@ describe('invoke endpoint and Function URL front', () => {
     const single = testEmulator(launchSpec(image, taskDir, 'echo.handler', { functionName: 'single' }), { maxEnvironments: 1, maxQueuedInvokes: 0 }).emulator;
     throttled = { emulator: single, front: await new FunctionUrlFront({ invoker: single }).start() };
     endpoint = await new InvokeEndpoint({ functions: [emulator] }).start();
-    front = await new FunctionUrlFront({ invoker: emulator, cors: CORS, region: 'eu-west-1' }).start();
+    front = await new FunctionUrlFront({ invoker: emulator, cors: CORS, region: 'eu-west-1', onFunctionError: (failure) => functionErrors.push(failure) }).start();
   });
   afterAll(async () => {
     await endpoint?.stop();
@@ -80,10 +86,80 @@ describe('invoke endpoint and Function URL front', () => {
     expect(await response.json()).toMatchObject({ errorType: 'RuntimeError', errorMessage: 'failed on purpose' });
   });
 
-  test('a request over 6 MB is 413 RequestEntityTooLarge', async () => {
-    const response = await fetch(endpoint.invocationsUrl(), { method: 'POST', body: Buffer.alloc(6_291_557, 0x20) });
+  // Invoke API: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (errors, headers)
+  // and https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html (6 MB sync, 1 MB async requests).
+  test('a request over 6,291,456 bytes is 413 RequestTooLargeException; exactly the limit runs', async () => {
+    const startsBefore = logs.filter((line) => line.startsWith('START')).length;
+    const over = await fetch(endpoint.invocationsUrl(), { method: 'POST', body: Buffer.alloc(6_291_457, 0x20) });
+    expect(over.status).toBe(413);
+    expect(over.headers.get('x-amzn-errortype')).toBe('RequestTooLargeException');
+    expect(logs.filter((line) => line.startsWith('START')).length).toBe(startsBefore);
+    const body = `{"p":"${'x'.repeat(6_291_456 - 8)}"}`;
+    expect(Buffer.byteLength(body)).toBe(6_291_456);
+    const atLimit = await fetch(endpoint.invocationsUrl(), { method: 'POST', body });
+    expect(atLimit.status).toBe(200);
+  });
+
+  test('an Event payload over 1 MB is 413 RequestTooLargeException', async () => {
+    const response = await fetch(endpoint.invocationsUrl(), {
+      method: 'POST', headers: { 'x-amz-invocation-type': 'Event' }, body: `{"p":"${'x'.repeat(1_048_576)}"}`,
+    });
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ errorType: 'RequestEntityTooLarge' });
+    expect(response.headers.get('x-amzn-errortype')).toBe('RequestTooLargeException');
+  });
+
+  test('a body that is not JSON, or a client context that is not base64 JSON: 400 InvalidRequestContentException, function not run', async () => {
+    const startsBefore = logs.filter((line) => line.startsWith('START')).length;
+    const notJson = await fetch(endpoint.invocationsUrl(), { method: 'POST', body: 'not json' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+    expect(await notJson.json()).toMatchObject({ Type: 'User', message: expect.stringMatching(/^Could not parse request body into json/) });
+    for (const context of ['%%%not-base64', Buffer.from('not json').toString('base64')]) {
+      const badContext = await fetch(endpoint.invocationsUrl(), { method: 'POST', headers: { 'x-amz-client-context': context }, body: '{}' });
+      expect(badContext.status).toBe(400);
+      expect(badContext.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+    }
+    expect(logs.filter((line) => line.startsWith('START')).length).toBe(startsBefore);
+  });
+
+  test('no payload: the function gets {}', async () => {
+    const response = await fetch(endpoint.invocationsUrl(), { method: 'POST' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+  });
+
+  test('a client context with any text reaches the function intact (ASCII-escaped JSON in the runtime header)', async () => {
+    const context = { custom: { greeting: 'grüße 日本 🎉' }, env: {}, client: {} };
+    const response = await fetch(endpoint.invocationsUrl(), {
+      method: 'POST', headers: { 'x-amz-client-context': Buffer.from(JSON.stringify(context)).toString('base64') }, body: '{"rawPath":"/context"}',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ clientContext: { custom: context.custom } });
+  });
+
+  test('Qualifier other than $LATEST: 404 ResourceNotFoundException; $LATEST runs', async () => {
+    const versioned = await fetch(`${endpoint.invocationsUrl()}?Qualifier=7`, { method: 'POST', body: '{}' });
+    expect(versioned.status).toBe(404);
+    expect(versioned.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+    const alias = await fetch(endpoint.invocationsUrl('echo:live'), { method: 'POST', body: '{}' });
+    expect(alias.status).toBe(404);
+    const latest = await fetch(`${endpoint.invocationsUrl()}?Qualifier=%24LATEST`, { method: 'POST', body: '{"n":2}' });
+    expect(await latest.json()).toEqual({ n: 2 });
+  });
+
+  test('x-amzn-RequestId is the invocation request id; Tail returns the base64 log ending with REPORT', async () => {
+    const response = await fetch(endpoint.invocationsUrl(), {
+      method: 'POST', headers: { 'x-amz-log-type': 'Tail' }, body: '{"rawPath":"/print"}',
+    });
+    const requestId = response.headers.get('x-amzn-requestid');
+    expect(await response.json()).toMatchObject({ requestId });
+    const tail = Buffer.from(response.headers.get('x-amz-log-result') ?? '', 'base64').toString('utf8');
+    expect(Buffer.byteLength(tail)).toBeLessThanOrEqual(4096);
+    expect(tail).toContain('printed by the handler');
+    expect(tail).toContain(`START RequestId: ${requestId}`);
+    expect(tail.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^REPORT RequestId: ${requestId}\t`));
+    const noTail = await fetch(endpoint.invocationsUrl(), { method: 'POST', body: '{}' });
+    expect(noTail.headers.get('x-amz-log-result')).toBeNull();
   });
 
   test('Function URL: a 2.0 event with query string, duplicate headers and cookies round-trips', async () => {
@@ -143,11 +219,14 @@ describe('invoke endpoint and Function URL front', () => {
     expect(actual.headers.get('access-control-allow-origin')).toBe('*');
   });
 
-  test('Function URL: a function error is a 502 that names the Lambda error type', async () => {
+  // A real Function URL answers a bare 502; the error stays in the logs and our reports.
+  // https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
+  test('Function URL: a function error is a bare 502; the error type reaches onFunctionError, not the client', async () => {
     const response = await fetch(`${front.url}fail`);
     expect(response.status).toBe(502);
     expect(await response.json()).toEqual({ Message: 'Internal Server Error' });
-    expect(response.headers.get('x-harness-error-type')).toBe('RuntimeError');
+    expect([...response.headers.keys()].filter((name) => name.startsWith('x-harness'))).toEqual([]);
+    expect(functionErrors.at(-1)).toMatchObject({ errorType: 'RuntimeError', requestId: response.headers.get('x-amzn-requestid') });
   });
 
   test('Function URL: beyond the concurrency limit (no queue) -> 429', async () => {

@@ -143,9 +143,10 @@ describe('Lambda semantics on the runtime base (real awslambdaric)', () => {
     expectFailure(result, 'Runtime.ExitError', /Runtime exited with error: exit status 3$/);
   });
 
-  test('request over 6 MB is refused before it reaches the function', async () => {
+  // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html: 6 MB (6,291,456 bytes) per synchronous request.
+  test('request over 6,291,456 bytes is refused before it reaches the function', async () => {
     const { emulator } = start('app.ok');
-    await expect(emulator.invoke(Buffer.alloc(6_291_557, 0x20))).rejects.toMatchObject({ statusCode: 413, errorType: 'RequestEntityTooLarge' });
+    await expect(emulator.invoke(Buffer.alloc(6_291_457, 0x20))).rejects.toMatchObject({ statusCode: 413, errorType: 'RequestTooLargeException' });
     expect(emulator.environmentsCreated).toBe(0);
   });
 

@@ -68,7 +68,7 @@ describe('boot check with test events', () => {
   });
 
   it('an event over the 6 MB request limit fails as Lambda refuses it', async () => {
-    const [check] = await runBootChecks(invoker(new InvokeRejectedError(413, 'RequestEntityTooLarge', 'Request must be smaller')), [{ name: 'huge', event: {} }]);
-    expect(check).toMatchObject({ passed: false, errorType: 'RequestEntityTooLarge' });
+    const [check] = await runBootChecks(invoker(new InvokeRejectedError(413, 'RequestTooLargeException', 'Request must be smaller')), [{ name: 'huge', event: {} }]);
+    expect(check).toMatchObject({ passed: false, errorType: 'RequestTooLargeException' });
   });
 });
