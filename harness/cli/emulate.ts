@@ -5,7 +5,7 @@
  */
 import { CATALOG } from '../../lambdas/catalog';
 import { stderrLog } from '../build/progress';
-import { ensureDockerEngine } from '../docker/docker-cli';
+import { ensureDockerEngine } from '../docker/engine';
 import { defaultBaseChoice, parseBaseChoice } from '../images/runtime-base';
 import { sampleArticle } from '../local-aws/fake-newsapi';
 import { startLocalStack } from '../pipeline/local-stack';

@@ -6,7 +6,7 @@ import { CATALOG, catalogEntry } from '../../lambdas/catalog';
 import { FunctionSpec } from '../../lambdas/function-spec';
 import { stderrLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
-import { ensureDockerEngine } from '../docker/docker-cli';
+import { ensureDockerEngine } from '../docker/engine';
 import { parseBaseChoice, defaultBaseChoice } from '../images/runtime-base';
 import { adHocFunction } from '../pipeline/ad-hoc-function';
 import { runVerify } from '../pipeline/verify-run';

@@ -4,23 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { OutputTail } from './output-tail';
+import { DockerUnavailableError } from './engine';
 
-export class DockerUnavailableError extends Error {
-  constructor(detail: string) {
-    super(
-      [
-        'No Docker engine is reachable, and the harness builds and boots every function in containers.',
-        `  docker said: ${detail.trim() || '(nothing)'}`,
-        '  Start one, then retry:',
-        '    - Linux with systemd:  sudo systemctl start docker',
-        '    - Linux without it:    sudo dockerd > /tmp/dockerd.log 2>&1 &   (Debian: sudo apt-get install docker.io)',
-        '    - macOS / Windows:     start Docker Desktop',
-        '  Check with: docker info',
-      ].join('\n'),
-    );
-    this.name = 'DockerUnavailableError';
-  }
-}
+export { DockerUnavailableError, HARNESS_LABEL, ensureDockerEngine } from './engine';
 
 export class DockerCommandError extends Error {
   constructor(
@@ -95,17 +81,6 @@ export function docker(args: readonly string[], options: DockerRunOptions = {}):
   });
 }
 
-/** Throws DockerUnavailableError within seconds when no engine answers. */
-export async function ensureDockerEngine(timeoutMs = 8000): Promise<void> {
-  try {
-    await docker(['info', '--format', '{{.ServerVersion}}'], { timeoutMs });
-  } catch (error) {
-    if (error instanceof DockerUnavailableError) throw error;
-    const detail = error instanceof DockerCommandError ? error.stderr || 'no answer' : String(error);
-    throw new DockerUnavailableError(detail.includes('\n') ? lastLines(detail, 3) : detail);
-  }
-}
-
 /** True when an image with this reference exists in the local engine. */
 export async function imageExists(reference: string): Promise<boolean> {
   try {
@@ -122,9 +97,6 @@ export async function imageId(reference: string): Promise<string> {
   const { stdout } = await docker(['image', 'inspect', '--format', '{{.Id}}', reference]);
   return stdout.trim();
 }
-
-/** The label every container and image the harness creates carries, so cleanup finds them. */
-export const HARNESS_LABEL = 'sentiment-harness';
 
 function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');
