@@ -9,7 +9,7 @@
 import { CATALOG } from '../lambdas/catalog';
 import { DEPLOY_ENVIRONMENTS, DeployEnvironment } from '../lambdas/resources';
 import { MANIFEST_PATH, ImageManifestEntry, readManifest, writeManifestEntries } from '../harness/manifest';
-import { docker } from '../harness/docker/docker-cli';
+import { inspectImage, pushImage, tagImage } from '../harness/docker/engine';
 import { targetFromEnvironment } from '../stacks/aws-target';
 import { ecrRegistry, environmentSettings } from '../stacks/environment-settings';
 import { ecrRepositoryName } from '../stacks/naming';
@@ -45,17 +45,17 @@ async function main(): Promise<void> {
   for (const spec of CATALOG.filter((candidate) => candidate.packaging === 'image')) {
     const found = manifest.functions[spec.name];
     const entry = found?.kind === 'image' ? found : undefined;
-    const inspected = entry ? await docker(['image', 'inspect', '--format', '{{.Id}}', entry.tag]).catch(() => undefined) : undefined;
-    const problems = publishProblems(entry, inspected?.stdout.trim());
+    const inspected = entry ? await inspectImage(entry.tag) : undefined;
+    const problems = publishProblems(entry, inspected?.Id);
     if (problems.length > 0 || !entry) {
       throw new Error(`Refusing to publish '${spec.name}': ${problems.join('; ')}.`);
     }
     const repositoryUrl = `${ecrRegistry(settings)}/${ecrRepositoryName(settings.environment, spec.name)}`;
     const remoteTag = `${repositoryUrl}:${entry.contentHash.slice(0, 12)}`;
-    await docker(['tag', entry.imageId, remoteTag]);
+    await tagImage(entry.imageId, remoteTag);
     console.log(`Pushing ${entry.tag} (${entry.imageId}) as ${remoteTag}`);
-    await docker(['push', remoteTag], { onOutput: (chunk) => process.stdout.write(chunk) });
-    const repoDigests = JSON.parse((await docker(['image', 'inspect', '--format', '{{json .RepoDigests}}', remoteTag])).stdout) as string[];
+    await pushImage(remoteTag, (text) => process.stdout.write(text));
+    const repoDigests = (await inspectImage(remoteTag))?.RepoDigests ?? [];
     const digest = digestForRepository(repoDigests, repositoryUrl);
     if (!digest) throw new Error(`Pushed ${remoteTag} but Docker reports no digest for ${repositoryUrl} (RepoDigests: ${repoDigests.join(', ')}).`);
     if (entry.repoDigest && entry.repoDigest !== digest) {

@@ -5,7 +5,9 @@
  * cover (builds with progress, imports, exports). No code path needs a `docker` binary.
  * testcontainers is loaded on first use, so "no engine" is reported without paying for it.
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import type { ContainerRuntimeClient } from 'testcontainers';
 
 /** The dockerode client testcontainers built for the engine it found. */
@@ -94,12 +96,13 @@ export async function ensureDockerEngine(timeoutMs = 8000): Promise<void> {
 async function connect(timeoutMs: number): Promise<EngineInfo> {
   const configured = process.env.DOCKER_HOST;
   if (configured) await pingConfiguredHost(configured, timeoutMs);
+  // Loaded before the clock starts: the limit is for the engine's answer, not for module loading.
+  const { getContainerRuntimeClient } = await import('testcontainers');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DockerUnavailableError(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
     const client = await Promise.race([getContainerRuntimeClient(), timeout]).catch((error: unknown) => {
       if (error instanceof DockerUnavailableError) throw error;
       throw new DockerUnavailableError(`${error instanceof Error ? error.message : String(error)} (looked at DOCKER_HOST, ~/.testcontainers.properties, /var/run/docker.sock and the rootless sockets)`);
@@ -193,8 +196,13 @@ export async function removeContainer(idOrName: string): Promise<void> {
 
 /** Ids of containers (running or not) carrying every label given (`key` or `key=value`). */
 export async function containersLabelled(...labels: string[]): Promise<string[]> {
+  return listContainerIds({ label: labels });
+}
+
+/** `docker ps -q [--all] --filter ...`: ids of the containers matching the engine's filters. */
+export async function listContainerIds(filters: Readonly<Record<string, readonly string[]>>, options: { all?: boolean } = { all: true }): Promise<string[]> {
   const docker = await dockerode();
-  const list = await docker.listContainers({ all: true, filters: JSON.stringify({ label: labels }) });
+  const list = await docker.listContainers({ all: options.all ?? true, filters: JSON.stringify(filters) });
   return list.map((container) => container.Id);
 }
 
@@ -249,4 +257,109 @@ function tailText(events: ReadonlyArray<Record<string, unknown>>): string {
 
 export function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');
+}
+
+/** `repo` and `tag` of a reference such as `127.0.0.1:5000/sentiment/dashboard:abc` (tag defaults to latest). */
+export function splitReference(reference: string): { repo: string; tag: string } {
+  const colon = reference.lastIndexOf(':');
+  if (colon > reference.lastIndexOf('/')) return { repo: reference.slice(0, colon), tag: reference.slice(colon + 1) };
+  return { repo: reference, tag: 'latest' };
+}
+
+/**
+ * `docker import <tar> <reference>`: a root filesystem tarball becomes an image (the engine's
+ * image create from source). `changes` are Dockerfile instructions such as `LABEL k=v`.
+ */
+export async function importImage(tarPath: string, reference: string, options: { message?: string; changes?: readonly string[] } = {}): Promise<void> {
+  const docker = await dockerode();
+  const { repo, tag } = splitReference(reference);
+  const operation = `import ${tarPath} as ${reference}`;
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.importImage(tarPath, { repo, tag, message: options.message, changes: options.changes ? [...options.changes] : undefined });
+  } catch (error) {
+    throw engineError(operation, error);
+  }
+  await followProgress(operation, stream);
+}
+
+/**
+ * `docker pull --platform <platform> <reference>` through testcontainers (its registry auth
+ * lookup included), within a time limit; rejects with the engine's reason.
+ */
+export async function pullImage(reference: string, options: { platform?: string; timeoutMs?: number } = {}): Promise<void> {
+  const client = await engine();
+  const { ImageName } = await import('testcontainers');
+  const operation = `pull ${reference}`;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    if (options.timeoutMs !== undefined) {
+      timer = setTimeout(() => reject(new DockerEngineError(operation, `timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+    }
+  });
+  try {
+    await Promise.race([client.image.pull(ImageName.fromString(reference), { force: true, platform: options.platform }), timeout]);
+  } catch (error) {
+    throw engineError(operation, error);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+  // A failed pull can end its progress stream without an HTTP error.
+  if (!(await imageExists(reference))) throw new DockerEngineError(operation, `the pull ended without ${reference} in the engine`);
+}
+
+/**
+ * `docker create` + `docker export`: writes an image's filesystem to a tar file. The container
+ * is created with an entrypoint that does not exist (so images without one work) and never runs.
+ */
+export async function exportImageFilesystem(reference: string, tarPath: string): Promise<void> {
+  const docker = await dockerode();
+  const operation = `export the filesystem of ${reference}`;
+  let container: ReturnType<Dockerode['getContainer']>;
+  try {
+    container = await docker.createContainer({ Image: reference, Entrypoint: ['/inspect-never-runs'], Labels: { [HARNESS_LABEL]: '1' } });
+  } catch (error) {
+    throw engineError(operation, error);
+  }
+  try {
+    const stream = await container.export();
+    await pipeline(stream, fs.createWriteStream(tarPath));
+  } catch (error) {
+    throw engineError(operation, error);
+  } finally {
+    await removeContainer(container.id).catch(() => undefined);
+  }
+}
+
+/** `docker tag <source> <reference>`. */
+export async function tagImage(source: string, reference: string): Promise<void> {
+  const docker = await dockerode();
+  const { repo, tag } = splitReference(reference);
+  try {
+    await docker.getImage(source).tag({ repo, tag });
+  } catch (error) {
+    throw engineError(`tag ${source} as ${reference}`, error);
+  }
+}
+
+/**
+ * `docker push <reference>`, with the credentials `docker login` stored for its registry
+ * (~/.docker/config.json, credential helpers included), read the way testcontainers reads them.
+ */
+export async function pushImage(reference: string, onOutput?: (text: string) => void): Promise<void> {
+  const docker = await dockerode();
+  const { repo, tag } = splitReference(reference);
+  const registry = repo.split('/')[0];
+  const { getAuthConfig } = (await import('testcontainers/build/container-runtime/auth/get-auth-config')) as {
+    getAuthConfig: (registry: string) => Promise<Record<string, unknown> | undefined>;
+  };
+  const authconfig = (await getAuthConfig(registry)) ?? {};
+  const operation = `push ${reference}`;
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.getImage(repo).push({ tag, authconfig });
+  } catch (error) {
+    throw engineError(operation, error);
+  }
+  await followProgress(operation, stream, onOutput);
 }
