@@ -2,6 +2,7 @@
  * Minimal, strict command-line parsing shared by the harness commands: unknown options stop the
  * command with its usage instead of being silently ignored.
  */
+import { removeSessionContainers } from '../docker/engine';
 
 export interface OptionSpec {
   /** Takes a value (`--runtime python3.13`) or is a switch (`--image`). */
@@ -61,16 +62,21 @@ export function formatOptions(options: Readonly<Record<string, OptionSpec>>): st
 
 /** Runs a command's main, printing errors for people and choosing the exit code. */
 export function runCli(main: () => Promise<number>): void {
+  // Containers a failed run left behind go with it (Ryuk does this where its image exists).
+  const exit = (code: number): void => {
+    const limit = new Promise((resolve) => setTimeout(resolve, 5000).unref());
+    void Promise.race([removeSessionContainers().catch(() => 0), limit]).finally(() => process.exit(code));
+  };
   main().then(
-    (code) => process.exit(code),
+    (code) => exit(code),
     (error: unknown) => {
       if (error instanceof UsageError) {
         console.error(error.message);
-        process.exit(2);
+        return exit(2);
       }
       console.error(`\nError: ${error instanceof Error ? error.message : String(error)}`);
       if (process.env.HARNESS_DEBUG && error instanceof Error) console.error(error.stack);
-      process.exit(1);
+      exit(1);
     },
   );
 }

@@ -207,15 +207,17 @@ export async function listContainerIds(filters: Readonly<Record<string, readonly
 }
 
 /**
- * The fallback reaper: removes every container this process created through testcontainers
- * (its session label) that is still there. Ryuk does this itself when it runs.
+ * The fallback reaper: when Ryuk is not running, removes every container this process created
+ * through testcontainers (its session label) that is still there. The CLIs call it on the way out
+ * (normal runs have removed everything already: one list call).
  */
 export async function removeSessionContainers(): Promise<number> {
   if (!connecting) return 0;
-  const { client } = await engineInfo();
-  const { getReaper } = await import('testcontainers');
-  const { sessionId } = await getReaper(client);
-  const ids = await containersLabelled(`org.testcontainers.session-id=${sessionId}`, HARNESS_LABEL);
+  const info = await engineInfo();
+  if (info.reaper === 'ryuk') return 0;
+  const { getReaper, LABEL_TESTCONTAINERS_SESSION_ID } = await import('testcontainers');
+  const { sessionId } = await getReaper(info.client);
+  const ids = await containersLabelled(`${LABEL_TESTCONTAINERS_SESSION_ID}=${sessionId}`, HARNESS_LABEL);
   await Promise.all(ids.map((id) => removeContainer(id)));
   return ids.length;
 }
