@@ -8,10 +8,10 @@
  */
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { CATALOG, REPO_ROOT } from './lambdas/catalog';
+import { REPO_ROOT, catalogFor } from './lambdas/catalog';
 import { FunctionSpec } from './lambdas/function-spec';
 import { DEPLOY_ENVIRONMENTS, DeployEnvironment } from './lambdas/resources';
-import { MANIFEST_PATH, Manifest, readManifest } from './harness/manifest';
+import { MANIFEST_PATH, Manifest, readManifestIfPresent, recordedMachineChoices } from './harness/manifest';
 import { AwsTarget, targetFromEnvironment } from './stacks/aws-target';
 import { environmentSettings } from './stacks/environment-settings';
 import { appStackName, registryStackName } from './stacks/naming';
@@ -23,7 +23,7 @@ export interface SentimentAppOptions {
   readonly outdir?: string;
   /** Names of the stacks to build. @default every stack (ALL_STACK_NAMES) */
   readonly stacks?: readonly string[];
-  /** @default read from manifestPath when an application stack is built */
+  /** @default read from manifestPath (none yet: an empty manifest; plans then refuse) */
   readonly manifest?: Manifest;
   /** @default '<repo>/.work/manifest.json' */
   readonly manifestPath?: string;
@@ -37,7 +37,7 @@ export interface SentimentAppOptions {
   readonly accountId?: string;
   /** Local state files live here unless SENTIMENT_TF_STATE_BUCKET selects S3. @default '<repo>/.work/terraform-state' */
   readonly stateDir?: string;
-  /** @default the catalog */
+  /** @default the catalog, with the machine-dependent choices the manifest recorded (what was verified) */
   readonly catalog?: readonly FunctionSpec[];
 }
 
@@ -66,10 +66,12 @@ function stateBackend(stackName: string, stateDir: string): StateBackend {
 export function buildApp(options: SentimentAppOptions = {}): App {
   const wanted = (options.stacks ?? ALL_STACK_NAMES).map(assertStackName);
   const target = options.target ?? targetFromEnvironment();
-  const catalog = options.catalog ?? CATALOG;
+  const manifestPath = path.resolve(options.manifestPath ?? MANIFEST_PATH);
+  const manifest = options.manifest ?? readManifestIfPresent(manifestPath);
+  // Synthesis deploys what verify recorded, including the machine-dependent choices.
+  const catalog = options.catalog ?? catalogFor(recordedMachineChoices(manifest));
   const stateDir = options.stateDir ?? path.join(REPO_ROOT, '.work', 'terraform-state');
   const app = new App({ outdir: options.outdir ?? path.join(REPO_ROOT, 'cdktf.out') });
-  let manifest = options.manifest;
 
   for (const env of DEPLOY_ENVIRONMENTS as readonly DeployEnvironment[]) {
     const settings = () => environmentSettings(env, target, { region: options.region, accountId: options.accountId });
@@ -79,12 +81,12 @@ export function buildApp(options: SentimentAppOptions = {}): App {
     }
     const appStack = appStackName(env);
     if (wanted.includes(appStack)) {
-      manifest ??= readManifest(options.manifestPath ?? MANIFEST_PATH);
       new SentimentStack(app, appStack, {
         settings: settings(),
         target,
         catalog,
         manifest,
+        manifestPath,
         repoRoot: options.repoRoot ?? REPO_ROOT,
         backend: stateBackend(appStack, stateDir),
       });

@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../lambdas/catalog';
+import { MACHINE_CHOICES, MACHINE_CHOICE_OF, MachineChoices, REPO_ROOT } from '../lambdas/catalog';
+import { VerifiedConfiguration } from './deploy-gate/verified-configuration';
 
 export const MANIFEST_PATH = path.join(REPO_ROOT, '.work', 'manifest.json');
 
@@ -24,6 +25,13 @@ interface ManifestEntryCommon {
   readonly runtime: string;
   readonly architecture: string;
   readonly verification: ManifestVerification;
+  /**
+   * The configuration the function was verified with, and its fingerprint. Manifests written
+   * before it was recorded lack it: the deploy gate then refuses until the function is re-verified.
+   */
+  readonly configuration?: VerifiedConfiguration;
+  /** Machine-dependent catalog choices this function was verified with (`ANALYSIS_RUNTIME`...). @default {} */
+  readonly choices?: Partial<Record<keyof MachineChoices, string>>;
 }
 
 export interface ZipManifestEntry extends ManifestEntryCommon {
@@ -42,6 +50,8 @@ export interface ImageManifestEntry extends ManifestEntryCommon {
   readonly imageId: string;
   /** Registry manifest digest once the verified image was pushed (`sha256:...`). @default undefined */
   readonly repoDigest?: string;
+  /** The immutable tag the image was pushed under; it names this exact image (see publishTag). @default undefined */
+  readonly publishedTag?: string;
   readonly bytes: number;
 }
 
@@ -70,12 +80,47 @@ export function writeManifestEntries(entries: readonly ManifestEntry[], file = M
   const functions: Record<string, ManifestEntry> = { ...previous };
   for (const entry of entries) {
     const before = functions[entry.functionName];
-    // A re-verified image that is still the pushed one keeps its registry digest.
+    // A re-verified image that is still the pushed one keeps its registry digest and tag.
     const keepDigest = entry.kind === 'image' && before?.kind === 'image' && before.imageId === entry.imageId && before.repoDigest && !entry.repoDigest;
-    functions[entry.functionName] = keepDigest ? { ...entry, repoDigest: (before as ImageManifestEntry).repoDigest } : entry;
+    functions[entry.functionName] = keepDigest
+      ? { ...entry, repoDigest: (before as ImageManifestEntry).repoDigest, publishedTag: (before as ImageManifestEntry).publishedTag }
+      : entry;
   }
   const manifest: Manifest = { version: 1, generatedAt: new Date().toISOString(), functions };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
+}
+
+/** An empty manifest: it vouches for nothing (a fresh clone synthesizes with it; plans refuse). */
+export const EMPTY_MANIFEST: Manifest = { version: 1, generatedAt: '', functions: {} };
+
+/** The manifest on disk, or the empty one when nothing was verified yet. */
+export function readManifestIfPresent(file = MANIFEST_PATH): Manifest {
+  return fs.existsSync(file) ? readManifest(file) : EMPTY_MANIFEST;
+}
+
+/** This machine's choices, for recording with a function verified now. */
+export function choicesFor(functionName: string, choices: MachineChoices = MACHINE_CHOICES): Partial<Record<keyof MachineChoices, string>> {
+  const keys = (Object.keys(MACHINE_CHOICE_OF) as (keyof MachineChoices)[]).filter((key) => MACHINE_CHOICE_OF[key] === functionName);
+  return Object.fromEntries(keys.map((key) => [key, choices[key]]));
+}
+
+/** The choices the manifest recorded (synthesis deploys those), falling back to this machine's. */
+export function recordedMachineChoices(manifest: Manifest, fallback: MachineChoices = MACHINE_CHOICES): MachineChoices {
+  const recorded = { ...fallback } as Record<keyof MachineChoices, string>;
+  for (const key of Object.keys(MACHINE_CHOICE_OF) as (keyof MachineChoices)[]) {
+    const value = manifest.functions[MACHINE_CHOICE_OF[key]]?.choices?.[key];
+    if (value !== undefined) recorded[key] = value;
+  }
+  return recorded as unknown as MachineChoices;
+}
+
+/**
+ * The registry tag of a verified image: its content hash AND its image id, so the tag names this
+ * exact image. Immutable tags stay correct: a rebuild with the same inputs but other bytes gets
+ * another tag instead of colliding with the pushed one (issue 12: idempotent publishing).
+ */
+export function publishTag(entry: Pick<ImageManifestEntry, 'contentHash' | 'imageId'>): string {
+  return `${entry.contentHash.slice(0, 12)}-${entry.imageId.replace(/^sha256:/, '').slice(0, 12)}`;
 }

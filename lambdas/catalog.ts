@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { findLinksDirectories, globToRegExp } from '../harness/build/local-wheels';
 import { CorsSpec, FunctionSpec, validateFunctionSpec } from './function-spec';
 import { PythonRuntime } from './runtimes';
+import { FUNCTION_URL_HEALTH_EVENT, SCHEDULED_EVENT, SNS_NOTIFICATION_EVENT } from './test-events';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -18,24 +19,27 @@ const DASHBOARD_CORS_OPEN: CorsSpec = {
   maxAgeSeconds: 300,
 };
 
-const dashboard: FunctionSpec = {
+const dashboard = (choices: MachineChoices): FunctionSpec => ({
   name: 'dashboard',
   description: 'FastAPI dashboard behind a Function URL: health, metrics, SSE stream, page',
   sourceDir: 'lambdas/dashboard',
   // Spec 002 proposes an image; the switch is here, in one place.
-  packaging: process.env.DASHBOARD_PACKAGING === 'image' ? 'image' : 'zip',
+  packaging: choices.DASHBOARD_PACKAGING,
   runtime: 'python3.13',
   architecture: 'x86_64',
   handler: 'handler.lambda_handler',
   memoryMb: 512,
   timeoutSeconds: 30,
+  // Public URL: caps what anonymous traffic can run up (and what a flood costs).
+  reservedConcurrency: 10,
   environment: {
     ENVIRONMENT: { ref: 'environment-name' },
     DYNAMODB_TABLE: { ref: 'table-name' },
     DASHBOARD_API_KEY_SECRET_ARN: { ref: 'secret-arn', secret: 'dashboard-api-key' },
     SSE_POLL_INTERVAL: '2',
   },
-  uses: { table: 'read', secrets: ['dashboard-api-key'] },
+  // metrics.py scans the table; api_key.py reads the API key secret.
+  uses: { table: ['dynamodb:Scan'], secrets: ['dashboard-api-key'] },
   url: {
     authType: 'NONE',
     invokeMode: 'BUFFERED',
@@ -46,12 +50,13 @@ const dashboard: FunctionSpec = {
     },
   },
   healthPath: '/health',
+  events: [FUNCTION_URL_HEALTH_EVENT],
   smokeChecks: [
     { kind: 'http', name: 'health reports healthy', method: 'GET', path: '/health', expectStatus: 200, expectJson: { status: 'healthy' } },
     { kind: 'http', name: 'metrics refuse a missing API key', method: 'GET', path: '/api/metrics', expectStatus: 401 },
   ],
   image: { dockerfile: 'Dockerfile' },
-};
+});
 
 const ingestion: FunctionSpec = {
   name: 'ingestion',
@@ -63,6 +68,8 @@ const ingestion: FunctionSpec = {
   handler: 'handler.lambda_handler',
   memoryMb: 256,
   timeoutSeconds: 60,
+  // Scheduled every 15 minutes: one run at a time is all it ever needs.
+  reservedConcurrency: 1,
   environment: {
     ENVIRONMENT: { ref: 'environment-name' },
     DYNAMODB_TABLE: { ref: 'table-name' },
@@ -71,8 +78,10 @@ const ingestion: FunctionSpec = {
     NEWSAPI_BASE_URL: { ref: 'newsapi-base-url' },
     NEWSAPI_QUERY: 'technology',
   },
-  uses: { table: 'read-write', topic: 'publish', secrets: ['newsapi-key'] },
+  // handler.py: a conditional put_item per new article, one sns.publish each, the NewsAPI key secret.
+  uses: { table: ['dynamodb:PutItem'], topic: ['sns:Publish'], secrets: ['newsapi-key'] },
   trigger: { kind: 'schedule', expression: 'rate(15 minutes)' },
+  events: [SCHEDULED_EVENT],
   smokeChecks: [
     {
       kind: 'invoke',
@@ -90,33 +99,36 @@ const CPU_TORCH_CP311 = 'torch-*+cpu-cp311-*.whl';
  * CPU index, unless that index is replaced by a local CPU-only torch wheel for 3.11 in
  * `PIP_FIND_LINKS` (machines without PyTorch's index, like our CI: see ENVIRONMENT.md).
  */
-function analysisRuntime(): PythonRuntime {
-  const explicit = process.env.ANALYSIS_RUNTIME;
+function analysisRuntime(env: NodeJS.ProcessEnv): PythonRuntime {
+  const explicit = env.ANALYSIS_RUNTIME;
   if (explicit === 'python3.11' || explicit === 'python3.13') return explicit;
   if (explicit) throw new Error(`ANALYSIS_RUNTIME must be python3.11 or python3.13, got '${explicit}'.`);
   const pattern = globToRegExp(CPU_TORCH_CP311);
   const localCpuTorch = findLinksDirectories().some((dir) => fs.readdirSync(dir).some((name) => pattern.test(name)));
   return localCpuTorch ? 'python3.11' : 'python3.13';
 }
-const ANALYSIS_RUNTIME = analysisRuntime();
 
-const analysis: FunctionSpec = {
+const analysis = (choices: MachineChoices): FunctionSpec => ({
   name: 'analysis',
   description: 'SNS-triggered DistilBERT sentiment inference, model archive loaded from S3',
   sourceDir: 'lambdas/analysis',
   packaging: 'image',
-  runtime: ANALYSIS_RUNTIME,
+  runtime: choices.ANALYSIS_RUNTIME,
   architecture: 'x86_64',
   handler: 'handler.lambda_handler',
   memoryMb: 2048,
   timeoutSeconds: 120,
+  // One invoke per article: a burst of articles queues in Lambda's async queue instead of fanning out at 2 GB each.
+  reservedConcurrency: 5,
   environment: {
     ENVIRONMENT: { ref: 'environment-name' },
     DYNAMODB_TABLE: { ref: 'table-name' },
     MODEL_S3_URI: { ref: 'model-s3-uri' },
   },
-  uses: { table: 'read-write', modelBucket: 'read' },
+  // handler.py: get_item then a conditional update_item; model_store.py downloads the archive (GetObject).
+  uses: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], modelBucket: ['s3:GetObject'] },
   trigger: { kind: 'sns' },
+  events: [SNS_NOTIFICATION_EVENT],
   smokeChecks: [
     {
       kind: 'invoke',
@@ -127,14 +139,44 @@ const analysis: FunctionSpec = {
   ],
   image: {
     dockerfile: 'Dockerfile',
-    buildArgs: ANALYSIS_RUNTIME === 'python3.11' ? { PYTHON_VERSION: '3.11' } : {},
-    localWheels: ANALYSIS_RUNTIME === 'python3.11' ? [CPU_TORCH_CP311] : [],
+    buildArgs: choices.ANALYSIS_RUNTIME === 'python3.11' ? { PYTHON_VERSION: '3.11' } : {},
+    localWheels: choices.ANALYSIS_RUNTIME === 'python3.11' ? [CPU_TORCH_CP311] : [],
   },
+});
+
+/**
+ * The catalog's choices that depend on the machine (which wheels it has, which packaging the user
+ * switched on), named by the environment variable that sets each. `verify` resolves them once and
+ * records them in the manifest; synthesis deploys what was recorded (`catalogFor`).
+ */
+export interface MachineChoices {
+  readonly ANALYSIS_RUNTIME: PythonRuntime;
+  readonly DASHBOARD_PACKAGING: 'zip' | 'image';
+}
+
+/** Which function each choice shapes: the manifest keeps a choice with that function's entry. */
+export const MACHINE_CHOICE_OF: Readonly<Record<keyof MachineChoices, string>> = {
+  ANALYSIS_RUNTIME: 'analysis',
+  DASHBOARD_PACKAGING: 'dashboard',
 };
 
-export const CATALOG: readonly FunctionSpec[] = [dashboard, ingestion, analysis].map((spec) =>
-  validateFunctionSpec(spec, REPO_ROOT),
-);
+export function resolveMachineChoices(env: NodeJS.ProcessEnv = process.env): MachineChoices {
+  const packaging = env.DASHBOARD_PACKAGING;
+  if (packaging !== undefined && packaging !== '' && packaging !== 'zip' && packaging !== 'image') {
+    throw new Error(`DASHBOARD_PACKAGING must be zip or image, got '${packaging}'.`);
+  }
+  return { ANALYSIS_RUNTIME: analysisRuntime(env), DASHBOARD_PACKAGING: packaging === 'image' ? 'image' : 'zip' };
+}
+
+/** The catalog for explicit machine choices (synthesis passes the ones the manifest recorded). */
+export function catalogFor(choices: MachineChoices): readonly FunctionSpec[] {
+  return [dashboard(choices), ingestion, analysis(choices)].map((spec) => validateFunctionSpec(spec, REPO_ROOT));
+}
+
+/** This machine's choices, resolved once per process. */
+export const MACHINE_CHOICES: MachineChoices = resolveMachineChoices();
+
+export const CATALOG: readonly FunctionSpec[] = catalogFor(MACHINE_CHOICES);
 
 export function catalogEntry(name: string): FunctionSpec {
   const spec = CATALOG.find((candidate) => candidate.name === name);

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from './runtimes';
 import { EnvironmentName, SecretId } from './resources';
+import { RESERVED_ENVIRONMENT_DOCS, reservedVariablesIn } from './reserved-environment';
 
 export type Packaging = 'zip' | 'image';
 
@@ -41,15 +42,32 @@ export interface FunctionUrlSpec {
   readonly cors: Readonly<Record<EnvironmentName, CorsSpec>>;
 }
 
-/** Least-privilege declaration: what the function touches, and how. */
+/** The actions `uses` may grant, per resource (those the boto3 calls of our functions map to). */
+export const GRANTABLE_ACTIONS = {
+  table: [
+    'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem',
+    'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable',
+  ],
+  topic: ['sns:Publish'],
+  modelBucket: ['s3:GetObject'],
+} as const;
+export type TableAction = (typeof GRANTABLE_ACTIONS.table)[number];
+export type TopicAction = (typeof GRANTABLE_ACTIONS.topic)[number];
+export type ModelBucketAction = (typeof GRANTABLE_ACTIONS.modelBucket)[number];
+
+/**
+ * Least privilege per call: the exact actions the function's code calls on each shared resource
+ * (what its boto3 calls need, nothing more). The stacks grant exactly these, one statement per
+ * resource; a test compares them with the calls in the handlers' sources.
+ */
 export interface UsesSpec {
+  /** Actions on the items table, e.g. `['dynamodb:Scan']`. @default none */
+  readonly table?: readonly TableAction[];
   /** @default none */
-  readonly table?: 'read' | 'read-write';
-  /** @default none */
-  readonly topic?: 'publish';
-  /** Read access to the model archive's prefix only. @default none */
-  readonly modelBucket?: 'read';
-  /** @default [] */
+  readonly topic?: readonly TopicAction[];
+  /** Actions on the model archive's prefix only, e.g. `['s3:GetObject']`. @default none */
+  readonly modelBucket?: readonly ModelBucketAction[];
+  /** Secrets the function reads (`secretsmanager:GetSecretValue` on each, nothing else). @default [] */
   readonly secrets?: readonly SecretId[];
 }
 
@@ -82,6 +100,19 @@ export type SmokeCheck =
       readonly expectErrorType?: string;
     };
 
+/**
+ * An event the boot check of `npm run verify` invokes the function with, through the Runtime API;
+ * it must succeed (no error, and for a Function URL event no 5xx status).
+ */
+export interface TestEvent {
+  readonly name: string;
+  /** The AWS documentation page whose event shape it follows. @default none */
+  readonly documentation?: string;
+  readonly event: unknown;
+  /** For Function URL events: the `statusCode` the result must carry. @default any status below 500 */
+  readonly expectStatus?: number;
+}
+
 export interface ImageSpec {
   /** Dockerfile path relative to the function's source directory. @default 'Dockerfile' */
   readonly dockerfile?: string;
@@ -107,6 +138,8 @@ export interface FunctionSpec {
   readonly handler: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /** Size of /tmp in MB, 512 to 10240. @default 512 (Lambda's default) */
+  readonly ephemeralStorageMb?: number;
   /** @default {} */
   readonly environment?: Readonly<Record<string, EnvironmentValue>>;
   /** @default {} */
@@ -119,12 +152,26 @@ export interface FunctionSpec {
   readonly healthPath?: string;
   /** @default [] */
   readonly smokeChecks?: readonly SmokeCheck[];
+  /**
+   * Events as AWS delivers them to this function (its trigger's shape), each invoked by the boot
+   * check and expected to succeed. @default [] (the boot check then invokes `{}` once)
+   */
+  readonly events?: readonly TestEvent[];
   /** Required when packaging is `image`. */
   readonly image?: ImageSpec;
+  /**
+   * Reserved concurrency when deployed: the most execution environments the function may use at
+   * once (caps cost and load behind a public URL or a fan-out), also reserving them for it.
+   * The stack rules refuse a public function without one. @default no reservation (account pool)
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export const MEMORY_RANGE_MB = { min: 128, max: 10240 } as const;
 export const TIMEOUT_RANGE_SECONDS = { min: 1, max: 900 } as const;
+/** Our own ceiling: a higher reservation eats the account's unreserved pool (AWS keeps 100 unreserved). */
+export const RESERVED_CONCURRENCY_MAX = 100;
+export const EPHEMERAL_STORAGE_RANGE_MB = { min: 512, max: 10240 } as const;
 const HANDLER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
@@ -143,6 +190,17 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
     throw new Error(`${where}: packaging must be 'zip' or 'image', got '${String(spec.packaging)}'.`);
   }
   assertLambdaSettings(where, spec);
+  if (spec.reservedConcurrency !== undefined && (!Number.isInteger(spec.reservedConcurrency) || spec.reservedConcurrency < 1 || spec.reservedConcurrency > RESERVED_CONCURRENCY_MAX)) {
+    throw new Error(
+      `${where}: reservedConcurrency must be an integer from 1 to ${RESERVED_CONCURRENCY_MAX}, got ${String(spec.reservedConcurrency)}. Keep it small: it caps what a public URL or a fan-out can cost.`,
+    );
+  }
+  const storage = spec.ephemeralStorageMb ?? EPHEMERAL_STORAGE_RANGE_MB.min;
+  if (!Number.isInteger(storage) || storage < EPHEMERAL_STORAGE_RANGE_MB.min || storage > EPHEMERAL_STORAGE_RANGE_MB.max) {
+    throw new Error(
+      `${where}: ephemeralStorageMb must be an integer from ${EPHEMERAL_STORAGE_RANGE_MB.min} to ${EPHEMERAL_STORAGE_RANGE_MB.max} (Lambda's limits), got ${storage}.`,
+    );
+  }
   if (spec.packaging === 'image' && !spec.image) {
     throw new Error(`${where}: packaging 'image' needs an 'image' section (at least {}), got none.`);
   }
@@ -152,6 +210,7 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
       throw new Error(`${where}: CORS allowOrigins '*' is allowed in preprod and local only, not in ${env}. List the dashboard's origins.`);
     }
   }
+  assertEnvironment(where, spec);
   if (repoRoot !== undefined) {
     const dir = path.resolve(repoRoot, spec.sourceDir);
     if (!fs.existsSync(dir)) {
@@ -159,6 +218,63 @@ export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): Fun
     }
   }
   return spec;
+}
+
+/** The `uses` entry an environment reference needs, for the message that names the fix. */
+function requiredUse(value: Exclude<EnvironmentValue, string>): { readonly granted: (uses: UsesSpec) => boolean; readonly entry: string } | undefined {
+  switch (value.ref) {
+    case 'table-name':
+      return { granted: (uses) => (uses.table ?? []).length > 0, entry: "table: ['dynamodb:<Action>', ...] (the item calls its code makes, e.g. 'dynamodb:GetItem')" };
+    case 'topic-arn':
+      return { granted: (uses) => (uses.topic ?? []).length > 0, entry: "topic: ['sns:Publish']" };
+    case 'model-s3-uri':
+      return { granted: (uses) => (uses.modelBucket ?? []).length > 0, entry: "modelBucket: ['s3:GetObject']" };
+    case 'secret-arn':
+      return { granted: (uses) => (uses.secrets ?? []).includes(value.secret), entry: `secrets: ['${value.secret}']` };
+    case 'environment-name':
+    case 'newsapi-base-url':
+      return undefined;
+  }
+}
+
+/**
+ * No reserved Lambda variable (AWS refuses them at CreateFunction), and every reference to a
+ * table, topic, bucket or secret backed by the matching `uses` grant (moto does not enforce IAM:
+ * without this a function would pass locally and be denied in AWS).
+ */
+function assertEnvironment(where: string, spec: FunctionSpec): void {
+  const environment = spec.environment ?? {};
+  const reserved = reservedVariablesIn(Object.keys(environment));
+  if (reserved.length > 0) {
+    throw new Error(
+      `${where}: environment variable${reserved.length > 1 ? 's' : ''} ${reserved.join(', ')} ${reserved.length > 1 ? 'are' : 'is'} reserved by Lambda: ` +
+        `AWS refuses to create the function (Lambda sets ${reserved.length > 1 ? 'them' : 'it'} itself; see ${RESERVED_ENVIRONMENT_DOCS}). ` +
+        'Remove it from the environment, or use a name of your own (e.g. APP_REGION).',
+    );
+  }
+  const uses = spec.uses ?? {};
+  for (const resource of ['table', 'topic', 'modelBucket'] as const) {
+    const allowed: readonly string[] = GRANTABLE_ACTIONS[resource];
+    const declared: readonly string[] = uses[resource] ?? [];
+    const unknown = declared.filter((action) => !allowed.includes(action));
+    if (unknown.length > 0 || (uses[resource] !== undefined && declared.length === 0)) {
+      throw new Error(
+        `${where}: uses.${resource} must list the actions the function calls, from ${allowed.join(', ')}; ` +
+          `got ${declared.length === 0 ? 'an empty list' : unknown.map((a) => `'${a}'`).join(', ')}.`,
+      );
+    }
+  }
+  for (const [name, value] of Object.entries(environment)) {
+    if (typeof value === 'string') continue;
+    const needed = requiredUse(value);
+    if (needed && !needed.granted(uses)) {
+      throw new Error(
+        `${where}: environment variable ${name} references the ${value.ref}${value.ref === 'secret-arn' ? ` of '${value.secret}'` : ''}, ` +
+          `but 'uses' grants no access to it, so the function would be denied in AWS (the local server does not enforce IAM). ` +
+          `Add to its uses: ${needed.entry}.`,
+      );
+    }
+  }
 }
 
 /** Handler, memory and timeout within Lambda's limits; shared by the catalog and the CDKTF modules. */

@@ -1,6 +1,7 @@
 /**
- * One execution role per function, granting only what that function uses: writing to its own log
- * group, and the table, topic, model prefix, secrets and ECR repository it declares.
+ * One execution role per function, granting only what that function calls: writing to its own log
+ * group, and on the table, topic, model prefix, secrets and ECR repository it declares, exactly the
+ * declared actions, one statement per resource.
  */
 import { Construct } from 'constructs';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -13,12 +14,12 @@ export interface ExecutionRoleProps {
   readonly roleName: string;
   /** ARN of the function's own log group (without `:*`). */
   readonly logGroupArn: string;
-  /** @default no table access */
-  readonly table?: { readonly arn: string; readonly access: 'read' | 'read-write' };
-  /** @default no topic access */
-  readonly publishTopicArn?: string;
-  /** Read access to objects under one prefix of one bucket. @default none */
-  readonly readObjects?: { readonly bucketArn: string; readonly prefix: string };
+  /** These actions on the table itself (no index: none of ours queries one). @default no table access */
+  readonly table?: { readonly arn: string; readonly actions: readonly string[] };
+  /** These actions on the topic. @default no topic access */
+  readonly topic?: { readonly arn: string; readonly actions: readonly string[] };
+  /** These actions on the objects under one prefix of one bucket. @default none */
+  readonly objects?: { readonly bucketArn: string; readonly prefix: string; readonly actions: readonly string[] };
   /** @default [] */
   readonly secretArns?: readonly string[];
   /** Image pull from this repository only. @default none */
@@ -29,8 +30,18 @@ export interface ExecutionRoleProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'];
-export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
+/** `Table` + `['dynamodb:GetItem', 'dynamodb:UpdateItem']` -> `TableGetItemUpdateItem`: the sid says what it grants. */
+export function statementSid(resource: string, actions: readonly string[]): string {
+  return resource + actions.map((action) => action.slice(action.indexOf(':') + 1)).join('');
+}
+
+function declaredActions(where: string, resource: string, actions: readonly string[]): string[] {
+  const unique = [...new Set(actions)];
+  if (unique.length === 0) {
+    throw new Error(`${where}: ${resource} access with no actions; list the calls the function makes (e.g. ['dynamodb:GetItem']) or drop the entry.`);
+  }
+  return unique;
+}
 
 /** The statements the props grant, as plain data (also what the unit tests inspect). */
 export function executionRoleStatements(props: ExecutionRoleProps): PolicyStatementSpec[] {
@@ -41,22 +52,22 @@ export function executionRoleStatements(props: ExecutionRoleProps): PolicyStatem
       resources: [`${props.logGroupArn}:log-stream:*`],
     },
   ];
+  const where = `Execution role '${props.roleName}'`;
   if (props.table) {
-    statements.push({
-      sid: props.table.access === 'read' ? 'ReadTable' : 'ReadWriteTable',
-      actions: props.table.access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
-      resources: [props.table.arn, `${props.table.arn}/index/*`],
-    });
+    const actions = declaredActions(where, 'table', props.table.actions);
+    statements.push({ sid: statementSid('Table', actions), actions, resources: [props.table.arn] });
   }
-  if (props.publishTopicArn) {
-    statements.push({ sid: 'PublishTopic', actions: ['sns:Publish'], resources: [props.publishTopicArn] });
+  if (props.topic) {
+    const actions = declaredActions(where, 'topic', props.topic.actions);
+    statements.push({ sid: statementSid('Topic', actions), actions, resources: [props.topic.arn] });
   }
-  if (props.readObjects) {
-    const prefix = props.readObjects.prefix.replace(/^\/+|\/+$/g, '');
+  if (props.objects) {
+    const prefix = props.objects.prefix.replace(/^\/+|\/+$/g, '');
     if (!prefix) {
-      throw new Error(`Execution role '${props.roleName}': readObjects.prefix is empty; grant a prefix such as 'distilbert/', not the whole bucket.`);
+      throw new Error(`${where}: objects.prefix is empty; grant a prefix such as 'distilbert/', not the whole bucket.`);
     }
-    statements.push({ sid: 'ReadModelPrefix', actions: ['s3:GetObject'], resources: [`${props.readObjects.bucketArn}/${prefix}/*`] });
+    const actions = declaredActions(where, 'objects', props.objects.actions);
+    statements.push({ sid: statementSid('ModelPrefix', actions), actions, resources: [`${props.objects.bucketArn}/${prefix}/*`] });
   }
   if (props.secretArns && props.secretArns.length > 0) {
     statements.push({ sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [...props.secretArns] });

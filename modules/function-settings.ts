@@ -17,12 +17,20 @@ export interface FunctionSettings {
   readonly memoryMb: number;
   /** 1 to 900 s. */
   readonly timeoutSeconds: number;
+  /** Size of /tmp in MB. @default 512 */
+  readonly ephemeralStorageMb?: number;
+  /** Conditions Terraform checks at plan before creating or changing the function (the deploy gate). @default [] */
+  readonly preconditions?: readonly { readonly condition: string; readonly errorMessage: string }[];
   /** ARN of the execution role (from `ExecutionRole.arn`). */
   readonly roleArn: string;
   /** Plain values or Terraform references; never secret values (pass secret ARNs). @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** Most concurrent executions, reserved for this function. @default none (the account's unreserved pool) */
+  readonly reservedConcurrency?: number;
+  /** SQS queue or SNS topic ARN that receives events whose asynchronous invocation failed every retry. @default none */
+  readonly deadLetterTargetArn?: string;
 }
 
 const FUNCTION_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -38,6 +46,10 @@ export function validateFunctionSettings(settings: FunctionSettings): void {
   }
   assertLambdaSettings(where, settings);
   assertArchitecture(settings.architecture);
+  const reserved = settings.reservedConcurrency;
+  if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 0)) {
+    throw new Error(`${where}: reservedConcurrency must be a non-negative integer (0 stops the function), got ${reserved}.`);
+  }
   for (const key of Object.keys(settings.environment ?? {})) {
     if (SECRET_LOOKING_KEY.test(key)) {
       throw new Error(
@@ -55,9 +67,13 @@ export function commonFunctionArguments(settings: FunctionSettings) {
     architectures: [settings.architecture],
     memorySize: settings.memoryMb,
     timeout: settings.timeoutSeconds,
+    ephemeralStorage: { size: settings.ephemeralStorageMb ?? 512 },
     role: settings.roleArn,
     environment: { variables: { ...settings.environment } },
     tags: { ...settings.tags },
+    reservedConcurrentExecutions: settings.reservedConcurrency,
+    deadLetterConfig: settings.deadLetterTargetArn ? { targetArn: settings.deadLetterTargetArn } : undefined,
+    lifecycle: settings.preconditions?.length ? { precondition: settings.preconditions.map((p) => ({ ...p })) } : undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * A Lambda Function URL with its auth type, CORS and invoke mode, and (for auth type NONE) the
- * resource-based permission that lets anyone call the URL and nothing else.
+ * two resource-based permissions a public URL needs since October 2025: `lambda:InvokeFunctionUrl`
+ * and `lambda:InvokeFunction` (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
  */
 import { Construct } from 'constructs';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
@@ -23,8 +24,10 @@ const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'
 
 export class FunctionUrl extends Construct {
   readonly url: LambdaFunctionUrl;
-  /** @default undefined when authType is AWS_IAM */
+  /** `lambda:InvokeFunctionUrl` for anyone, through a NONE URL only. @default undefined when authType is AWS_IAM */
   readonly publicInvokePermission?: LambdaPermission;
+  /** `lambda:InvokeFunction` for anyone: the second grant a NONE URL needs. @default undefined when authType is AWS_IAM */
+  readonly publicFunctionInvokePermission?: LambdaPermission;
 
   constructor(scope: Construct, id: string, props: FunctionUrlProps) {
     super(scope, id);
@@ -76,14 +79,26 @@ export class FunctionUrl extends Construct {
     });
 
     if (props.authType === 'NONE') {
-      // A public URL still needs a resource policy; this one grants only InvokeFunctionUrl,
-      // and only through the URL with auth type NONE.
+      // A public URL still needs a resource policy. Since October 2025 Lambda answers 403 to a new
+      // NONE URL unless the policy grants both lambda:InvokeFunctionUrl and lambda:InvokeFunction
+      // (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html). The first is limited to
+      // calls through a NONE URL (lambda:FunctionUrlAuthType).
       this.publicInvokePermission = new LambdaPermission(this, 'public-url-invoke', {
         statementId: 'AllowPublicFunctionUrlInvoke',
         action: 'lambda:InvokeFunctionUrl',
         functionName: props.functionName,
         principal: '*',
         functionUrlAuthType: 'NONE',
+      });
+      // AWS scopes the second with the condition lambda:InvokedViaFunctionUrl = true; hashicorp/aws
+      // 5.100.0's aws_lambda_permission cannot express it (its function_url_auth_type applies to
+      // InvokeFunctionUrl only; 6.x adds invoked_via_function_url). The narrowest 5.100.0 grant: this
+      // one function, unqualified, lambda:InvokeFunction only. The reserved concurrency bounds abuse.
+      this.publicFunctionInvokePermission = new LambdaPermission(this, 'public-function-invoke', {
+        statementId: 'AllowPublicFunctionInvokeForUrl',
+        action: 'lambda:InvokeFunction',
+        functionName: props.functionName,
+        principal: '*',
       });
     }
   }

@@ -3,14 +3,14 @@
  * pushes: the image was verified locally and pushed by digest before this stack deploys.
  */
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, Token } from 'cdktf';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { FunctionSettings, commonFunctionArguments, validateFunctionSettings } from './function-settings';
 
 export interface ImageFunctionProps extends FunctionSettings {
-  /** `123456789012.dkr.ecr.eu-west-1.amazonaws.com/preprod-sentiment-analysis` */
+  /** `123456789012.dkr.ecr.eu-west-1.amazonaws.com/preprod-sentiment-analysis`, or a reference resolved at plan. */
   readonly repositoryUrl: string;
-  /** Registry manifest digest of the pushed, verified image: `sha256:<64 hex>`. */
+  /** Registry manifest digest of the pushed, verified image: `sha256:<64 hex>`, or a reference resolved at plan (an ECR image data source). */
   readonly imageDigest: string;
   /** @default [] */
   readonly dependsOn?: readonly ITerraformDependable[];
@@ -54,8 +54,8 @@ export class ImageFunction extends Construct {
     super(scope, id);
     validateFunctionSettings(props);
     const where = `image function '${props.functionName}'`;
-    parseEcrRepositoryUrl(props.repositoryUrl);
-    if (!DIGEST.test(props.imageDigest)) {
+    if (!Token.isUnresolved(props.repositoryUrl)) parseEcrRepositoryUrl(props.repositoryUrl);
+    if (!Token.isUnresolved(props.imageDigest) && !DIGEST.test(props.imageDigest)) {
       throw new Error(
         `${where}: imageDigest must be a registry digest 'sha256:<64 hex>' (tags are mutable, digests are not), got '${props.imageDigest}'.`,
       );

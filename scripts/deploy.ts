@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { ALL_STACK_NAMES } from '../main';
 import { Manifest, readManifest } from '../harness/manifest';
 import { checkDeployGate, formatVerdict } from '../harness/deploy-gate/deploy-gate';
+import { enforceStackRules } from '../harness/stack-rules/default-pack';
 import { STACK_COMMAND_USAGE, parseStackCommandArgs, runMain, synthesize } from './stack-command';
 import { stackDirectory, terraform, terraformInit, terraformSetup } from './terraform-cli';
 
@@ -21,6 +22,10 @@ runMain(async () => {
   const [stack] = args.stacks;
   if (!args.skipSynth) synthesize(args, [stack]);
   const cwd = stackDirectory(args.outdir, stack);
+  if (!enforceStackRules(args.outdir, [stack])) {
+    console.error(`Stack rules REFUSED '${stack}': nothing was planned or applied. Fix the stack (see above), then run again.`);
+    process.exit(2);
+  }
 
   const verdict = checkDeployGate({
     stackName: stack,

@@ -3,6 +3,7 @@
  * `init` (offline mirror when there is one), `validate` and `plan`.
  */
 import { ALL_STACK_NAMES } from '../main';
+import { enforceStackRules } from '../harness/stack-rules/default-pack';
 import { STACK_COMMAND_USAGE, parseStackCommandArgs, runMain, synthesize } from './stack-command';
 import { stackDirectory, terraform, terraformInit, terraformSetup } from './terraform-cli';
 
@@ -14,6 +15,10 @@ runMain(async () => {
   const [stack] = args.stacks;
   if (!args.skipSynth) synthesize(args, [stack]);
   const cwd = stackDirectory(args.outdir, stack);
+  if (!enforceStackRules(args.outdir, [stack])) {
+    console.error(`Stack rules REFUSED '${stack}': nothing was planned or applied. Fix the stack (see above), then run again.`);
+    process.exit(2);
+  }
   const setup = terraformSetup();
   const run = { cwd, setup, stream: true };
   console.log(`terraform init (${setup.mirror ? `provider mirror ${setup.mirror}` : 'providers from the registry'})`);

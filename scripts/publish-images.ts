@@ -1,25 +1,29 @@
 /**
- * `npx tsx scripts/publish-images.ts <preprod|prod> [--manifest <file>]`: pushes each image
- * function's VERIFIED image (same image id as the manifest records) to its ECR repository, and
- * records the registry digest the application stack then pins. Nothing is rebuilt.
+ * `npx tsx scripts/publish-images.ts <preprod|prod> [--manifest <file>] [--registry <host[:port]>] [--endpoint <local AWS url>]`
  *
+ * Pushes each image function's VERIFIED image (the image id the manifest records) to its
+ * repository under an immutable tag that names that exact image (publishTag: content hash + image
+ * id), and records the digest the registry returns; the application stack pins it. Nothing is
+ * rebuilt. Idempotent: when the registry already has the tag for this same image, its digest is
+ * reused and nothing is pushed; a tag naming another image is refused (tags never move).
+ *
+ * `--registry` pushes to another OCI registry than the account's ECR (a local `docker-registry`
+ * in the rehearsal); `--endpoint` then mirrors the pushed manifest into the local AWS server's ECR
+ * under the same digest, so the stack's ECR image data source resolves it at plan.
  * Needs the registry stack deployed and `docker login` to the registry done (CI: amazon-ecr-login).
- * @cdktf/provider-docker is not used: see the report/README for why.
  */
 import { CATALOG } from '../lambdas/catalog';
 import { DEPLOY_ENVIRONMENTS, DeployEnvironment } from '../lambdas/resources';
-import { MANIFEST_PATH, ImageManifestEntry, readManifest, writeManifestEntries } from '../harness/manifest';
-import { inspectImage, pushImage, tagImage } from '../harness/docker/engine';
+import { MANIFEST_PATH, ImageManifestEntry, publishTag, readManifest, writeManifestEntries } from '../harness/manifest';
+import { inspectImage, pushImage, removeImage, tagImage } from '../harness/docker/engine';
+import { fetchRemoteManifest } from '../harness/deploy-gate/oci-registry';
+import { runLocalAws } from '../harness/local-aws/local-aws-cli';
 import { targetFromEnvironment } from '../stacks/aws-target';
 import { ecrRegistry, environmentSettings } from '../stacks/environment-settings';
 import { ecrRepositoryName } from '../stacks/naming';
 import { runMain } from './stack-command';
 
-/** Picks the digest of `repositoryUrl` out of an image's RepoDigests (`<repo>@sha256:...`). */
-export function digestForRepository(repoDigests: readonly string[], repositoryUrl: string): string | undefined {
-  const match = repoDigests.find((entry) => entry.startsWith(`${repositoryUrl}@`));
-  return match?.slice(repositoryUrl.length + 1);
-}
+const USAGE = `Usage: npx tsx scripts/publish-images.ts <${DEPLOY_ENVIRONMENTS.join('|')}> [--manifest <file>] [--registry <host[:port]>] [--endpoint <local AWS url>]`;
 
 /** The checks before any push: a verified, passing entry whose image is still the local one. */
 export function publishProblems(entry: ImageManifestEntry | undefined, localImageId: string | undefined): string[] {
@@ -33,40 +37,115 @@ export function publishProblems(entry: ImageManifestEntry | undefined, localImag
   return problems;
 }
 
-async function main(): Promise<void> {
-  const [env, ...rest] = process.argv.slice(2);
-  if (!(DEPLOY_ENVIRONMENTS as readonly string[]).includes(env ?? '')) {
-    throw new Error(`Usage: npx tsx scripts/publish-images.ts <${DEPLOY_ENVIRONMENTS.join('|')}> [--manifest <file>]`);
-  }
-  const manifestPath = rest[0] === '--manifest' && rest[1] ? rest[1] : MANIFEST_PATH;
-  const manifest = readManifest(manifestPath);
-  const settings = environmentSettings(env as DeployEnvironment, targetFromEnvironment());
-  const published: ImageManifestEntry[] = [];
+export interface PublishOptions {
+  readonly environment: DeployEnvironment;
+  readonly manifestPath: string;
+  /** @default the environment's ECR registry */
+  readonly registry?: string;
+  /** Local AWS server whose ECR receives a copy of the pushed manifest. @default none */
+  readonly endpoint?: string;
+  /** @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+export interface PublishedImage {
+  readonly functionName: string;
+  readonly reference: string;
+  readonly digest: string;
+  /** False when the registry already had this exact image under its tag (nothing pushed). */
+  readonly pushed: boolean;
+}
+
+export async function publishImages(options: PublishOptions): Promise<PublishedImage[]> {
+  const log = options.log ?? console.log;
+  const manifest = readManifest(options.manifestPath);
+  const registry = options.registry ?? ecrRegistry(environmentSettings(options.environment, targetFromEnvironment()));
+  const published: PublishedImage[] = [];
+  const entries: ImageManifestEntry[] = [];
   for (const spec of CATALOG.filter((candidate) => candidate.packaging === 'image')) {
     const found = manifest.functions[spec.name];
     const entry = found?.kind === 'image' ? found : undefined;
-    const inspected = entry ? await inspectImage(entry.tag) : undefined;
+    const inspected = entry ? await inspectImage(entry.tag).catch(() => undefined) : undefined;
     const problems = publishProblems(entry, inspected?.Id);
-    if (problems.length > 0 || !entry) {
-      throw new Error(`Refusing to publish '${spec.name}': ${problems.join('; ')}.`);
-    }
-    const repositoryUrl = `${ecrRegistry(settings)}/${ecrRepositoryName(settings.environment, spec.name)}`;
-    const remoteTag = `${repositoryUrl}:${entry.contentHash.slice(0, 12)}`;
-    await tagImage(entry.imageId, remoteTag);
-    console.log(`Pushing ${entry.tag} (${entry.imageId}) as ${remoteTag}`);
-    await pushImage(remoteTag, (text) => process.stdout.write(text));
-    const repoDigests = (await inspectImage(remoteTag))?.RepoDigests ?? [];
-    const digest = digestForRepository(repoDigests, repositoryUrl);
-    if (!digest) throw new Error(`Pushed ${remoteTag} but Docker reports no digest for ${repositoryUrl} (RepoDigests: ${repoDigests.join(', ')}).`);
-    if (entry.repoDigest && entry.repoDigest !== digest) {
+    if (problems.length > 0 || !entry) throw new Error(`Refusing to publish '${spec.name}': ${problems.join('; ')}.`);
+
+    const repository = ecrRepositoryName(options.environment, spec.name);
+    const tag = publishTag(entry);
+    const reference = `${registry}/${repository}:${tag}`;
+    let remote = await fetchRemoteManifest(registry, repository, tag);
+    let pushed = false;
+    if (remote && remote.configDigest !== entry.imageId) {
       throw new Error(
-        `'${spec.name}' pushed to ${repositoryUrl} as ${digest}, but the manifest already records ${entry.repoDigest} (pushed to another registry?). One manifest pins one digest; publish from the same engine or re-run verify.`,
+        `Refusing to publish '${spec.name}': ${reference} already names image ${remote.configDigest}, not the verified ${entry.imageId}. Tags are immutable; re-run \`npm run verify -- ${spec.name}\` so the tag names the image you verify.`,
       );
     }
-    published.push({ ...entry, repoDigest: digest });
-    console.log(`Published ${spec.name}: ${repositoryUrl}@${digest}`);
+    if (remote) {
+      log(`${reference} already holds the verified image ${entry.imageId}: reusing ${remote.digest}, nothing pushed`);
+    } else {
+      await tagImage(entry.imageId, reference);
+      log(`Pushing ${entry.tag} (${entry.imageId}) as ${reference}`);
+      try {
+        await pushImage(reference, (text) => process.stdout.write(text));
+      } finally {
+        await removeImage(reference, { untagOnly: true }).catch(() => undefined);
+      }
+      remote = await fetchRemoteManifest(registry, repository, tag);
+      if (!remote) throw new Error(`Pushed ${reference}, but the registry does not serve that tag.`);
+      if (remote.configDigest !== entry.imageId) {
+        throw new Error(`Pushed ${reference}, but the registry serves image ${remote.configDigest} under it, not ${entry.imageId}.`);
+      }
+      pushed = true;
+    }
+    if (entry.repoDigest && entry.repoDigest !== remote.digest) {
+      throw new Error(
+        `'${spec.name}' is ${remote.digest} in ${registry}, but the manifest already records ${entry.repoDigest} (published elsewhere from other layer bytes?). One manifest pins one digest; publish from the engine that published first, or re-run verify.`,
+      );
+    }
+    if (options.endpoint) {
+      const mirrored = await runLocalAws<{ digest: string; created: boolean }>(options.endpoint, 'put-image', {
+        repository,
+        tag,
+        manifest: remote.body,
+        mediaType: remote.mediaType,
+        digest: remote.digest,
+      });
+      if (mirrored.digest !== remote.digest) {
+        throw new Error(`The local ECR holds ${repository}:${tag} as ${mirrored.digest}, not the registry's ${remote.digest}.`);
+      }
+      log(`Mirrored ${repository}:${tag} into the local ECR at ${options.endpoint} (${mirrored.created ? 'new' : 'already there'})`);
+    }
+    entries.push({ ...entry, repoDigest: remote.digest, publishedTag: tag });
+    published.push({ functionName: spec.name, reference, digest: remote.digest, pushed });
+    log(`Published ${spec.name}: ${registry}/${repository}@${remote.digest}`);
   }
-  writeManifestEntries(published, manifestPath);
+  writeManifestEntries(entries, options.manifestPath);
+  return published;
 }
 
-if (require.main === module) runMain(main);
+function parsePublishArgs(argv: readonly string[]): PublishOptions {
+  const [environment, ...rest] = argv;
+  if (!(DEPLOY_ENVIRONMENTS as readonly string[]).includes(environment ?? '')) throw new Error(USAGE);
+  let manifestPath = MANIFEST_PATH;
+  let registry: string | undefined;
+  let endpoint = process.env.SENTIMENT_AWS_TARGET === 'local' ? process.env.SENTIMENT_AWS_ENDPOINT : undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i];
+    const value = rest[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value.\n${USAGE}`);
+    if (flag === '--manifest') manifestPath = value;
+    else if (flag === '--registry') registry = value;
+    else if (flag === '--endpoint') endpoint = value;
+    else throw new Error(`Unknown option '${flag}'.\n${USAGE}`);
+    i++;
+  }
+  if (registry !== undefined && !/^[a-z0-9.-]+(:\d+)?$/i.test(registry)) {
+    throw new Error(`--registry must be a registry host with an optional port, such as 127.0.0.1:5350, got '${registry}'.`);
+  }
+  return { environment: environment as DeployEnvironment, manifestPath, registry, endpoint };
+}
+
+if (require.main === module) {
+  runMain(async () => {
+    await publishImages(parsePublishArgs(process.argv.slice(2)));
+  });
+}

@@ -28,6 +28,7 @@ export const SERVICES_USED = [
   's3',
   'secretsmanager',
   'sns',
+  'sqs',
   'sts',
 ] as const;
 

@@ -12,7 +12,11 @@ import { PrivateBucket } from './private-bucket';
 
 export interface DataStoresProps {
   readonly names: ResourceNames;
+  /** The model bucket's name (account-scoped). */
+  readonly modelBucketName: string;
   readonly artifactBucketName: string;
+  /** Both buckets refuse to plan against another account than the one their names carry. @default no check */
+  readonly accountCheck?: { readonly callerAccountId: string; readonly expectedAccountId: string };
   /** Keep data on `terraform destroy` (prod). */
   readonly protectData: boolean;
   /** Days a deleted secret can be recovered; 0 deletes at once. */
@@ -49,12 +53,14 @@ export class DataStores extends Construct {
     });
 
     this.modelBucket = new PrivateBucket(this, 'models', {
-      bucketName: names.modelBucket,
+      bucketName: props.modelBucketName,
       forceDestroy: !props.protectData,
+      accountCheck: props.accountCheck,
     });
     this.artifactBucket = new PrivateBucket(this, 'artifacts', {
       bucketName: props.artifactBucketName,
       forceDestroy: !props.protectData,
+      accountCheck: props.accountCheck,
     });
 
     // Declared without a version: values are set out of band (console/CLI), so they never

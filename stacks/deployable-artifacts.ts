@@ -1,41 +1,53 @@
 /**
  * Turns the artifact manifest into what a stack deploys: the verified ZIP (path + sha256) or the
- * pushed image (repository + digest). Missing or mismatched entries stop synthesis with the fix.
+ * verified image (its immutable registry tag, and its digest once published). Nothing here stops
+ * synthesis: a function that was never verified (a fresh clone) gets a placeholder that the
+ * deploy gate's preconditions refuse at plan, with the fix.
  */
 import * as path from 'node:path';
 import { FunctionSpec } from '../lambdas/function-spec';
-import { Manifest } from '../harness/manifest';
+import { Manifest, ManifestEntry, publishTag } from '../harness/manifest';
 
 export type DeployableArtifact =
   | { readonly kind: 'zip'; readonly functionName: string; readonly zipPath: string; readonly sha256: string }
-  | { readonly kind: 'image'; readonly functionName: string; readonly repositoryUrl: string; readonly digest: string };
+  | {
+      readonly kind: 'image';
+      readonly functionName: string;
+      /** The immutable tag the verified image is (or will be) published under. */
+      readonly tag: string;
+      /** Registry digest recorded by publishing. @default undefined: resolved from the tag at plan */
+      readonly digest?: string;
+    };
 
 export interface DeployableArtifactOptions {
   /** Directory the manifest's relative ZIP paths are relative to. */
   readonly repoRoot: string;
-  /** Where the image function's verified image was pushed. */
-  readonly repositoryUrl: string;
+}
+
+/** sha256 of nothing verified: never the hash of a real archive. */
+export const UNVERIFIED_SHA256 = '0'.repeat(64);
+
+/** The manifest's entry for this declaration, when its packaging matches. */
+export function manifestEntryFor(spec: FunctionSpec, manifest: Manifest): ManifestEntry | undefined {
+  const entry = manifest.functions[spec.name];
+  return entry?.kind === spec.packaging ? entry : undefined;
 }
 
 export function deployableArtifact(spec: FunctionSpec, manifest: Manifest, options: DeployableArtifactOptions): DeployableArtifact {
-  const entry = manifest.functions[spec.name];
-  if (!entry) {
-    throw new Error(
-      `Function '${spec.name}' has no entry in the artifact manifest (it lists: ${Object.keys(manifest.functions).join(', ') || 'nothing'}). Run \`npm run verify\` to build and verify it.`,
-    );
+  const entry = manifestEntryFor(spec, manifest);
+  if (spec.packaging === 'zip') {
+    if (entry?.kind === 'zip') {
+      return { kind: 'zip', functionName: spec.name, zipPath: path.resolve(options.repoRoot, entry.zipPath), sha256: entry.sha256 };
+    }
+    return {
+      kind: 'zip',
+      functionName: spec.name,
+      zipPath: path.resolve(options.repoRoot, '.work', 'not-verified', `${spec.name}.zip`),
+      sha256: UNVERIFIED_SHA256,
+    };
   }
-  if (entry.kind !== spec.packaging) {
-    throw new Error(
-      `Function '${spec.name}': the catalog packages it as '${spec.packaging}' but the manifest recorded a '${entry.kind}' artifact. The packaging switch changed since the last verification; run \`npm run verify\` again.`,
-    );
+  if (entry?.kind === 'image') {
+    return { kind: 'image', functionName: spec.name, tag: entry.publishedTag ?? publishTag(entry), digest: entry.repoDigest };
   }
-  if (entry.kind === 'zip') {
-    return { kind: 'zip', functionName: spec.name, zipPath: path.resolve(options.repoRoot, entry.zipPath), sha256: entry.sha256 };
-  }
-  if (!entry.repoDigest) {
-    throw new Error(
-      `Image function '${spec.name}': the manifest has no registry digest for image ${entry.tag} (${entry.imageId}); it was verified but not pushed. Deploy the registry stack, then run \`npx tsx scripts/publish-images.ts <environment>\`; it pushes the verified image and records its digest.`,
-    );
-  }
-  return { kind: 'image', functionName: spec.name, repositoryUrl: options.repositoryUrl, digest: entry.repoDigest };
+  return { kind: 'image', functionName: spec.name, tag: 'not-verified' };
 }

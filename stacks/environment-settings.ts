@@ -3,6 +3,7 @@
  * how long logs and deleted secrets are kept, and which account/region hosts the images.
  */
 import { DeployEnvironment } from '../lambdas/resources';
+import { alertProtocol } from '../modules/alert-topic';
 import { AwsTarget, LOCAL_ACCOUNT_ID } from './aws-target';
 
 export interface EnvironmentSettings {
@@ -16,6 +17,8 @@ export interface EnvironmentSettings {
   readonly secretRecoveryDays: number;
   readonly logRetentionDays: number;
   readonly newsapiBaseUrl: string;
+  /** Who the alert topic notifies: an e-mail address or an https URL. @default none (alarms reach the topic only; the stack rules warn) */
+  readonly alertEndpoint?: string;
 }
 
 export interface EnvironmentSettingsOptions {
@@ -23,6 +26,13 @@ export interface EnvironmentSettingsOptions {
   readonly region?: string;
   /** @default process.env.SENTIMENT_AWS_ACCOUNT_ID; the local account for offline/local targets */
   readonly accountId?: string;
+  /** @default SENTIMENT_ALERT_ENDPOINT_<ENV> (e.g. SENTIMENT_ALERT_ENDPOINT_PROD), else SENTIMENT_ALERT_ENDPOINT */
+  readonly alertEndpoint?: string;
+}
+
+/** The environment variables that configure an environment's alert subscriber, most specific first. */
+export function alertEndpointVariables(environment: DeployEnvironment): [string, string] {
+  return [`SENTIMENT_ALERT_ENDPOINT_${environment.toUpperCase()}`, 'SENTIMENT_ALERT_ENDPOINT'];
 }
 
 export function environmentSettings(
@@ -35,6 +45,9 @@ export function environmentSettings(
   if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
     throw new Error(`The AWS account id must be 12 digits, got '${accountId}'. Check SENTIMENT_AWS_ACCOUNT_ID.`);
   }
+  const [specific, shared] = alertEndpointVariables(environment);
+  const alertEndpoint = options.alertEndpoint ?? (process.env[specific] || process.env[shared] || undefined);
+  if (alertEndpoint !== undefined) alertProtocol(alertEndpoint);
   const prod = environment === 'prod';
   return {
     environment,
@@ -44,6 +57,7 @@ export function environmentSettings(
     secretRecoveryDays: prod ? 30 : 0,
     logRetentionDays: prod ? 90 : 14,
     newsapiBaseUrl: 'https://newsapi.org/v2',
+    alertEndpoint,
   };
 }
 

@@ -2,11 +2,14 @@
  * Names of everything the stacks create that `resourceNames(env)` does not already name.
  * One place, so the deploy gate and the publishing script find the same names.
  */
+import { Token } from 'cdktf';
 import { DeployEnvironment, resourceNames } from '../lambdas/resources';
 
 export const PROJECT_TAG = 'sentiment-analyzer';
 /** Tag that ties a Terraform resource to its catalog function; the deploy gate reads it back. */
 export const FUNCTION_TAG = 'SentimentFunction';
+/** Tag carrying the fingerprint of the configuration a synthesized function deploys (the deploy gate reads it back). */
+export const CONFIGURATION_TAG = 'SentimentConfiguration';
 
 const prefix = (environment: DeployEnvironment) => `${environment}-sentiment`;
 
@@ -24,6 +27,26 @@ export function ecrRepositoryName(environment: DeployEnvironment, functionName: 
 
 export function artifactBucketName(environment: DeployEnvironment): string {
   return `${prefix(environment)}-artifacts`;
+}
+
+/**
+ * S3 names are global across all AWS accounts: the account id in the name keeps a second adopter
+ * of this repository (or a second account of ours) from colliding with the first.
+ */
+export function accountScopedBucketName(bucketName: string, accountId: string): string {
+  // A Terraform reference (the caller's account, read at plan) is checked by AWS; a literal here.
+  if (!Token.isUnresolved(accountId) && !/^\d{12}$/.test(accountId)) throw new Error(`Bucket '${bucketName}': the account id must be 12 digits, got '${accountId}'.`);
+  return `${bucketName}-${accountId}`;
+}
+
+/** The environment's alert topic: every alarm notifies it. */
+export function alertTopicName(environment: DeployEnvironment): string {
+  return `${prefix(environment)}-alerts`;
+}
+
+/** Where a function's failed asynchronous events land. */
+export function deadLetterQueueName(environment: DeployEnvironment, functionName: string): string {
+  return `${prefix(environment)}-${functionName}-dlq`;
 }
 
 /** The stack with every AWS resource of an environment except the image repositories. */

@@ -3,16 +3,19 @@
  * exactly the artifacts the manifest lists. Its `terraform init` needs only hashicorp/aws.
  */
 import { Construct } from 'constructs';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, LocalBackend, S3Backend, TerraformLocal, TerraformOutput, TerraformStack } from 'cdktf';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { MANIFEST_LOCAL, manifestLocalExpression } from '../harness/deploy-gate/terraform-gate';
 import { FunctionSpec } from '../lambdas/function-spec';
 import { resourceNames } from '../lambdas/resources';
 import { Manifest } from '../harness/manifest';
 import { AwsTarget, configureAwsProvider } from './aws-target';
 import { CatalogFunction } from './catalog-function';
 import { DataStores } from './data-stores';
-import { deployableArtifact } from './deployable-artifacts';
-import { EnvironmentSettings, ecrRegistry } from './environment-settings';
-import { PROJECT_TAG, artifactBucketName, ecrRepositoryName } from './naming';
+import { deployableArtifact, manifestEntryFor } from './deployable-artifacts';
+import { AlertTopic } from '../modules/alert-topic';
+import { EnvironmentSettings, alertEndpointVariables, ecrRegistry } from './environment-settings';
+import { PROJECT_TAG, accountScopedBucketName, alertTopicName, artifactBucketName } from './naming';
 
 /** Where Terraform keeps state. */
 export type StateBackend =
@@ -24,6 +27,8 @@ export interface SentimentStackProps {
   readonly target: AwsTarget;
   readonly catalog: readonly FunctionSpec[];
   readonly manifest: Manifest;
+  /** Absolute path of that manifest on disk: the deploy gate's preconditions read it again at plan. */
+  readonly manifestPath: string;
   /** Directory the manifest's relative ZIP paths resolve against. */
   readonly repoRoot: string;
   readonly backend: StateBackend;
@@ -45,6 +50,7 @@ export function configureBackend(stack: TerraformStack, backend: StateBackend, s
 
 export class SentimentStack extends TerraformStack {
   readonly stores: DataStores;
+  readonly alerts: AlertTopic;
   readonly functions: Readonly<Record<string, CatalogFunction>>;
 
   constructor(scope: Construct, id: string, props: SentimentStackProps) {
@@ -58,20 +64,50 @@ export class SentimentStack extends TerraformStack {
       defaultTags: { Project: PROJECT_TAG, Environment: env, ManagedBy: 'cdktf' },
     });
 
+    // Offline plans call no API; everywhere else the credentials' account must be the configured one.
+    const caller = props.target.kind === 'offline' ? undefined : new DataAwsCallerIdentity(this, 'caller');
+    // S3 names are global, so they carry the account id: the configured one, else the credentials'
+    // account read at plan (synth never needs it: a fresh clone synthesizes every stack).
+    const accountId = settings.accountId ?? caller!.accountId;
+    const names = resourceNames(env);
     this.stores = new DataStores(this, 'stores', {
-      names: resourceNames(env),
-      artifactBucketName: artifactBucketName(env),
+      names,
+      modelBucketName: accountScopedBucketName(names.modelBucket, accountId),
+      artifactBucketName: accountScopedBucketName(artifactBucketName(env), accountId),
       protectData: settings.protectData,
       secretRecoveryDays: settings.secretRecoveryDays,
+      accountCheck: caller && settings.accountId ? { callerAccountId: caller.accountId, expectedAccountId: settings.accountId } : undefined,
     });
+    new TerraformOutput(this, 'model-bucket', { value: this.stores.modelBucket.name, description: 'Upload the model archive here' });
 
+    this.alerts = new AlertTopic(this, 'alerts', {
+      topicName: alertTopicName(env),
+      endpoint: settings.alertEndpoint,
+      accountId,
+    });
+    new TerraformOutput(this, 'alert-topic-arn', { value: this.alerts.arn, description: 'Every alarm notifies this topic' });
+    if (!settings.alertEndpoint) {
+      Annotations.of(this).addWarning(
+        `No alert subscriber for ${env}: alarms reach ${alertTopicName(env)} and nobody else. Set ${alertEndpointVariables(env).join(' or ')} to an e-mail address or https URL.`,
+      );
+    }
+
+    // The deploy gate's preconditions read the manifest again when Terraform plans.
+    new TerraformLocal(this, MANIFEST_LOCAL, manifestLocalExpression(props.manifestPath));
     const functions: Record<string, CatalogFunction> = {};
     for (const spec of props.catalog) {
-      const artifact = deployableArtifact(spec, props.manifest, {
-        repoRoot: props.repoRoot,
-        repositoryUrl: `${ecrRegistry(settings)}/${ecrRepositoryName(env, spec.name)}`,
+      const artifact = deployableArtifact(spec, props.manifest, { repoRoot: props.repoRoot });
+      functions[spec.name] = new CatalogFunction(this, spec.name, {
+        spec,
+        settings,
+        stores: this.stores,
+        artifact,
+        verified: manifestEntryFor(spec, props.manifest) ?? props.manifest.functions[spec.name],
+        manifestPath: props.manifestPath,
+        // Offline plans call no API, so they cannot look the repository up: its URL is computed.
+        imageRegistry: props.target.kind === 'offline' ? { kind: 'fixed', registry: ecrRegistry(settings) } : { kind: 'lookup' },
+        alarmActions: [this.alerts.arn],
       });
-      functions[spec.name] = new CatalogFunction(this, spec.name, { spec, settings, stores: this.stores, artifact });
       const url = functions[spec.name].url;
       if (url) {
         new TerraformOutput(this, `${spec.name}-url`, { value: url.url.functionUrl, description: `Function URL of ${spec.name}` });

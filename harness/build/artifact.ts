@@ -3,6 +3,7 @@
  * consumes. A content hash names each artifact: same inputs, same hash, same bytes.
  */
 import { Architecture, PythonRuntime } from '../../lambdas/runtimes';
+import { SbomReference } from './sbom';
 
 /** The runtime image an artifact was built with and is booted on. Every report names it. */
 export interface RuntimeBase {
@@ -29,6 +30,8 @@ interface ArtifactCommon {
   readonly cacheHit: boolean;
   /** Wall time of the build step in ms (0 for a cache hit). */
   readonly buildMs: number;
+  /** CycloneDX SBOM of the Python distributions the artifact ships, stored beside it. @default undefined (not produced) */
+  readonly sbom?: SbomReference;
 }
 
 export interface ZipArtifact extends ArtifactCommon {

@@ -52,7 +52,9 @@ export async function buildArtifact(spec: FunctionSpec, options: BuildArtifactOp
       requirements: options.requirements,
       force: options.force,
       log,
+      // Catalog functions (relative sourceDir) are deployable: hash-locked requirements only.
+      requireLock: !path.isAbsolute(spec.sourceDir),
     });
   }
-  return buildImageArtifact(spec, { base, sourceDir, force: options.force, log });
+  return buildImageArtifact(spec, { base, sourceDir, workDir: path.resolve(options.workDir ?? DEFAULT_WORK_DIR), force: options.force, log });
 }

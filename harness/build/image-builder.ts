@@ -10,6 +10,7 @@
  *   + the catalog's image.buildArgs.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { FunctionSpec } from '../../lambdas/function-spec';
 import { DockerEngineError, HARNESS_LABEL, imageExists, inspectImage } from '../docker/engine';
@@ -17,6 +18,8 @@ import { buildImage } from '../docker/image-build';
 import { ImageArtifact, RuntimeBase } from './artifact';
 import { computeContentHash } from './content-hash';
 import { stageLocalWheels } from './local-wheels';
+import { SbomReference, copyImageDistributions, existingSbom, sbomPathFor, writeSbom } from './sbom';
+import { hashLockedFunction, lockTarget, requirementsToInstall } from './requirements-lock';
 import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from './progress';
 
 export const CONTENT_HASH_LABEL = 'sentiment.content-hash';
@@ -27,6 +30,8 @@ export interface ImageBuildOptions {
   readonly base: RuntimeBase;
   /** Absolute path of the function's source directory (the build context). */
   readonly sourceDir: string;
+  /** Directory holding `artifacts/<fn>/`, where the image's SBOM is stored. @default no SBOM */
+  readonly workDir?: string;
   /** Rebuild even when the tag exists. @default false */
   readonly force?: boolean;
   /** @default silent */
@@ -47,6 +52,10 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
       `Function '${spec.name}' is packaged as an image, but its Dockerfile is missing: looked for ${dockerfile}. ` +
         `Add one (FROM \${BASE_IMAGE}), or set image.dockerfile in the catalog.`,
     );
+  }
+  // A Dockerfile that installs requirements.lock gets the same freshness check as a ZIP.
+  if (hashLockedFunction(spec, sourceDir)) {
+    requirementsToInstall(sourceDir, { functionName: spec.name, target: lockTarget(spec.runtime, spec.architecture), required: true });
   }
   const wheels = stageLocalWheels(sourceDir, spec.image?.localWheels ?? []);
   for (const wheel of wheels) log(`${prefix} local wheel ${wheel.name} (${(wheel.bytes / 1024 / 1024).toFixed(0)} MiB) from ${path.dirname(wheel.from)}`);
@@ -70,9 +79,24 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
   });
   const tag = imageTag(spec.name, contentHash);
 
+  const sbomOf = async (fresh: boolean): Promise<SbomReference | undefined> => {
+    if (!options.workDir) return undefined;
+    const file = sbomPathFor(path.join(options.workDir, 'artifacts', spec.name), contentHash);
+    const existing = fresh ? undefined : existingSbom(file);
+    if (existing) return existing;
+    return timedStep(log, prefix, 'SBOM (cyclonedx-py, from the image)', async () => {
+      const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `sbom-${spec.name}-`));
+      try {
+        return await writeSbom(await copyImageDistributions(tag, scratch), file, { functionName: spec.name, contentHash, kind: 'image' });
+      } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
+      }
+    });
+  };
+
   if (!options.force && (await imageExists(tag))) {
     log(`${prefix} cache hit ${tag}`);
-    return { ...(await describeImage(tag)), kind: 'image', functionName: spec.name, contentHash, base, tag, cacheHit: true, buildMs: 0 };
+    return { ...(await describeImage(tag)), kind: 'image', functionName: spec.name, contentHash, base, tag, cacheHit: true, buildMs: 0, sbom: await sbomOf(false) };
   }
 
   const started = Date.now();
@@ -108,7 +132,8 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
   } finally {
     progress(undefined);
   }
-  return { ...(await describeImage(tag)), kind: 'image', functionName: spec.name, contentHash, base, tag, cacheHit: false, buildMs: Date.now() - started };
+  const buildMs = Date.now() - started;
+  return { ...(await describeImage(tag)), kind: 'image', functionName: spec.name, contentHash, base, tag, cacheHit: false, buildMs, sbom: await sbomOf(true) };
 }
 
 async function describeImage(tag: string): Promise<{ imageId: string; bytes: number }> {

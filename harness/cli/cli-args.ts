@@ -2,7 +2,8 @@
  * Minimal, strict command-line parsing shared by the harness commands: unknown options stop the
  * command with its usage instead of being silently ignored.
  */
-import { removeSessionContainers } from '../docker/engine';
+import { removeOwnedContainers } from '../docker/engine';
+import { isShuttingDown } from '../lifecycle/shutdown';
 
 export interface OptionSpec {
   /** Takes a value (`--runtime python3.13`) or is a switch (`--image`). */
@@ -62,14 +63,18 @@ export function formatOptions(options: Readonly<Record<string, OptionSpec>>): st
 
 /** Runs a command's main, printing errors for people and choosing the exit code. */
 export function runCli(main: () => Promise<number>): void {
-  // Containers a failed run left behind go with it (Ryuk does this where its image exists).
+  // Containers a failed run left behind go with it (one list call when there are none).
   const exit = (code: number): void => {
     const limit = new Promise((resolve) => setTimeout(resolve, 5000).unref());
-    void Promise.race([removeSessionContainers().catch(() => 0), limit]).finally(() => process.exit(code));
+    void Promise.race([removeOwnedContainers().catch(() => 0), limit]).finally(() => process.exit(code));
   };
   main().then(
-    (code) => exit(code),
+    (code) => {
+      // A signal arrived: its handler is cleaning up and will exit; exiting now would cut it short.
+      if (!isShuttingDown()) exit(code);
+    },
     (error: unknown) => {
+      if (isShuttingDown()) return;
       if (error instanceof UsageError) {
         console.error(error.message);
         return exit(2);

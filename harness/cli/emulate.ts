@@ -2,20 +2,36 @@
  * `npm run emulate`: verifies every catalog function, then serves the whole analyzer locally
  * (dashboard Function URL, invoke endpoint, local AWS, scheduled ingestion, SNS -> analysis)
  * until Ctrl-C, which stops every container and the local AWS server.
+ *
+ * `npm run emulate -- --dir <path> [function options]`: verifies one function directory and serves
+ * it alone on the invoke endpoint and a Function URL front (like `sam local start-lambda`), then
+ * prints one line `READY {json}` on stdout with both URLs for scripts to read.
+ *
+ * Ctrl-C, SIGTERM or SIGHUP at ANY moment (building, verifying, the first ingestion, --once)
+ * stops everything and removes staging; what a `kill -9` left is reaped at the next start.
  */
 import { CATALOG } from '../../lambdas/catalog';
-import { stderrLog } from '../build/progress';
+import { FunctionSpec } from '../../lambdas/function-spec';
+import { DEFAULT_WORK_DIR } from '../build/build-artifact';
+import { ProgressLog, stderrLog } from '../build/progress';
 import { ensureDockerEngine } from '../docker/engine';
-import { defaultBaseChoice, parseBaseChoice } from '../images/runtime-base';
+import { FunctionUrlFront } from '../emulator/function-url-front';
+import { InvokeEndpoint } from '../emulator/invoke-endpoint';
+import { BaseChoice, defaultBaseChoice, parseBaseChoice } from '../images/runtime-base';
+import { reapOrphans } from '../lifecycle/reap';
+import { installShutdownHandlers, onShutdown, shutdown } from '../lifecycle/shutdown';
 import { sampleArticle } from '../local-aws/fake-newsapi';
+import { portIsFree } from '../local-aws/moto-server';
 import { startLocalStack } from '../pipeline/local-stack';
+import { runVerify } from '../pipeline/verify-run';
 import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
-import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
+import { formatOptions, OptionSpec, parseArgs, ParsedArgs, runCli, UsageError } from './cli-args';
+import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
 
 const OPTIONS: Record<string, OptionSpec> = {
   base: { kind: 'value', description: 'runtime base: auto (default, or $LAMBDA_BASE), official, standin' },
-  port: { kind: 'value', description: 'invoke endpoint port (default 9000)' },
+  port: { kind: 'value', description: 'invoke endpoint port (default 9000; with --dir, 0 = any free port)' },
   'dashboard-port': { kind: 'value', description: "dashboard Function URL port (default 8080)" },
   'api-key': { kind: 'value', description: 'dashboard API key stored in the local secret (default: random, printed)' },
   articles: { kind: 'value', description: 'articles the NewsAPI mock serves per run (default 5)' },
@@ -24,6 +40,9 @@ const OPTIONS: Record<string, OptionSpec> = {
   once: { kind: 'switch', description: 'run one ingestion, wait for analysis, print the metrics and exit' },
   force: { kind: 'switch', description: 'rebuild artifacts even when cached' },
   verbose: { kind: 'switch', description: "print the functions' own log lines" },
+  ...FUNCTION_OPTIONS,
+  'url-port': { kind: 'value', description: 'with --dir: Function URL front port (default 9001; 0 = any free port)' },
+  'serve-anyway': { kind: 'switch', description: 'with --dir: serve the function even when its verification fails' },
 };
 const USAGE = `npm run emulate -- [options]\n${formatOptions(OPTIONS)}`;
 
@@ -34,45 +53,132 @@ function integerOption(value: string | undefined, name: string, fallback: number
   return parsed;
 }
 
+/** Refuses, before the long verify, a port something else already holds. */
+async function requireFreePort(port: number, what: string, option: string): Promise<void> {
+  if (port === 0 || (await portIsFree(port))) return;
+  throw new Error(
+    `Port ${port} (${what}) on 127.0.0.1 is already in use (see \`ss -ltnp | grep :${port}\`). ` +
+    `Stop what holds it, or choose another port with ${option} <port>.`,
+  );
+}
+
+interface Common {
+  readonly args: ParsedArgs;
+  readonly baseChoice: BaseChoice;
+  readonly maxEnvironments: number;
+  readonly log: ProgressLog;
+  readonly onFunctionLog?: (name: string, line: string) => void;
+}
+
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
   if (args.positionals.length > 0) throw new UsageError(`Unexpected argument '${args.positionals[0]}'.`, USAGE);
-  const baseChoice = parseBaseChoice(args.values.base ?? defaultBaseChoice(), '--base');
+  const adHoc = functionFromOptions(args, USAGE);
+  for (const flag of ['url-port'] as const) {
+    if (!adHoc && args.values[flag] !== undefined) throw new UsageError(`--${flag} only applies with --dir.`, USAGE);
+  }
+  if (!adHoc && args.switches['serve-anyway']) throw new UsageError('--serve-anyway only applies with --dir.', USAGE);
+  const log = stderrLog;
+  let serving = false;
+  // From the first moment: Ctrl-C / SIGTERM stop everything started so far (exit 0 once serving).
+  installShutdownHandlers({ log, exitCode: (reason) => (serving ? 0 : reason === 'SIGINT' ? 130 : reason === 'SIGTERM' ? 143 : 1) });
+  const common: Common = {
+    args,
+    log,
+    baseChoice: parseBaseChoice(args.values.base ?? defaultBaseChoice(), '--base'),
+    maxEnvironments: integerOption(args.values['max-environments'], 'max-environments', 10, 1),
+    onFunctionLog: args.switches.verbose ? (name, line) => log(`  ${name} | ${line}`) : undefined,
+  };
+  const markServing = () => (serving = true);
+  return adHoc ? emulateDirectory(adHoc, common, markServing) : emulateAnalyzer(common, markServing);
+});
+
+/** Checks what must hold before any long work: an engine, no orphans, free ports. */
+async function prepare(log: ProgressLog, ports: readonly [number, string, string][]): Promise<void> {
+  await ensureDockerEngine();
+  await reapOrphans({ workDir: DEFAULT_WORK_DIR, log });
+  for (const [port, what, option] of ports) await requireFreePort(port, what, option);
+}
+
+async function emulateDirectory(spec: FunctionSpec, common: Common, markServing: () => void): Promise<number> {
+  const { args, log } = common;
+  const invokePort = integerOption(args.values.port, 'port', 9000);
+  const urlPort = integerOption(args.values['url-port'], 'url-port', 9001);
+  if (invokePort !== 0 && invokePort === urlPort) throw new UsageError(`--port and --url-port must differ, both are ${invokePort}.`, USAGE);
+  const serveAnyway = args.switches['serve-anyway'];
+  await prepare(log, [[invokePort, 'invoke endpoint', '--port'], [urlPort, 'Function URL', '--url-port']]);
+
+  const run = await runVerify({
+    specs: [spec],
+    baseChoice: common.baseChoice,
+    log,
+    force: args.switches.force,
+    keepServing: true,
+    bootDespiteInspection: serveAnyway,
+    maxEnvironments: common.maxEnvironments,
+    urlPorts: spec.url ? { [spec.name]: urlPort } : undefined,
+    recordManifest: false,
+    onFunctionLog: common.onFunctionLog,
+  });
+  onShutdown(() => run.stop());
+  console.log(`\n${formatConsoleReport(run.report)}`);
+  writeReports(run.report);
+  const served = run.verified[0]?.served;
+  if (!served || (!run.report.passed && !serveAnyway)) {
+    await shutdown();
+    console.error(served
+      ? '\nNot serving: fix the failures above, or add --serve-anyway to serve it and see its Lambda errors through the invoke API.'
+      : '\nNot serving: the function could not be built or booted (see above).');
+    return 1;
+  }
+  let functionUrl = served.url;
+  if (!functionUrl) {
+    const front = await new FunctionUrlFront({ invoker: served.emulator, port: urlPort }).start();
+    onShutdown(() => front.stop());
+    functionUrl = front.url;
+  }
+  const endpoint = await new InvokeEndpoint({ functions: [served.emulator], port: invokePort }).start();
+  onShutdown(() => endpoint.stop());
+  markServing();
+  console.log([
+    '',
+    `${spec.name} (${spec.sourceDir}) is served${run.report.passed ? '' : ' although its verification FAILED (--serve-anyway)'}:`,
+    `  invoke endpoint:  curl -XPOST "${endpoint.invocationsUrl()}" -d '{}'`,
+    `  Function URL:     curl ${functionUrl}`,
+    'Press Ctrl-C to stop.',
+  ].join('\n'));
+  // One machine-readable line for scripts and test suites.
+  console.log(`READY ${JSON.stringify({ function: spec.name, invokeUrl: endpoint.invocationsUrl(), functionUrl, verified: run.report.passed, pid: process.pid })}`);
+  return new Promise<number>(() => undefined); // until a signal: the shutdown handler exits
+}
+
+async function emulateAnalyzer(common: Common, markServing: () => void): Promise<number> {
+  const { args, log } = common;
   const invokePort = integerOption(args.values.port, 'port', 9000, 1);
   const dashboardPort = integerOption(args.values['dashboard-port'], 'dashboard-port', 8080, 1);
   const articleCount = integerOption(args.values.articles, 'articles', 5);
   const ingestEvery = integerOption(args.values['ingest-every'], 'ingest-every', 300);
-  const maxEnvironments = integerOption(args.values['max-environments'], 'max-environments', 10, 1);
-  await ensureDockerEngine();
+  await prepare(log, [[invokePort, 'invoke endpoint', '--port'], [dashboardPort, 'dashboard Function URL', '--dashboard-port']]);
 
-  const log = stderrLog;
   const stack = await startLocalStack({
-    baseChoice,
+    baseChoice: common.baseChoice,
     log,
     force: args.switches.force,
-    maxEnvironments,
+    maxEnvironments: common.maxEnvironments,
     invokePort,
     dashboardPort,
     dashboardApiKey: args.values['api-key'],
     articles: Array.from({ length: articleCount }, (_, i) => sampleArticle(i + 1)),
-    onFunctionLog: args.switches.verbose ? (name, line) => log(`  ${name} | ${line}`) : undefined,
+    onFunctionLog: common.onFunctionLog,
   });
+  onShutdown(() => stack.stop());
   console.log(`\n${formatConsoleReport(stack.verify.report)}`);
   writeReports(stack.verify.report);
   if (!stack.passed) {
-    await stack.stop();
+    await shutdown();
     console.error('\nNot serving: fix the failures above (they are what AWS would have answered with a 502).');
     return 1;
   }
-
-  let stopping = false;
-  const shutdown = async (reason: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`\n[emulate] ${reason}: stopping every container and the local AWS server ...`);
-    await stack.stop();
-    log('[emulate] stopped; nothing left running.');
-  };
 
   const ingest = async () => {
     const result = await stack.runIngestion();
@@ -99,24 +205,18 @@ runCli(async () => {
     try {
       await ingest();
     } finally {
-      await shutdown('--once done');
+      log('[emulate] --once done: stopping every container and the local AWS server ...');
+      await shutdown();
+      log('[emulate] stopped; nothing left running.');
     }
     return stack.analysisRuns.every((run) => run.result.ok) ? 0 : 1;
   }
 
+  markServing();
   await ingest().catch((error: Error) => log(`[emulate] ingestion error: ${error.message}`));
-  const timer = ingestEvery > 0
-    ? setInterval(() => void ingest().catch((error: Error) => log(`[emulate] ingestion error: ${error.message}`)), ingestEvery * 1000)
-    : undefined;
-  return new Promise<number>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      // `on`, not `once`: a second Ctrl-C (or npm/tsx relaying the first) must not kill the
-      // process halfway through removing containers and stopping the local AWS server.
-      process.on(signal, () => {
-        if (stopping) return log(`[emulate] ${signal} again: still stopping, please wait ...`);
-        if (timer) clearInterval(timer);
-        void shutdown(signal).then(() => resolve(0), () => resolve(1));
-      });
-    }
-  });
-});
+  if (ingestEvery > 0) {
+    const timer = setInterval(() => void ingest().catch((error: Error) => log(`[emulate] ingestion error: ${error.message}`)), ingestEvery * 1000);
+    onShutdown(() => clearInterval(timer));
+  }
+  return new Promise<number>(() => undefined); // until a signal: the shutdown handler exits
+}

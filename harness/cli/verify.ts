@@ -1,5 +1,5 @@
 /**
- * `npm run verify [-- <fn>... | --dir <path> [--runtime r] [--handler h] [--image] [--health /path]]`
+ * `npm run verify [-- <fn>... | --dir <path> [--handler h] [--runtime r] [--memory mb] [--timeout s] [--env K=V] [--image] [--health /path]] [--event e]`
  * Builds every artifact as deployed, inspects it, boots it and runs the suite. Exit 1 on any failure.
  */
 import { CATALOG, catalogEntry } from '../../lambdas/catalog';
@@ -8,18 +8,19 @@ import { stderrLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { ensureDockerEngine } from '../docker/engine';
 import { parseBaseChoice, defaultBaseChoice } from '../images/runtime-base';
-import { adHocFunction } from '../pipeline/ad-hoc-function';
 import { runVerify } from '../pipeline/verify-run';
 import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
+import { DEFAULT_WORK_DIR } from '../build/build-artifact';
+import { reapOrphans } from '../lifecycle/reap';
+import { installShutdownHandlers } from '../lifecycle/shutdown';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
+import { parseEventOptions } from './event-option';
+import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
 
 const VERIFY_OPTIONS: Record<string, OptionSpec> = {
-  dir: { kind: 'value', description: 'verify any function directory instead of catalog functions' },
-  runtime: { kind: 'value', description: 'with --dir: python3.13 (default), python3.11, python3.12' },
-  handler: { kind: 'value', description: 'with --dir: module.function (default handler.lambda_handler)' },
-  image: { kind: 'switch', description: 'with --dir: build its Dockerfile as an image function' },
-  health: { kind: 'value', description: 'with --dir: serve a Function URL and GET this path as health' },
+  ...FUNCTION_OPTIONS,
+  event: { kind: 'repeatable', description: "test event for the boot check: a .json file or inline JSON (repeatable); must succeed" },
   base: { kind: 'value', description: 'runtime base: auto (default, or $LAMBDA_BASE), official, standin' },
   force: { kind: 'switch', description: 'rebuild artifacts even when their content hash is cached' },
   requirements: { kind: 'value', description: "ZIP deps: install (default), omit, or <platform>@<python> (e.g. manylinux2014_x86_64@3.12)" },
@@ -40,18 +41,18 @@ runCli(async () => {
   const args = parseArgs(process.argv.slice(2), VERIFY_OPTIONS, USAGE);
   const baseChoice = parseBaseChoice(args.values.base ?? defaultBaseChoice(), '--base');
   const requirements = parseRequirementsMode(args.values.requirements);
-  let specs: FunctionSpec[];
-  if (args.values.dir) {
-    if (args.positionals.length > 0) throw new UsageError('Give either function names or --dir, not both.', USAGE);
-    specs = [adHocFunction({ dir: args.values.dir, runtime: args.values.runtime, handler: args.values.handler, image: args.switches.image || undefined, healthPath: args.values.health })];
-  } else {
-    for (const flag of ['runtime', 'handler', 'health'] as const) {
-      if (args.values[flag]) throw new UsageError(`--${flag} only applies with --dir.`, USAGE);
-    }
-    specs = args.positionals.length > 0 ? args.positionals.map(catalogEntry) : [...CATALOG];
+  const adHoc = functionFromOptions(args, USAGE);
+  if (adHoc && args.positionals.length > 0) throw new UsageError('Give either function names or --dir, not both.', USAGE);
+  const specs: FunctionSpec[] = adHoc ? [adHoc] : args.positionals.length > 0 ? args.positionals.map(catalogEntry) : [...CATALOG];
+  // Ctrl-C or SIGTERM at any moment stops every container and helper and removes staging.
+  installShutdownHandlers({ log: stderrLog });
+  const events = parseEventOptions(args.lists.event, USAGE);
+  if (events.length > 0 && specs.length > 1) {
+    throw new UsageError(`--event is for one function: name it (e.g. npm run verify -- ${specs[0].name} --event ...) or use --dir.`, USAGE);
   }
   // Fail within seconds, with how to start one, before any other work.
   await ensureDockerEngine();
+  await reapOrphans({ workDir: DEFAULT_WORK_DIR, log: stderrLog });
 
   const run = await runVerify({
     specs,
@@ -60,6 +61,7 @@ runCli(async () => {
     force: args.switches.force,
     requirements,
     bootDespiteInspection: args.switches['boot-despite-inspection'],
+    events,
     onFunctionLog: args.switches.verbose ? (name, line) => stderrLog(`  ${name} | ${line}`) : undefined,
   });
   await run.stop();

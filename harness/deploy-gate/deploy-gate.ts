@@ -1,12 +1,17 @@
 /**
- * The deploy gate: a stack may deploy only when the manifest records a passing verification for
- * exactly the ZIP hashes and image digests the synthesized stack references, and every ZIP on
- * disk still has the bytes that were verified.
+ * The deploy gate's early refusal (`npm run deploy`, before `terraform init`): a stack may deploy
+ * only when the manifest records a passing verification of exactly the configuration and the ZIP
+ * hashes / image digests the synthesized stack references, and every ZIP on disk still has the
+ * bytes that were verified. The same rule travels inside the stack as Terraform preconditions
+ * (terraform-gate.ts), so `cdktf deploy` and `terraform apply` refuse the same functions.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { Manifest } from '../manifest';
+import { catalogFor } from '../../lambdas/catalog';
+import { FunctionSpec } from '../../lambdas/function-spec';
+import { Manifest, recordedMachineChoices } from '../manifest';
 import { StackArtifact, readStackJson, stackArtifacts } from './stack-artifacts';
+import { configurationDifferences, configurationFingerprint, functionConfiguration } from './verified-configuration';
 
 export interface FunctionVerdict {
   readonly functionName: string;
@@ -27,13 +32,30 @@ export interface DeployGateInput {
   /** Path of the synthesized `cdk.tf.json`. */
   readonly stackJsonPath: string;
   readonly manifest: Manifest;
+  /** Declarations the stack was synthesized from. @default the catalog with the manifest's recorded machine choices */
+  readonly catalog?: readonly FunctionSpec[];
 }
 
 function fileSha256(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
-function problemsFor(artifact: StackArtifact, manifest: Manifest): string[] {
+/** The configuration rule: the synthesized function deploys exactly what was verified. */
+function configurationProblems(artifact: StackArtifact, entry: Manifest['functions'][string], spec: FunctionSpec | undefined): string[] {
+  if (!spec) return [`the catalog has no function '${artifact.functionName}'`];
+  const deployed = functionConfiguration(spec);
+  if (artifact.configurationFingerprint !== configurationFingerprint(deployed)) {
+    return ['the synthesized stack does not deploy the catalog\'s current configuration (synthesized before a catalog edit, or by an older version): synthesize again'];
+  }
+  if (!entry.configuration) return ['the manifest records no verified configuration for it (written by an older verify)'];
+  const differences = configurationDifferences(entry.configuration.configuration, deployed);
+  if (differences.length === 0 && entry.configuration.fingerprint !== artifact.configurationFingerprint) {
+    return [`configuration fingerprint: verified ${entry.configuration.fingerprint}, stack deploys ${artifact.configurationFingerprint}`];
+  }
+  return differences;
+}
+
+function problemsFor(artifact: StackArtifact, manifest: Manifest, spec: FunctionSpec | undefined): string[] {
   const entry = manifest.functions[artifact.functionName];
   if (!entry) return ['no entry in the manifest: it was never verified'];
   const problems: string[] = [];
@@ -41,6 +63,7 @@ function problemsFor(artifact: StackArtifact, manifest: Manifest): string[] {
   if (!v?.passed) {
     problems.push(`verification FAILED (${v?.failed ?? '?'} of ${v?.checks ?? '?'} checks failed at ${v?.at ?? '?'} on ${v?.base ?? '?'})`);
   }
+  problems.push(...configurationProblems(artifact, entry, spec));
   if (entry.kind !== artifact.kind) {
     problems.push(`the stack deploys a ${artifact.kind} but the manifest verified a ${entry.kind}`);
     return problems;
@@ -61,10 +84,10 @@ function problemsFor(artifact: StackArtifact, manifest: Manifest): string[] {
       }
     }
   } else if (artifact.kind === 'image' && entry.kind === 'image') {
-    if (!artifact.digest || !/^sha256:[0-9a-f]{64}$/.test(artifact.digest)) {
-      problems.push(`image_uri '${artifact.imageUri}' is not pinned by digest`);
-    } else if (!entry.repoDigest) {
-      problems.push(`the manifest has no pushed digest for ${entry.tag}; the stack wants ${artifact.digest}`);
+    if (!entry.repoDigest) {
+      problems.push(`the verified image ${entry.tag} was not published yet: deploy the registry stack, then run scripts/publish-images.ts`);
+    } else if (!artifact.digest) {
+      problems.push(`image_uri '${artifact.imageUri}' is not pinned by digest; the manifest published ${entry.repoDigest} (synthesize again)`);
     } else if (artifact.digest !== entry.repoDigest) {
       problems.push(`image digest is ${artifact.digest}, the manifest verified ${entry.repoDigest}`);
     }
@@ -74,11 +97,12 @@ function problemsFor(artifact: StackArtifact, manifest: Manifest): string[] {
 
 export function checkDeployGate(input: DeployGateInput): DeployGateVerdict {
   const artifacts = stackArtifacts(readStackJson(input.stackJsonPath));
+  const catalog = input.catalog ?? catalogFor(recordedMachineChoices(input.manifest));
   const functions = artifacts.map((artifact) => ({
     functionName: artifact.functionName,
     deployedName: artifact.deployedName,
     deploys: artifact.kind === 'zip' ? `zip sha256:${artifact.sourceCodeSha256}` : artifact.imageUri,
-    problems: problemsFor(artifact, input.manifest),
+    problems: problemsFor(artifact, input.manifest, catalog.find((spec) => spec.name === artifact.functionName)),
   }));
   return { stackName: input.stackName, allowed: functions.every((f) => f.problems.length === 0), functions };
 }
@@ -100,8 +124,9 @@ export function formatVerdict(verdict: DeployGateVerdict): string {
     for (const problem of fn.problems) lines.push(`          - ${problem}`);
   }
   if (!verdict.allowed) {
+    const refused = verdict.functions.filter((fn) => fn.problems.length > 0).map((fn) => fn.functionName);
     lines.push(
-      '  Fix: run `npm run verify` (builds, verifies and records every artifact), publish images if needed, then `npm run deploy` again; it re-synthesizes from the new manifest.',
+      `  Fix: npm run verify -- ${refused.join(' ')}   (builds, verifies and records them), publish images if needed, then deploy again; it re-synthesizes from the new manifest.`,
     );
   }
   return lines.join('\n');

@@ -4,7 +4,7 @@
  * The deploy gate trusts this, not a second computation from the manifest.
  */
 import * as fs from 'node:fs';
-import { FUNCTION_TAG } from '../../stacks/naming';
+import { CONFIGURATION_TAG, FUNCTION_TAG } from '../../stacks/naming';
 import { base64Sha256ToHex } from '../../modules/function-settings';
 
 export type StackArtifact =
@@ -13,6 +13,8 @@ export type StackArtifact =
       /** Catalog name (`dashboard`), from the function's tag. */
       readonly functionName: string;
       readonly deployedName: string;
+      /** Fingerprint of the configuration the synthesized function deploys (its configuration tag). @default undefined: an older synthesis */
+      readonly configurationFingerprint?: string;
       /** `source_code_hash` converted to hex. */
       readonly sourceCodeSha256: string;
       /** The archive file the S3 object uploads. */
@@ -24,6 +26,7 @@ export type StackArtifact =
       readonly kind: 'image';
       readonly functionName: string;
       readonly deployedName: string;
+      readonly configurationFingerprint?: string;
       readonly imageUri: string;
       /** `sha256:...` after the `@` of `image_uri`; undefined when the URI is not pinned by digest. */
       readonly digest?: string;
@@ -54,6 +57,7 @@ export function stackArtifacts(stack: StackJson): StackArtifact[] {
   for (const [logicalId, block] of Object.entries(functions)) {
     const deployedName = String(block.function_name ?? logicalId);
     const functionName = tagOf(block);
+    const configurationFingerprint = (block.tags as Record<string, string> | undefined)?.[CONFIGURATION_TAG];
     if (!functionName) {
       throw new Error(
         `Lambda function '${deployedName}' (${logicalId}) carries no '${FUNCTION_TAG}' tag, so the deploy gate cannot tie it to a verified artifact. Build functions through stacks/catalog-function.ts.`,
@@ -66,8 +70,10 @@ export function stackArtifacts(stack: StackJson): StackArtifact[] {
         kind: 'image',
         functionName,
         deployedName,
+        configurationFingerprint,
         imageUri,
-        digest: at >= 0 ? imageUri.slice(at + 1) : undefined,
+        // A digest resolved at plan (an ECR image data source) is not known here.
+        digest: at >= 0 && /^sha256:[0-9a-f]{64}$/.test(imageUri.slice(at + 1)) ? imageUri.slice(at + 1) : undefined,
       });
       continue;
     }
@@ -83,6 +89,7 @@ export function stackArtifacts(stack: StackJson): StackArtifact[] {
       kind: 'zip',
       functionName,
       deployedName,
+      configurationFingerprint,
       sourceCodeSha256: base64Sha256ToHex(String(block.source_code_hash ?? '')),
       uploadSource: String(object.source ?? ''),
       uploadSha256: String(object.source_hash ?? ''),

@@ -9,12 +9,23 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { HARNESS_LABEL, OWNER_LABEL, ownerId, ownerLabels } from '../lifecycle/owner';
+import { isShuttingDown, onShutdown, ShuttingDownError } from '../lifecycle/shutdown';
 
 /** The dockerode client testcontainers built for the engine it found. */
 export type Dockerode = ContainerRuntimeClient['container']['dockerode'];
 
 /** The label every container and image the harness creates carries, so cleanup finds them. */
-export const HARNESS_LABEL = 'sentiment-harness';
+export { HARNESS_LABEL, ownerLabels };
+
+// Registered first, so it runs last: after every other cleanup, remove every container this
+// process owns (Ryuk's job where its image exists; ours everywhere).
+onShutdown(() => removeOwnedContainers());
+
+/** Rejects work that would start something once a shutdown has begun. */
+export function refuseWhileShuttingDown(what: string): void {
+  if (isShuttingDown()) throw new ShuttingDownError(what);
+}
 
 /** testcontainers' reaper image (its default, or RYUK_CONTAINER_IMAGE as testcontainers reads it). */
 export const RYUK_IMAGE = process.env.RYUK_CONTAINER_IMAGE ?? 'testcontainers/ryuk:0.14.0';
@@ -172,11 +183,14 @@ export async function imageId(reference: string): Promise<string> {
   return info.Id;
 }
 
-/** Removes an image (and untags it); a missing image is not an error. */
-export async function removeImage(reference: string): Promise<void> {
+/**
+ * `docker rmi [-f] <reference>`; a missing image is not an error. `untagOnly` (no force) drops
+ * just this name when the image has others, as `docker rmi` does.
+ */
+export async function removeImage(reference: string, options: { untagOnly?: boolean } = {}): Promise<void> {
   const docker = await dockerode();
   try {
-    await docker.getImage(reference).remove({ force: true });
+    await docker.getImage(reference).remove({ force: !options.untagOnly });
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) throw engineError(`remove image ${reference}`, error);
   }
@@ -207,18 +221,14 @@ export async function listContainerIds(filters: Readonly<Record<string, readonly
 }
 
 /**
- * The fallback reaper: when Ryuk is not running, removes every container this process created
- * through testcontainers (its session label) that is still there. The CLIs call it on the way out
- * (normal runs have removed everything already: one list call).
+ * The project's own reaper: removes every container (running or not) a harness process owns, by
+ * the owner label harness/lifecycle/owner.ts puts on each. The CLIs call it on the way out and on
+ * Ctrl-C; what a `kill -9` left is reaped at the next start (harness/lifecycle/reap.ts).
  */
-export async function removeSessionContainers(): Promise<number> {
-  if (!connecting) return 0;
-  const info = await engineInfo();
-  if (info.reaper === 'ryuk') return 0;
-  const { getReaper, LABEL_TESTCONTAINERS_SESSION_ID } = await import('testcontainers');
-  const { sessionId } = await getReaper(info.client);
-  const ids = await containersLabelled(`${LABEL_TESTCONTAINERS_SESSION_ID}=${sessionId}`, HARNESS_LABEL);
-  await Promise.all(ids.map((id) => removeContainer(id)));
+export async function removeOwnedContainers(owner = ownerId()): Promise<number> {
+  if (!connecting) return 0; // this process never reached the engine: it owns nothing there
+  const ids = await containersLabelled(`${OWNER_LABEL}=${owner}`).catch(() => []);
+  await Promise.all(ids.map((id) => removeContainer(id).catch(() => undefined)));
   return ids.length;
 }
 
@@ -319,7 +329,8 @@ export async function exportImageFilesystem(reference: string, tarPath: string):
   const operation = `export the filesystem of ${reference}`;
   let container: ReturnType<Dockerode['getContainer']>;
   try {
-    container = await docker.createContainer({ Image: reference, Entrypoint: ['/inspect-never-runs'], Labels: { [HARNESS_LABEL]: '1' } });
+    refuseWhileShuttingDown(operation);
+    container = await docker.createContainer({ Image: reference, Entrypoint: ['/inspect-never-runs'], Labels: ownerLabels() });
   } catch (error) {
     throw engineError(operation, error);
   }

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import type { GenericContainer, StartedTestContainer } from 'testcontainers';
 import { OutputTail } from './output-tail';
-import { DockerEngineError, HARNESS_LABEL, dockerode, engine, engineError, engineInfo, imageExists, removeContainer } from './engine';
+import { DockerEngineError, dockerode, engine, engineError, engineInfo, imageExists, ownerLabels, refuseWhileShuttingDown, removeContainer } from './engine';
 
 export interface BindMount {
   readonly source: string;
@@ -22,7 +22,8 @@ export interface BindMount {
 export class HarnessContainer {
   /** The container's name: a failed start leaves a created container, removed by this name. */
   readonly name: string;
-  private readonly labels: Record<string, string> = { [HARNESS_LABEL]: '1' };
+  /** The harness label and this process as owner (reaped if it dies: harness/lifecycle/reap.ts). */
+  private readonly labels: Record<string, string> = ownerLabels();
   private readonly environment: Record<string, string> = {};
   private readonly tmpfs: Record<string, string> = {};
   private readonly binds: BindMount[] = [];
@@ -107,6 +108,7 @@ export class HarnessContainer {
 
   /** Starts it; a missing image fails with what to do instead of a registry error. */
   async start(): Promise<StartedTestContainer> {
+    refuseWhileShuttingDown(`a container from ${this.image}`);
     await engineInfo(); // finds the engine and decides on the reaper before testcontainers does
     const container = await this.genericContainer();
     try {

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore from '@balena/dockerignore';
-import { DockerEngineError, dockerode, engineError, followProgress } from './engine';
+import { DockerEngineError, dockerode, engineError, followProgress, refuseWhileShuttingDown } from './engine';
 
 export interface ImageBuildProps {
   /** The build context directory. */
@@ -31,8 +31,9 @@ export async function buildImage(props: ImageBuildProps): Promise<void> {
   if (relativeDockerfile.startsWith('..') || !fs.existsSync(dockerfile)) {
     throw new Error(`Dockerfile '${dockerfile}' must exist inside the build context '${props.contextDir}'.`);
   }
-  const docker = await dockerode();
   const operation = `build image ${props.tag}`;
+  refuseWhileShuttingDown(operation);
+  const docker = await dockerode();
   let stream: NodeJS.ReadableStream;
   try {
     stream = await docker.buildImage(

@@ -180,7 +180,7 @@ export class ExecutionEnvironment {
       // Init failed: Lambda answers the invoke with the init error and discards the environment.
       const failure = this.initFailure(request.requestId, init);
       this.kill();
-      return this.finish(request.requestId, { ...failure, durationMs: performance.now() - invokeStartedAt, coldStart, initDurationMs: 'atMs' in init ? init.atMs - this.launchedAt : undefined });
+      return this.finish(request.requestId, { ...failure, phase: 'init', durationMs: performance.now() - invokeStartedAt, coldStart, initDurationMs: 'atMs' in init ? init.atMs - this.launchedAt : undefined });
     }
 
     const interrupted = new Promise<Interrupt>((resolve) => (this.interrupt = resolve));
@@ -279,7 +279,7 @@ export class ExecutionEnvironment {
 
   private async finish(
     requestId: string,
-    result: ({ ok: true; payload: Buffer } | { ok: false; errorType: string; errorMessage: string; trace?: readonly string[]; payload: Buffer }) & {
+    result: ({ ok: true; payload: Buffer } | { ok: false; errorType: string; errorMessage: string; trace?: readonly string[]; payload: Buffer; phase?: 'init' }) & {
       durationMs: number; coldStart: boolean; initDurationMs?: number;
     },
     knownPeakMb?: number,

@@ -12,8 +12,7 @@ import { InvalidFunctionResultError, PlainHttpResponse, collectHeaders, fromFunc
 import { InvokeFailure } from './invoke-result';
 import { InvokeRejectedError, Invoker } from './lambda-emulator';
 import { DEFAULT_REGION, MAX_PAYLOAD_BYTES } from './lambda-limits';
-import { readBody } from './runtime-api-server';
-import { close, listen, send } from './http-listen';
+import { HttpLimits, close, createHttpServer, listen, readBody, send } from './http-listen';
 
 export interface FunctionUrlFrontProps {
   readonly invoker: Invoker;
@@ -29,6 +28,10 @@ export interface FunctionUrlFrontProps {
   readonly urlId?: string;
   /** Called when the function failed behind the URL (the caller only sees a 502). @default none */
   readonly onFunctionError?: (failure: InvokeFailure) => void;
+  /** Timeouts and connection limit. @default defaultHttpLimits() */
+  readonly limits?: Partial<HttpLimits>;
+  /** Dropped requests and evictions. @default stderr */
+  readonly log?: (line: string) => void;
 }
 
 export class FunctionUrlFront {
@@ -42,7 +45,7 @@ export class FunctionUrlFront {
     this.host = props.host ?? '127.0.0.1';
     this.region = props.region ?? process.env.AWS_REGION ?? DEFAULT_REGION;
     this.urlId = props.urlId ?? urlIdFrom(randomBytes(32));
-    this.server = http.createServer({ noDelay: true, keepAlive: true }, (req, res) => void this.handle(req, res));
+    this.server = createHttpServer({ what: `Function URL of '${props.invoker.functionName}'`, limits: props.limits, log: props.log }, (req, res) => this.handle(req, res));
   }
 
   async start(): Promise<this> {

@@ -9,8 +9,7 @@ import * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { InvokeRejectedError, Invoker } from './lambda-emulator';
 import { MAX_PAYLOAD_BYTES } from './lambda-limits';
-import { readBody } from './runtime-api-server';
-import { close, listen, send } from './http-listen';
+import { HttpLimits, close, createHttpServer, listen, readBody, send } from './http-listen';
 
 const ROUTE = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?(?:\?.*)?$/;
 
@@ -21,6 +20,10 @@ export interface InvokeEndpointProps {
   readonly port?: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
+  /** Timeouts and connection limit. @default defaultHttpLimits() */
+  readonly limits?: Partial<HttpLimits>;
+  /** Dropped requests and evictions. @default stderr */
+  readonly log?: (line: string) => void;
 }
 
 export class InvokeEndpoint {
@@ -31,11 +34,11 @@ export class InvokeEndpoint {
   constructor(private readonly props: InvokeEndpointProps) {
     if (props.functions.length === 0) throw new Error('InvokeEndpoint needs at least one function to serve.');
     this.host = props.host ?? '127.0.0.1';
-    this.server = http.createServer({ noDelay: true, keepAlive: true }, (req, res) => void this.handle(req, res));
+    this.server = createHttpServer({ what: 'Invoke endpoint', limits: props.limits, log: props.log }, (req, res) => this.handle(req, res));
   }
 
   async start(): Promise<this> {
-    this.port = await listen(this.server, this.props.port ?? 0, this.host, 'Invoke endpoint');
+    this.port = await listen(this.server, this.props.port ?? 0, this.host, 'Invoke endpoint', '--port');
     return this;
   }
 

@@ -37,6 +37,8 @@ export interface InvokeFailure extends InvokeResultCommon {
   readonly errorMessage: string;
   /** Stack trace lines the runtime reported. @default none */
   readonly trace?: readonly string[];
+  /** 'init' when the environment failed before any handler ran (every invoke would fail alike). @default 'invoke' */
+  readonly phase?: 'init' | 'invoke';
   /** The error JSON Lambda returns to the caller. */
   readonly payload: Buffer;
 }

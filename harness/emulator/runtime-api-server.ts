@@ -4,8 +4,11 @@
  * It knows nothing about containers; the execution environment feeds it invocations.
  */
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { close, createHttpServer, listen, readBody } from './http-listen';
 import { MAX_PAYLOAD_BYTES, lambdaErrorBody } from './lambda-limits';
+
+// Callers that imported the body reader from here before it moved to http-listen.
+export { readBody, ReadBody } from './http-listen';
 
 const API = '/2018-06-01/runtime';
 const INVOCATION_PATH = new RegExp(`^${API}/invocation/([^/]+)/(response|error)$`);
@@ -45,6 +48,8 @@ export interface RuntimeApiServerProps {
   readonly onDelivered?: (requestId: string, atMs: number) => void;
   /** The runtime posted `/init/error`. @default none */
   readonly onInitError?: (error: InitError) => void;
+  /** Dropped requests (a runtime that hung up mid-post). @default stderr */
+  readonly log?: (line: string) => void;
 }
 
 interface Pending {
@@ -65,21 +70,18 @@ export class RuntimeApiServer {
 
   constructor(private readonly props: RuntimeApiServerProps) {
     this.maxResponseBytes = props.maxResponseBytes ?? MAX_PAYLOAD_BYTES;
-    this.server = http.createServer({ noDelay: true, keepAlive: true }, (req, res) => this.route(req, res));
-    // The runtime keeps one connection and long-polls on it: never time it out.
-    this.server.keepAliveTimeout = 10 * 60_000;
-    this.server.requestTimeout = 0;
-    this.server.headersTimeout = 60_000;
-    this.server.timeout = 0;
+    // The runtime keeps one connection and long-polls on it: a waiting /next is a request in
+    // progress, which the shared server never times out; between invokes it may idle a while.
+    // It needs a couple of connections, never hundreds.
+    this.server = createHttpServer(
+      { what: 'Runtime API', log: props.log, limits: { idleTimeoutMs: 10 * 60_000, maxConnections: 32 } },
+      (req, res) => this.route(req, res),
+    );
   }
 
   /** Starts listening on 127.0.0.1 on an ephemeral port; returns `127.0.0.1:<port>`. */
   async listen(): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listen(this.server, 0, '127.0.0.1', 'Runtime API');
     return this.address;
   }
 
@@ -108,22 +110,15 @@ export class RuntimeApiServer {
   async close(): Promise<void> {
     this.waitingNext?.destroy();
     this.waitingNext = undefined;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await close(this.server);
   }
 
-  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private route(req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void> {
     const url = req.url ?? '';
     if (req.method === 'GET' && url === `${API}/invocation/next`) return this.next(res);
-    if (req.method === 'POST' && url === `${API}/init/error`) {
-      void this.initError(req, res);
-      return;
-    }
+    if (req.method === 'POST' && url === `${API}/init/error`) return this.initError(req, res);
     const match = req.method === 'POST' ? INVOCATION_PATH.exec(url) : null;
-    if (match) {
-      void this.answer(req, res, decodeURIComponent(match[1]), match[2] as 'response' | 'error');
-      return;
-    }
+    if (match) return this.answer(req, res, decodeURIComponent(match[1]), match[2] as 'response' | 'error');
     req.resume();
     reply(res, 404, 'InvalidRequest', `Unknown Runtime API route: ${req.method} ${url}`);
   }
@@ -159,8 +154,10 @@ export class RuntimeApiServer {
       'Lambda-Runtime-Invoked-Function-Arn': invocation.functionArn,
       'Lambda-Runtime-Trace-Id': invocation.traceId,
     };
-    if (invocation.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = invocation.clientContext;
-    if (invocation.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = invocation.cognitoIdentity;
+    // Header values are bytes, not text: JSON with non-ASCII text goes as \u escapes (same JSON, and
+    // Node would throw on anything beyond latin-1 while the runtime waits on /next).
+    if (invocation.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = asciiJson(invocation.clientContext);
+    if (invocation.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = asciiJson(invocation.cognitoIdentity);
     res.writeHead(200, headers);
     res.end(invocation.payload);
     this.props.onDelivered?.(invocation.requestId, performance.now());
@@ -231,22 +228,13 @@ function reply(res: http.ServerResponse, status: number, errorType: string, erro
   res.end(body);
 }
 
-export interface ReadBody {
-  readonly data: Buffer;
-  readonly bytes: number;
-  readonly tooLarge: boolean;
-}
-
-/** Reads a request body up to `limit` bytes; beyond it, keeps counting but drops the bytes. */
-export function readBody(req: http.IncomingMessage, limit: number): Promise<ReadBody> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    req.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes <= limit) chunks.push(chunk);
-    });
-    req.on('end', () => resolve({ data: bytes <= limit ? Buffer.concat(chunks) : Buffer.alloc(0), bytes, tooLarge: bytes > limit }));
-    req.on('error', reject);
-  });
+/**
+ * JSON text with every non-ASCII character written as a \uXXXX escape: in valid JSON those only
+ * occur inside strings, where the escape means the same text. Control characters (JSON whitespace
+ * outside strings, invalid inside them) become spaces, which a header value can carry.
+ */
+export function asciiJson(text: string): string {
+  return text
+    .replace(/[\x00-\x1f]/g, ' ')
+    .replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -4,7 +4,7 @@
  * `GET /v2/everything` and `GET /v2/top-headlines`, including its key check and error shape.
  * The ingestion function selects it through `NEWSAPI_BASE_URL` (`<baseUrl>` below, ending in /v2).
  */
-import * as http from 'node:http';
+import { close, createHttpServer, listen } from '../emulator/http-listen';
 
 /** One article as NewsAPI returns it. Tests may pass malformed objects on purpose. */
 export interface NewsApiArticle {
@@ -74,7 +74,8 @@ export async function startFakeNewsApi(options: FakeNewsApiOptions): Promise<Fak
   let articles = [...options.articles];
   const requests: FakeNewsApiRequest[] = [];
 
-  const server = http.createServer((request, response) => {
+  const server = createHttpServer({ what: 'NewsAPI mock' }, (request, response) => {
+    request.resume();
     const url = new URL(request.url ?? '/', 'http://fake-newsapi.local');
     const query = Object.fromEntries(url.searchParams.entries());
     const answer = (status: number, body: unknown): void => {
@@ -99,12 +100,7 @@ export async function startFakeNewsApi(options: FakeNewsApiOptions): Promise<Fak
     return answer(200, { status: 'ok', totalResults: articles.length, articles: slice });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listen(server, options.port ?? 0, '127.0.0.1', 'NewsAPI mock');
   let stopping: Promise<void> | undefined;
 
   return {
@@ -120,10 +116,7 @@ export async function startFakeNewsApi(options: FakeNewsApiOptions): Promise<Fak
       articles = [...next];
     },
     stop: () =>
-      (stopping ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
+      (stopping ??= close(server)),
   };
 }
 

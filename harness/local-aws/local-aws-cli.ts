@@ -17,7 +17,8 @@ export type LocalAwsCommand =
   | 'unsubscribe'
   | 'publish'
   | 'scan-items'
-  | 'put-items';
+  | 'put-items'
+  | 'put-image';
 
 export async function runLocalAws<T>(endpoint: string, command: LocalAwsCommand, input: unknown): Promise<T> {
   if (!/^https?:\/\//.test(endpoint)) {

@@ -156,6 +156,29 @@ def put_items(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str, A
     return {"written": len(spec["items"])}
 
 
+def put_image(client: Callable[[str], Any], spec: dict[str, Any]) -> dict[str, Any]:
+    """Mirrors an image manifest pushed to a real registry into the local ECR, under its digest.
+
+    Idempotent: the same manifest under the same tag is already there (ECR answers
+    ImageAlreadyExistsException); any other image under that tag is refused (immutable tags).
+    """
+    ecr = client("ecr")
+    try:
+        image = ecr.put_image(
+            repositoryName=spec["repository"],
+            imageManifest=spec["manifest"],
+            imageManifestMediaType=spec["mediaType"],
+            imageTag=spec["tag"],
+            imageDigest=spec["digest"],
+        )["image"]
+        return {"digest": image["imageId"]["imageDigest"], "created": True}
+    except ClientError as error:
+        if error_code(error) != "ImageAlreadyExistsException":
+            raise
+    found = ecr.describe_images(repositoryName=spec["repository"], imageIds=[{"imageTag": spec["tag"]}])["imageDetails"]
+    return {"digest": found[0]["imageDigest"], "created": False}
+
+
 COMMANDS: dict[str, Callable[[Callable[[str], Any], dict[str, Any]], dict[str, Any]]] = {
     "seed": seed,
     "upload-file": upload_file,
@@ -165,6 +188,7 @@ COMMANDS: dict[str, Callable[[Callable[[str], Any], dict[str, Any]], dict[str, A
     "publish": publish,
     "scan-items": scan_items,
     "put-items": put_items,
+    "put-image": put_image,
 }
 
 

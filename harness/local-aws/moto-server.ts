@@ -5,6 +5,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { recordHelperProcess } from '../lifecycle/helper-processes';
+import { onShutdown, ShuttingDownError, isShuttingDown } from '../lifecycle/shutdown';
 import { ensurePythonVenv, venvBin, venvHas } from './python-venv';
 
 export interface MotoServerOptions {
@@ -54,6 +56,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     );
   }
   const endpoint = `http://127.0.0.1:${port}`;
+  if (isShuttingDown()) throw new ShuttingDownError('the moto server');
   const child = spawn(venvBin('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...LOCAL_AWS_ENV, PYTHONUNBUFFERED: '1' },
@@ -70,10 +73,16 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A pid file names this process as its owner: if we die by kill -9, the next start kills it.
+  const forgetPid = child.pid ? recordHelperProcess({ kind: 'moto', pid: child.pid, commandMatch: 'moto_server', port }) : () => undefined;
+  void exited.then(forgetPid);
+  // Ctrl-C or SIGTERM at any moment (even while it is starting) stops it.
+  const unregister = onShutdown(() => killAndWait(child, exited));
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  void exited.then(unregister);
   while (!(await answers(endpoint))) {
     if (exitCode !== undefined || child.exitCode !== null) {
       throw new Error(

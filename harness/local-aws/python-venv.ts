@@ -60,3 +60,16 @@ export function ensurePythonVenv(options: EnsureVenvOptions = {}): Promise<void>
 export function venvHas(name: string): boolean {
   return fs.existsSync(venvBin(name));
 }
+
+/** Runs a tool installed in the venv (`uv`, `cyclonedx-py`), collecting its output. */
+export function runVenvTool(name: string, args: readonly string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(venvBin(name), args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}

@@ -6,7 +6,7 @@
  * (ingestion) does not wait for the analysis to finish.
  */
 import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
+import { close, createHttpServer, listen, readBody } from '../emulator/http-listen';
 import { runLocalAws } from './local-aws-cli';
 
 /** The event Lambda passes to an SNS-triggered function. */
@@ -121,37 +121,32 @@ export async function startSnsHttpBridge(options: SnsHttpBridgeOptions): Promise
     });
   };
 
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      let message: SnsHttpMessage;
-      try {
-        message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SnsHttpMessage;
-      } catch {
-        log('SNS bridge: ignored a request whose body is not JSON');
-        response.writeHead(400).end('expected an SNS JSON message');
-        return;
-      }
-      // Real SNS names the type in a header; moto only in the body.
-      const type = (request.headers['x-amz-sns-message-type'] as string | undefined) ?? message.Type;
-      response.writeHead(200).end();
-      if (type === 'SubscriptionConfirmation' && message.SubscribeURL) {
-        log(`SNS bridge: confirming subscription via ${message.SubscribeURL}`);
-        void fetch(message.SubscribeURL).catch((error: Error) => log(`SNS bridge: confirmation failed: ${error.message}`));
-      } else if (type === 'Notification') {
-        deliver(message);
-      } else {
-        log(`SNS bridge: ignored a message of type '${type}'`);
-      }
-    });
+  // SNS messages are at most 256 KB; a little more leaves room for the envelope.
+  const MAX_MESSAGE_BYTES = 512 * 1024;
+  const server = createHttpServer({ what: 'SNS bridge', log }, async (request, response) => {
+    const body = await readBody(request, MAX_MESSAGE_BYTES);
+    let message: SnsHttpMessage;
+    try {
+      if (body.tooLarge) throw new Error('too large');
+      message = JSON.parse(body.data.toString('utf8')) as SnsHttpMessage;
+    } catch {
+      log('SNS bridge: ignored a request whose body is not an SNS JSON message');
+      response.writeHead(400).end('expected an SNS JSON message');
+      return;
+    }
+    // Real SNS names the type in a header; moto only in the body.
+    const type = (request.headers['x-amz-sns-message-type'] as string | undefined) ?? message.Type;
+    response.writeHead(200).end();
+    if (type === 'SubscriptionConfirmation' && message.SubscribeURL) {
+      log(`SNS bridge: confirming subscription via ${message.SubscribeURL}`);
+      void fetch(message.SubscribeURL).catch((error: Error) => log(`SNS bridge: confirmation failed: ${error.message}`));
+    } else if (type === 'Notification') {
+      deliver(message);
+    } else {
+      log(`SNS bridge: ignored a message of type '${type}'`);
+    }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listen(server, options.port ?? 0, '127.0.0.1', 'SNS bridge');
   const url = `http://127.0.0.1:${port}/sns`;
 
   try {
@@ -160,7 +155,7 @@ export async function startSnsHttpBridge(options: SnsHttpBridgeOptions): Promise
       endpointUrl: url,
     }));
   } catch (error) {
-    server.close();
+    await close(server);
     throw error;
   }
   log(`SNS bridge: ${url} subscribed to ${options.topicArn} (${subscriptionArn})`);
@@ -182,10 +177,7 @@ export async function startSnsHttpBridge(options: SnsHttpBridgeOptions): Promise
     stop: () =>
       (stopping ??= (async () => {
         await runLocalAws(options.endpoint, 'unsubscribe', { subscriptionArn }).catch(() => undefined);
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await close(server);
         await idle();
       })()),
   };

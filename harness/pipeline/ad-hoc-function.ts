@@ -22,6 +22,8 @@ export interface AdHocFunctionProps {
   readonly memoryMb?: number;
   /** @default 30 */
   readonly timeoutSeconds?: number;
+  /** The function's own environment variables (`--env K=V`). @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 const OPEN_CORS: CorsSpec = { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: ['*'] };
@@ -49,6 +51,7 @@ export function adHocFunction(props: AdHocFunctionProps): FunctionSpec {
     handler,
     memoryMb: props.memoryMb ?? 512,
     timeoutSeconds: props.timeoutSeconds ?? 30,
+    environment: { ...props.environment },
     url: props.healthPath
       ? { authType: 'NONE', invokeMode: 'BUFFERED', cors: { local: OPEN_CORS, preprod: OPEN_CORS, prod: { ...OPEN_CORS, allowOrigins: [] } } }
       : undefined,

@@ -1,9 +1,9 @@
 /**
- * The gate for one function: build -> inspect -> boot -> health / import / smoke checks.
+ * The gate for one function: build -> inspect -> boot (invoke each test event) -> health / import / smoke checks.
  * Every step lands in the report as checks; nothing is thrown away when a step fails, and a
  * failed inspection stops before anything boots (its evidence is the answer).
  */
-import { FunctionSpec, resolveEnvironment } from '../../lambdas/function-spec';
+import { FunctionSpec, resolveEnvironment, TestEvent } from '../../lambdas/function-spec';
 import { Artifact, RuntimeBase } from '../build/artifact';
 import { buildArtifact } from '../build/build-artifact';
 import { ProgressLog } from '../build/progress';
@@ -13,6 +13,7 @@ import { formatBytes } from '../report/console-report';
 import { CheckResult, functionReport, FunctionReport, timedCheck } from '../suite/check-result';
 import { runImportSmoke } from '../suite/import-smoke';
 import { applicableSmokeChecks, runHealthCheck, runSmokeCheck } from '../suite/smoke-checks';
+import { runBootChecks } from './boot-check';
 import { LocalAwsSession } from './local-aws-session';
 import { serveFunction, ServedFunction } from './served-function';
 
@@ -36,6 +37,8 @@ export interface VerifyFunctionProps {
   readonly maxEnvironments?: number;
   /** Function log lines (output, START/END/REPORT). @default discarded */
   readonly onFunctionLog?: (line: string) => void;
+  /** Test events given on the command line (`--event`), invoked after the catalog's own. @default [] */
+  readonly events?: readonly TestEvent[];
 }
 
 export interface VerifiedFunction {
@@ -93,6 +96,9 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
     spec, artifact, environment, urlPort: props.urlPort, maxEnvironments: props.maxEnvironments, onLog: props.onFunctionLog,
   });
   try {
+    const events = [...(spec.events ?? []), ...(props.events ?? [])];
+    log(`${prefix} boot check: ${events.length > 0 ? events.map((e) => e.name).join(', ') : 'one invoke with {} (no test event given)'}`);
+    checks.push(...(await runBootChecks(served.emulator, events)));
     if (spec.url) {
       log(`${prefix} health: GET ${spec.healthPath ?? '/health'} through the Function URL front`);
       checks.push(await runHealthCheck(spec, served.target));

@@ -5,12 +5,13 @@
  */
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../lambdas/catalog';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { FunctionSpec, TestEvent } from '../../lambdas/function-spec';
 import { RuntimeBase } from '../build/artifact';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { BaseChoice, resolveRuntimeBase } from '../images/runtime-base';
-import { ManifestEntry, writeManifestEntries } from '../manifest';
+import { ManifestEntry, choicesFor, writeManifestEntries } from '../manifest';
+import { verifiedConfiguration } from '../deploy-gate/verified-configuration';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
 import { VerifyReport } from '../suite/check-result';
 import { LocalAwsSession, startLocalAwsSession } from './local-aws-session';
@@ -40,6 +41,8 @@ export interface VerifyRunProps {
   readonly dashboardApiKey?: string;
   /** @default discarded */
   readonly onFunctionLog?: (functionName: string, line: string) => void;
+  /** Extra test events (`--event`), for a run of one function. @default [] */
+  readonly events?: readonly TestEvent[];
 }
 
 export interface VerifyRun {
@@ -60,7 +63,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
   };
 
   const needsAws = props.specs.some((spec) => Object.values(spec.environment ?? {}).some((value) => typeof value !== 'string'));
-  const needsModel = props.specs.some((spec) => spec.uses?.modelBucket);
+  const needsModel = props.specs.some((spec) => (spec.uses?.modelBucket ?? []).length > 0);
   const localAws = needsAws
     ? await startLocalAwsSession({ log: props.log, withModel: needsModel, articles: props.articles, dashboardApiKey: props.dashboardApiKey })
     : undefined;
@@ -85,6 +88,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
         keepServing: props.keepServing,
         urlPort: props.urlPorts?.[spec.name],
         maxEnvironments: props.maxEnvironments,
+        events: props.events,
         onFunctionLog: props.onFunctionLog ? (line) => props.onFunctionLog!(spec.name, line) : undefined,
       }));
     }
@@ -117,7 +121,15 @@ function manifestEntries(verified: readonly VerifiedFunction[], specs: readonly 
       failed: v.report.checks.filter((c) => !c.passed).length,
       base: v.report.base,
     };
-    const common = { functionName: spec.name, contentHash: v.artifact.contentHash, runtime: spec.runtime, architecture: spec.architecture, verification };
+    const common = {
+      functionName: spec.name,
+      contentHash: v.artifact.contentHash,
+      runtime: spec.runtime,
+      architecture: spec.architecture,
+      verification,
+      configuration: verifiedConfiguration(spec, v.artifact.base.imageId),
+      choices: choicesFor(spec.name),
+    };
     entries.push(v.artifact.kind === 'zip'
       ? { ...common, kind: 'zip', zipPath: path.relative(REPO_ROOT, v.artifact.zipPath), sha256: v.artifact.sha256, bytes: v.artifact.bytes }
       : { ...common, kind: 'image', tag: v.artifact.tag, imageId: v.artifact.imageId, bytes: v.artifact.bytes });

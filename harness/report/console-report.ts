@@ -5,8 +5,9 @@ export function formatConsoleReport(report: VerifyReport): string {
   const rows: string[][] = [['function', 'check', 'result', 'ms', 'detail']];
   for (const fn of report.functions) {
     for (const check of fn.checks) {
-      const detail = check.passed ? '' : [check.errorType, firstLine(check.message)].filter(Boolean).join(': ');
-      rows.push([fn.name, `${check.kind}: ${check.name}`, check.passed ? 'PASS' : 'FAIL', String(check.durationMs), detail]);
+      const detail = check.passed ? firstLine(check.warning ?? '') : [check.errorType, firstLine(check.message)].filter(Boolean).join(': ');
+      const result = !check.passed ? 'FAIL' : check.warning ? 'WARN' : 'PASS';
+      rows.push([fn.name, `${check.kind}: ${check.name}`, result, String(check.durationMs), detail]);
     }
   }
   const widths = rows[0].map((_, col) => Math.min(70, Math.max(...rows.map((row) => row[col].length))));
@@ -26,10 +27,15 @@ export function formatConsoleReport(report: VerifyReport): string {
       if (check.errorType) lines.push(`      errorType:    ${check.errorType}`);
       lines.push(...check.message.split('\n').map((line, i) => `      ${i === 0 ? 'errorMessage: ' : '              '}${line}`));
     }
+    for (const check of fn.checks.filter((c) => c.passed && c.warning)) {
+      lines.push(`  ! WARNING ${check.kind}: ${check.name}`);
+      lines.push(...check.warning!.split('\n').map((line) => `      ${line}`));
+    }
   }
   const failed = report.functions.filter((fn) => !fn.passed).map((fn) => fn.name);
+  const warnings = report.functions.reduce((n, fn) => n + fn.warnings.length, 0);
   lines.push('', failed.length === 0
-    ? `All ${report.functions.length} function(s) passed in ${(report.durationMs / 1000).toFixed(1)} s.`
+    ? `All ${report.functions.length} function(s) passed in ${(report.durationMs / 1000).toFixed(1)} s${warnings > 0 ? `, with ${warnings} warning(s)` : ''}.`
     : `FAILED: ${failed.join(', ')} (${failed.length} of ${report.functions.length}).`);
   return lines.join('\n');
 }

@@ -13,6 +13,11 @@ export interface CheckResult {
   readonly errorType?: string;
   /** What happened, for people: the Lambda errorMessage, or what was expected and what came back. */
   readonly message: string;
+  /**
+   * Passed, but something the user should act on: the function's own code raised on the
+   * placeholder `{}` event (give it a real one with `--event`). @default none
+   */
+  readonly warning?: string;
   readonly durationMs: number;
 }
 
@@ -32,6 +37,8 @@ export interface FunctionReport {
   /** Which base image ran the checks, or "deployed Function URL". */
   readonly base: string;
   readonly checks: readonly CheckResult[];
+  /** The checks' warnings, `<check name>: <warning>`; they do not fail the function. */
+  readonly warnings: readonly string[];
   readonly passed: boolean;
 }
 
@@ -48,7 +55,8 @@ export function functionReport(
   checks: readonly CheckResult[],
   artifact?: ArtifactSummary,
 ): FunctionReport {
-  return { name, base, artifact, checks, passed: checks.length > 0 && checks.every((c) => c.passed) };
+  const warnings = checks.filter((c) => c.warning).map((c) => `${c.name}: ${c.warning}`);
+  return { name, base, artifact, checks, warnings, passed: checks.length > 0 && checks.every((c) => c.passed) };
 }
 
 /** Runs one check, turning a thrown error into a failed result instead of losing the others. */

@@ -3,11 +3,12 @@
  * content-hash cache, and the seed 000 / 001 reproductions, each checked by importing the
  * artifact inside the real runtime image.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ZipArtifact, RuntimeBase } from '../../../harness/build/artifact';
-import { buildArtifact } from '../../../harness/build/build-artifact';
+import { buildArtifact, resolveSourceDir } from '../../../harness/build/build-artifact';
 import { readZipEntries } from '../../../harness/build/deterministic-zip';
 import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { ContainerExitError, HarnessContainer, runToCompletion } from '../../../harness/docker/harness-container';
@@ -37,6 +38,16 @@ async function importInRuntime(base: RuntimeBase, unpackedDir: string, module: s
     if (error instanceof ContainerExitError) return { ok: false, output: error.stdout + error.stderr };
     throw error;
   }
+}
+
+function sha256File(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** `name==version` lines of a pip --hash lock, names normalised as PEP 503 does (lower case, dashes). */
+function lockedVersions(lockFile: string): Map<string, string> {
+  const pins = [...fs.readFileSync(lockFile, 'utf8').matchAll(/^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)/gm)];
+  return new Map(pins.map(([, name, version]) => [name.toLowerCase().replace(/[._]/g, '-'), version]));
 }
 
 describe('ZIP builder (real pip in the stand-in build image)', () => {
@@ -72,6 +83,22 @@ describe('ZIP builder (real pip in the stand-in build image)', () => {
     expect(fs.existsSync(path.join(installed.unpackedDir, 'fastapi', '__init__.py'))).toBe(true);
   });
 
+  it('installs the hash-locked requirements.lock and writes a CycloneDX SBOM of exactly what the ZIP ships', () => {
+    expect(lines.some((line) => line.includes('[build dashboard] pip install (install, requirements.lock, --require-hashes)'))).toBe(true);
+    const sbom = installed.sbom!;
+    expect(sbom.path).toBe(path.join(workDir, 'artifacts', 'dashboard', `${installed.contentHash}.cdx.json`));
+    expect(sbom.sha256).toBe(sha256File(sbom.path));
+    const bom = JSON.parse(fs.readFileSync(sbom.path, 'utf8'));
+    expect(bom).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6' });
+    expect(bom.metadata.component).toMatchObject({ type: 'application', name: 'dashboard', version: installed.contentHash });
+    const components = new Map<string, string>(bom.components.map((c: { name: string; version: string }) => [c.name.toLowerCase().replace(/[._]/g, '-'), c.version]));
+    expect(sbom.components).toBe(components.size);
+    // Every locked distribution, at its locked version, and nothing else (no harness venv packages).
+    const locked = lockedVersions(path.join(resolveSourceDir(dashboard), 'requirements.lock'));
+    expect(locked.get('fastapi')).toBe('0.121.3');
+    expect(Object.fromEntries(components)).toEqual(Object.fromEntries(locked));
+  });
+
   it('imports inside the runtime image from the read-only extracted directory', async () => {
     const result = await importInRuntime(base, installed.unpackedDir, 'handler');
     expect(result).toEqual({ ok: true, output: expect.stringContaining('imported') });
@@ -82,6 +109,7 @@ describe('ZIP builder (real pip in the stand-in build image)', () => {
     expect(forced.cacheHit).toBe(false);
     expect(forced.contentHash).toBe(installed.contentHash);
     expect(forced.sha256).toBe(installed.sha256);
+    expect(forced.sbom!.sha256).toBe(installed.sbom!.sha256);
 
     const again = (await buildArtifact(dashboard, { base, workDir, log })) as ZipArtifact;
     expect(again.cacheHit).toBe(true);
@@ -96,6 +124,7 @@ describe('ZIP builder (real pip in the stand-in build image)', () => {
     const names = (await readZipEntries(omitted.zipPath)).map((entry) => entry.name);
     expect(names).toContain('handler.py');
     expect(names.some((name) => name.startsWith('fastapi/'))).toBe(false);
+    expect(omitted.sbom!.components).toBe(0);
     const result = await importInRuntime(base, omitted.unpackedDir, 'handler');
     expect(result.ok).toBe(false);
     expect(result.output).toContain("No module named 'fastapi'");
@@ -131,6 +160,8 @@ describe('ZIP builder (real pip in the stand-in build image)', () => {
       const names = (await readZipEntries(artifact.zipPath)).map((entry) => entry.name);
       expect(names).toEqual(expect.arrayContaining(['app.py', 'requirements.txt', 'six.py']));
       expect(lines.some((line) => /\[build adhoc\] warning: requirements.txt has unpinned lines \(six\)/.test(line))).toBe(true);
+      fs.writeFileSync(path.join(dir, 'requirements.lock'), '# not from npm run lock\nsix==1.17.0\n');
+      await expect(buildArtifact(spec, { base, workDir, log })).rejects.toThrow(/adhoc: .*requirements\.lock is stale: it has no '# locked from requirements\.txt sha256=\.\.\.' header .*Run `npm run lock -- adhoc`/);
       await expect(buildArtifact({ ...spec, runtime: 'python3.11' }, { base, workDir })).rejects.toThrow(
         /'adhoc' is python3.11\/x86_64, but the base given is python3.13\/x86_64/,
       );

@@ -21,6 +21,7 @@ inventory = {
     "metric_filters": [f["filterName"] for f in c("logs").describe_metric_filters()["metricFilters"]],
     "alarms": [a["AlarmName"] for a in c("cloudwatch").describe_alarms()["MetricAlarms"]],
     "event_rules": [r["Name"] for r in c("events").list_rules()["Rules"]],
+    "sqs_queues": [u.rsplit("/", 1)[-1] for u in c("sqs").list_queues().get("QueueUrls", [])],
 }
 details = {}
 if len(sys.argv) > 2 and sys.argv[2] == "--details":
@@ -32,7 +33,15 @@ if len(sys.argv) > 2 and sys.argv[2] == "--details":
             "CodeSha256": cfg["Configuration"].get("CodeSha256"),
             "ImageUri": cfg.get("Code", {}).get("ImageUri"),
             "Environment": cfg["Configuration"].get("Environment", {}).get("Variables", {}),
+            "ReservedConcurrency": cfg.get("Concurrency", {}).get("ReservedConcurrentExecutions"),
+            "DeadLetterTarget": cfg["Configuration"].get("DeadLetterConfig", {}).get("TargetArn"),
         }
+        try:
+            policy = json.loads(lam.get_policy(FunctionName=name)["Policy"])
+            principal = lambda p: p if isinstance(p, str) else str(p.get("Service", p.get("AWS")))  # noqa: E731
+            details[name]["PolicyGrants"] = sorted(f'{st["Action"]} {principal(st["Principal"])}' for st in policy["Statement"])
+        except lam.exceptions.ResourceNotFoundException:
+            details[name]["PolicyGrants"] = []
         try:
             url = lam.get_function_url_config(FunctionName=name)
             details[name]["Url"] = {"AuthType": url["AuthType"], "Cors": url.get("Cors", {})}
@@ -44,5 +53,11 @@ if len(sys.argv) > 2 and sys.argv[2] == "--details":
             "imageTagMutability": repo["imageTagMutability"],
             "scanOnPush": repo["imageScanningConfiguration"]["scanOnPush"],
             "lifecyclePolicy": json.loads(ecr.get_lifecycle_policy(repositoryName=repo["repositoryName"])["lifecyclePolicyText"]),
+        }
+    s3 = c("s3")
+    for bucket in inventory["s3_buckets"]:
+        details["s3:" + bucket] = {
+            "policy": json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]),
+            "lifecycle": s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"],
         }
 print(json.dumps({"inventory": inventory, "details": details}))

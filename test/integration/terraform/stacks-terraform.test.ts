@@ -65,7 +65,7 @@ afterAll(async () => {
 describe('terraform, offline', () => {
   it.each(ALL_STACK_NAMES)('%s: init from the provider mirror, validate, plan', async (stack) => {
     const outdir = path.join(work, 'offline');
-    buildApp({ outdir, stacks: [stack], manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(work, 'offline-state') }).synth();
+    buildApp({ outdir, stacks: [stack], manifest: fixture.manifest, manifestPath: fixture.manifestPath, target: { kind: 'offline' }, stateDir: path.join(work, 'offline-state') }).synth();
     const cwd = path.join(outdir, 'stacks', stack);
     const init = await terraformInit({ cwd, setup });
     expect(init).toMatch(/Installed hashicorp\/aws v5\.100\.0/);
@@ -103,11 +103,16 @@ describe('terraform apply rehearsal against a local AWS API server (moto)', () =
     const { inventory: inv, details } = inventory(true);
     expect(inv.lambda_functions.sort()).toEqual(['preprod-sentiment-analysis', 'preprod-sentiment-dashboard', 'preprod-sentiment-ingestion']);
     expect(inv.dynamodb_tables).toEqual(['preprod-sentiment-items']);
-    expect(inv.s3_buckets.sort()).toEqual(['preprod-sentiment-artifacts', 'preprod-sentiment-models']);
+    // moto's account is 123456789012: bucket names carry it (S3 names are global across accounts).
+    expect(inv.s3_buckets.sort()).toEqual(['preprod-sentiment-artifacts-123456789012', 'preprod-sentiment-models-123456789012']);
     expect(inv.secrets.sort()).toEqual(['preprod-sentiment/dashboard-api-key', 'preprod-sentiment/newsapi-key']);
     expect(inv.ecr_repositories).toEqual(['preprod-sentiment-analysis']);
-    expect(inv.alarms).toHaveLength(3);
+    // Errors, Throttles and Runtime.ImportModuleError per function, plus one per dead-letter queue.
+    expect(inv.alarms).toHaveLength(3 * 3 + 2);
     expect(inv.event_rules).toEqual(['preprod-sentiment-ingestion-schedule']);
+    expect(inv.sqs_queues.sort()).toEqual(['preprod-sentiment-analysis-dlq', 'preprod-sentiment-ingestion-dlq']);
+    expect(inv.sns_topics.map((arn) => arn.split(':').pop()).sort()).toEqual(['preprod-sentiment-alerts', 'preprod-sentiment-topic']);
+    // The analysis subscription; the alert topic has none because the test configures no SENTIMENT_ALERT_ENDPOINT.
     expect(inv.sns_subscriptions).toHaveLength(1);
 
     // moto hashed the archive Terraform uploaded: it is the verified ZIP, byte for byte.
@@ -126,6 +131,18 @@ describe('terraform apply rehearsal against a local AWS API server (moto)', () =
       NEWSAPI_KEY_SECRET_ARN: expect.stringMatching(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:preprod-sentiment\/newsapi-key/),
     });
     expect(details['preprod-sentiment-analysis'].PackageType).toBe('Image');
+
+    // The public URL's two grants (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html), as the function's policy holds them.
+    expect(details['preprod-sentiment-dashboard'].PolicyGrants).toEqual(['lambda:InvokeFunction *', 'lambda:InvokeFunctionUrl *']);
+    expect(details['preprod-sentiment-dashboard'].ReservedConcurrency).toBe(10);
+    expect(details['preprod-sentiment-ingestion'].ReservedConcurrency).toBe(1);
+    expect(details['preprod-sentiment-ingestion'].DeadLetterTarget).toBe('arn:aws:sqs:us-east-1:123456789012:preprod-sentiment-ingestion-dlq');
+    expect(details['preprod-sentiment-analysis'].DeadLetterTarget).toBe('arn:aws:sqs:us-east-1:123456789012:preprod-sentiment-analysis-dlq');
+    for (const bucket of inv.s3_buckets) {
+      const { policy, lifecycle } = details[`s3:${bucket}`] as { policy: { Statement: unknown[] }; lifecycle: unknown[] };
+      expect(policy.Statement).toEqual([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
+      expect(lifecycle).toEqual([expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 90 } })]);
+    }
     expect(details['ecr:preprod-sentiment-analysis']).toEqual({
       imageTagMutability: 'IMMUTABLE',
       scanOnPush: true,

@@ -1,5 +1,6 @@
 import { CATALOG, catalogEntry, REPO_ROOT } from '../../../lambdas/catalog';
 import { FunctionSpec, resolveEnvironment, validateFunctionSpec } from '../../../lambdas/function-spec';
+import { RESERVED_ENVIRONMENT_VARIABLES } from '../../../lambdas/reserved-environment';
 
 const dashboard = catalogEntry('dashboard');
 
@@ -42,5 +43,30 @@ describe('the catalog', () => {
       DASHBOARD_API_KEY_SECRET_ARN: 'arn:secret:dashboard-api-key',
       SSE_POLL_INTERVAL: '2',
     });
+  });
+
+  // AWS refuses these at CreateFunction; the list is the "Reserved environment variables" of
+  // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html
+  test.each(RESERVED_ENVIRONMENT_VARIABLES)('refuses the reserved Lambda variable %s in the environment, naming it and the fix', (name) => {
+    const spec = { ...dashboard, environment: { ...dashboard.environment, [name]: 'x' } };
+    expect(() => validateFunctionSpec(spec)).toThrow(new RegExp(`environment variable ${name} is reserved by Lambda: AWS refuses to create the function.*Remove it`));
+  });
+
+  test('accepts the unreserved variables Lambda lets a function set (TZ, PYTHONPATH)', () => {
+    expect(() => validateFunctionSpec({ ...dashboard, environment: { ...dashboard.environment, TZ: 'Europe/Paris', PYTHONPATH: '/var/task/src' } })).not.toThrow();
+  });
+
+  test.each<[string, Partial<FunctionSpec>, RegExp]>([
+    ['table', { uses: { secrets: ['dashboard-api-key'] } }, /DYNAMODB_TABLE references the table-name, but 'uses' grants no access to it.*Add to its uses: table: \['dynamodb:<Action>'/],
+    ['secret', { uses: { table: ['dynamodb:Scan'] } }, /DASHBOARD_API_KEY_SECRET_ARN references the secret-arn of 'dashboard-api-key'.*Add to its uses: secrets: \['dashboard-api-key'\]/],
+    ['topic', { environment: { TOPIC: { ref: 'topic-arn' } }, uses: {} }, /TOPIC references the topic-arn.*Add to its uses: topic: \['sns:Publish'\]/],
+    ['bucket', { environment: { MODEL: { ref: 'model-s3-uri' } }, uses: {} }, /MODEL references the model-s3-uri.*Add to its uses: modelBucket: \['s3:GetObject'\]/],
+  ])('refuses a %s reference without the matching uses entry, naming the entry to add', (_what, override, message) => {
+    expect(() => validateFunctionSpec({ ...dashboard, ...override })).toThrow(message);
+  });
+
+  test('refuses uses actions it cannot grant, and empty action lists', () => {
+    expect(() => validateFunctionSpec({ ...dashboard, uses: { ...dashboard.uses, table: ['dynamodb:*' as never] } })).toThrow(/uses.table must list the actions.*got 'dynamodb:\*'/);
+    expect(() => validateFunctionSpec({ ...dashboard, uses: { ...dashboard.uses, table: [] } })).toThrow(/uses.table .*got an empty list/);
   });
 });

@@ -5,6 +5,7 @@ import { buildApp } from '../../../main';
 import { Manifest, ManifestEntry } from '../../../harness/manifest';
 import { checkDeployGate, formatVerdict } from '../../../harness/deploy-gate/deploy-gate';
 import { stackArtifacts, readStackJson } from '../../../harness/deploy-gate/stack-artifacts';
+import { configurationFingerprint } from '../../../harness/deploy-gate/verified-configuration';
 import { ManifestFixture, createManifestFixture, sha256Hex } from '../stacks/manifest-fixture';
 
 let fixture: ManifestFixture;
@@ -14,7 +15,7 @@ let stackJsonPath: string;
 beforeAll(async () => {
   fixture = await createManifestFixture();
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
-  buildApp({ outdir, stacks: ['preprod', 'preprod-registry'], manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
+  buildApp({ outdir, stacks: ['preprod', 'preprod-registry'], manifest: fixture.manifest, manifestPath: fixture.manifestPath, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
   stackJsonPath = path.join(outdir, 'stacks', 'preprod', 'cdk.tf.json');
 });
 afterAll(() => {
@@ -103,7 +104,30 @@ describe('checkDeployGate', () => {
       expect.stringMatching(new RegExp(`image digest is sha256:[0-9a-f]{64}, the manifest verified ${other}`)),
     ]);
     expect(problemsOf(withEntry('analysis', (e) => ({ ...e, repoDigest: undefined })), 'analysis')).toEqual([
-      expect.stringMatching(/no pushed digest/),
+      expect.stringMatching(/was not published yet/),
+    ]);
+  });
+
+  it('refuses a catalog edit: the synthesized configuration differs from the verified one, each difference named', () => {
+    // The manifest verified python3.12, 1024 MB and another query; the stack deploys the catalog's values.
+    const problems = problemsOf(
+      withEntry('ingestion', (e) => {
+        const verified = e.configuration!.configuration;
+        const configuration = { ...verified, runtime: 'python3.12', memoryMb: 1024, environment: { ...verified.environment, NEWSAPI_QUERY: 'sports' } };
+        return { ...e, configuration: { ...e.configuration!, configuration, fingerprint: configurationFingerprint(configuration) } };
+      }),
+      'ingestion',
+    );
+    expect(problems).toEqual([
+      'runtime: verified python3.12, stack deploys python3.13',
+      'memory: verified 1024 MB, stack deploys 256 MB',
+      'environment NEWSAPI_QUERY: verified sports, stack deploys technology',
+    ]);
+  });
+
+  it('refuses an entry recorded without its configuration (an older verify)', () => {
+    expect(problemsOf(withEntry('dashboard', (e) => ({ ...e, configuration: undefined })), 'dashboard')).toEqual([
+      expect.stringMatching(/records no verified configuration/),
     ]);
   });
 

@@ -23,20 +23,21 @@ describe('ExecutionRole', () => {
     ]);
   });
 
-  it('grants each declared use on that resource only', () => {
+  it('grants exactly the declared actions, one statement per resource, on that resource only', () => {
     const statements = executionRoleStatements({
       ...base,
-      table: { arn: 'arn:aws:dynamodb:us-east-1:123456789012:table/t', access: 'read' },
-      publishTopicArn: 'arn:aws:sns:us-east-1:123456789012:topic',
-      readObjects: { bucketArn: 'arn:aws:s3:::models', prefix: 'distilbert/' },
+      table: { arn: 'arn:aws:dynamodb:us-east-1:123456789012:table/t', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+      topic: { arn: 'arn:aws:sns:us-east-1:123456789012:topic', actions: ['sns:Publish'] },
+      objects: { bucketArn: 'arn:aws:s3:::models', prefix: 'distilbert/', actions: ['s3:GetObject'] },
       secretArns: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:k'],
       ecrRepositoryArn: 'arn:aws:ecr:us-east-1:123456789012:repository/preprod-sentiment-analysis',
     });
     const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
-    expect(bySid.ReadTable.actions).not.toContain('dynamodb:PutItem');
-    expect(bySid.ReadTable.resources).toEqual(['arn:aws:dynamodb:us-east-1:123456789012:table/t', 'arn:aws:dynamodb:us-east-1:123456789012:table/t/index/*']);
-    expect(bySid.PublishTopic).toEqual({ sid: 'PublishTopic', actions: ['sns:Publish'], resources: ['arn:aws:sns:us-east-1:123456789012:topic'] });
-    expect(bySid.ReadModelPrefix.resources).toEqual(['arn:aws:s3:::models/distilbert/*']);
+    expect(bySid.TableGetItemUpdateItem).toEqual({
+      sid: 'TableGetItemUpdateItem', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: ['arn:aws:dynamodb:us-east-1:123456789012:table/t'],
+    });
+    expect(bySid.TopicPublish).toEqual({ sid: 'TopicPublish', actions: ['sns:Publish'], resources: ['arn:aws:sns:us-east-1:123456789012:topic'] });
+    expect(bySid.ModelPrefixGetObject).toEqual({ sid: 'ModelPrefixGetObject', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::models/distilbert/*'] });
     expect(bySid.ReadSecrets.actions).toEqual(['secretsmanager:GetSecretValue']);
     expect(bySid.PullOwnImage).toEqual({
       sid: 'PullOwnImage',
@@ -47,7 +48,7 @@ describe('ExecutionRole', () => {
 
   it('synthesizes a Lambda-assumable role and a policy document with exact actions', () => {
     const synthesized = Testing.synthScope(
-      (scope) => new ExecutionRole(scope, 'role', { ...base, publishTopicArn: 'arn:aws:sns:us-east-1:123456789012:topic' }),
+      (scope) => new ExecutionRole(scope, 'role', { ...base, topic: { arn: 'arn:aws:sns:us-east-1:123456789012:topic', actions: ['sns:Publish'] } }),
     );
     expect(synthesized).toHaveResourceWithProperties(IamRole, { name: 'preprod-sentiment-analysis-role' });
     expect(synthesized).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
@@ -63,7 +64,7 @@ describe('ExecutionRole', () => {
     expect(synthesized).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
       statement: [
         expect.objectContaining({ sid: 'WriteOwnLogs', effect: 'Allow' }),
-        { sid: 'PublishTopic', effect: 'Allow', actions: ['sns:Publish'], resources: ['arn:aws:sns:us-east-1:123456789012:topic'] },
+        { sid: 'TopicPublish', effect: 'Allow', actions: ['sns:Publish'], resources: ['arn:aws:sns:us-east-1:123456789012:topic'] },
       ],
     });
   });
@@ -80,8 +81,9 @@ describe('ExecutionRole', () => {
     expect(() => Testing.synthScope((scope) => new ExecutionRole(scope, 'role', { ...base, extraStatements: [statement] }))).toThrow(message);
   });
 
-  it('refuses a model grant without a prefix', () => {
-    expect(() => executionRoleStatements({ ...base, readObjects: { bucketArn: 'arn:aws:s3:::m', prefix: '/' } })).toThrow(/prefix is empty/);
+  it('refuses a model grant without a prefix, and a resource grant without actions', () => {
+    expect(() => executionRoleStatements({ ...base, objects: { bucketArn: 'arn:aws:s3:::m', prefix: '/', actions: ['s3:GetObject'] } })).toThrow(/prefix is empty/);
+    expect(() => executionRoleStatements({ ...base, table: { arn: 'arn:aws:dynamodb:us-east-1:1:table/t', actions: [] } })).toThrow(/table access with no actions/);
   });
 
   it('accepts a wildcard resource only for actions that have no resource scope', () => {

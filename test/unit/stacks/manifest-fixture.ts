@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yazl from 'yazl';
 import { CATALOG } from '../../../lambdas/catalog';
-import { Manifest, ManifestEntry, ManifestVerification } from '../../../harness/manifest';
+import { Manifest, ManifestEntry, ManifestVerification, choicesFor } from '../../../harness/manifest';
+import { verifiedConfiguration } from '../../../harness/deploy-gate/verified-configuration';
 
 export interface ManifestFixture {
   readonly dir: string;
@@ -61,7 +62,15 @@ export async function createManifestFixture(options: ManifestFixtureOptions = {}
   const functions: Record<string, ManifestEntry> = {};
   for (const spec of CATALOG) {
     const contentHash = sha256Hex(`content of ${spec.name}`);
-    const common = { functionName: spec.name, contentHash, runtime: spec.runtime, architecture: spec.architecture, verification };
+    const common = {
+      functionName: spec.name,
+      contentHash,
+      runtime: spec.runtime,
+      architecture: spec.architecture,
+      verification,
+      configuration: verifiedConfiguration(spec, `sha256:${sha256Hex('fixture base')}`),
+      choices: choicesFor(spec.name),
+    };
     if (spec.packaging === 'zip') {
       const zipPath = path.join(dir, `${spec.name}.zip`);
       const bytes = await makeZip(zipPath, { 'handler.py': `def lambda_handler(event, context):\n    return {"function": "${spec.name}"}\n` });

@@ -16,7 +16,18 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
+import { AwsTarget } from '../../../stacks/aws-target';
 import { ManifestFixture, createManifestFixture } from './manifest-fixture';
+
+interface SynthBlock {
+  readonly function_name?: string;
+  readonly image_uri?: string;
+  readonly lifecycle?: { readonly precondition?: readonly { readonly condition: string; readonly error_message: string }[] };
+}
+interface SynthJson {
+  readonly resource: Record<string, Record<string, SynthBlock>>;
+  readonly data?: Record<string, Record<string, SynthBlock>>;
+}
 
 Testing.setupJest();
 
@@ -50,7 +61,9 @@ describe('application stacks', () => {
       deletion_protection_enabled: env === 'prod',
     });
     expect(stack).toHaveResourceWithProperties(SnsTopic, { name: `${env}-sentiment-topic`, kms_master_key_id: 'alias/aws/sns' });
-    expect(stack).toHaveResourceWithProperties(S3Bucket, { bucket: `${env}-sentiment-models`, force_destroy: env !== 'prod' });
+    // Bucket names carry the account id (S3 names are global); offline stacks use the local account.
+    expect(stack).toHaveResourceWithProperties(S3Bucket, { bucket: `${env}-sentiment-models-123456789012`, force_destroy: env !== 'prod' });
+    expect(stack).toHaveResourceWithProperties(S3Bucket, { bucket: `${env}-sentiment-artifacts-123456789012` });
     expect(stack).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
     expect(stack).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
       block_public_acls: true,
@@ -142,32 +155,45 @@ describe('application stacks', () => {
   });
 });
 
-describe('stacks refuse a manifest they cannot deploy', () => {
-  const build = (manifest: typeof fixture.manifest) =>
-    buildApp({ outdir, stacks: ['preprod'], manifest, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') });
+describe('stacks synthesize what they cannot deploy, and carry the refusal to plan', () => {
+  const synthPreprod = (manifest: typeof fixture.manifest, target: AwsTarget = { kind: 'offline' }) => {
+    const app = buildApp({ outdir, stacks: ['preprod'], manifest, manifestPath: fixture.manifestPath, target, stateDir: path.join(outdir, 'state') });
+    return JSON.parse(Testing.synth(app.node.findChild('preprod') as TerraformStack)) as SynthJson;
+  };
+  const messagesOf = (json: SynthJson, fn: string): string[] =>
+    Object.values(json.resource.aws_lambda_function)
+      .filter((block) => block.function_name === `preprod-sentiment-${fn}`)
+      .flatMap((block) => (block.lifecycle?.precondition ?? []).map((p) => p.error_message));
 
   it('names a function missing from the manifest', () => {
     const { dashboard: _dropped, ...rest } = fixture.manifest.functions;
-    expect(() => build({ ...fixture.manifest, functions: rest })).toThrow(/Function 'dashboard' has no entry in the artifact manifest.*npm run verify/);
+    expect(messagesOf(synthPreprod({ ...fixture.manifest, functions: rest }), 'dashboard').join('\n')).toMatch(
+      /Deploy gate: function 'dashboard' \(preprod-sentiment-dashboard\)[^]*never verified[^]*npm run verify -- dashboard/,
+    );
   });
 
-  it('names an image that was verified but never pushed', () => {
+  it('looks an unpublished image up by its tag at plan, refusing until it is published', () => {
     const analysis = fixture.manifest.functions.analysis;
     const unpushed = { ...fixture.manifest, functions: { ...fixture.manifest.functions, analysis: { ...analysis, repoDigest: undefined } } };
-    expect(() => build(unpushed)).toThrow(/Image function 'analysis'.*no registry digest.*publish-images/);
+    const json = synthPreprod(unpushed, { kind: 'local', endpoint: 'http://127.0.0.1:9' });
+    const image = Object.values(json.data?.aws_ecr_image ?? {});
+    expect(image).toHaveLength(1);
+    expect(image[0].lifecycle?.precondition?.[0].error_message).toMatch(/not published to the registry yet[^]*publish-images.ts preprod/);
+    const fn = Object.values(json.resource.aws_lambda_function).find((block) => block.function_name === 'preprod-sentiment-analysis');
+    expect(fn?.image_uri).toMatch(/^\$\{data\.aws_ecr_repository\.[^}]+\.repository_url\}@\$\{data\.aws_ecr_image\.[^}]+\.image_digest\}$/);
   });
 
   it('names a packaging switch that changed since verification', () => {
     const dashboard = fixture.manifest.functions.analysis;
     const swapped = { ...fixture.manifest, functions: { ...fixture.manifest.functions, dashboard: { ...dashboard, functionName: 'dashboard' } } };
-    expect(() => build(swapped)).toThrow(/catalog packages it as 'zip' but the manifest recorded a 'image'/);
+    expect(messagesOf(synthPreprod(swapped), 'dashboard').join('\n')).toMatch(/packaging: verified image, stack deploys zip/);
   });
 
-  it('needs the AWS account id for real deployments of image functions', () => {
+  it('synthesizes real-AWS stacks without an account id: the image repository is looked up at plan', () => {
     const previous = process.env.SENTIMENT_AWS_ACCOUNT_ID;
     delete process.env.SENTIMENT_AWS_ACCOUNT_ID;
     try {
-      expect(() => buildApp({ outdir, stacks: ['prod'], manifest: fixture.manifest, target: { kind: 'aws' } })).toThrow(/SENTIMENT_AWS_ACCOUNT_ID/);
+      expect(() => buildApp({ outdir, stacks: ['prod'], manifest: fixture.manifest, target: { kind: 'aws' } }).synth()).not.toThrow();
     } finally {
       if (previous !== undefined) process.env.SENTIMENT_AWS_ACCOUNT_ID = previous;
     }
