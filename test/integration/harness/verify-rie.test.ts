@@ -41,10 +41,10 @@ test('a working function passes on RIE, and the report names the engine and what
 test.each([
   ['a missing module at import', 'import not_installed_anywhere\n\ndef lambda_handler(event, context):\n    return {}\n', 'Runtime.ImportModuleError', /No module named 'not_installed_anywhere'/],
   ['an exception in the handler', 'def lambda_handler(event, context):\n    raise ValueError("bad input from the test")\n', 'ValueError', /bad input from the test/],
-])('%s: the boot check fails with what RIE reports', async (_name, source, errorType, message) => {
+])('%s: the boot check (a test event, which must succeed) fails with what RIE reports', async (_name, source, errorType, message) => {
   const dir = functionDir(source);
   try {
-    const result = await runCli('verify.ts', ['--dir', dir, '--engine', 'rie']);
+    const result = await runCli('verify.ts', ['--dir', dir, '--engine', 'rie', '--event', '{"source": "verify-rie test"}']);
     expect(result.code).toBe(1);
     const failed = report().functions[0].checks.find((check) => !check.passed && check.errorType === errorType);
     expect(failed).toBeDefined();
