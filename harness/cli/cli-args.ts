@@ -3,7 +3,7 @@
  * command with its usage instead of being silently ignored.
  */
 import { removeOwnedContainers } from '../docker/engine';
-import { isShuttingDown } from '../lifecycle/shutdown';
+import { stoppedBySignal } from '../lifecycle/shutdown';
 
 export interface OptionSpec {
   /** Takes a value (`--runtime python3.13`) or is a switch (`--image`). */
@@ -71,10 +71,10 @@ export function runCli(main: () => Promise<number>): void {
   main().then(
     (code) => {
       // A signal arrived: its handler is cleaning up and will exit; exiting now would cut it short.
-      if (!isShuttingDown()) exit(code);
+      if (!stoppedBySignal()) exit(code);
     },
     (error: unknown) => {
-      if (isShuttingDown()) return;
+      if (stoppedBySignal()) return;
       if (error instanceof UsageError) {
         console.error(error.message);
         return exit(2);
