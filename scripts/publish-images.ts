@@ -15,7 +15,7 @@
 import { CATALOG } from '../lambdas/catalog';
 import { DEPLOY_ENVIRONMENTS, DeployEnvironment } from '../lambdas/resources';
 import { MANIFEST_PATH, ImageManifestEntry, publishTag, readManifest, writeManifestEntries } from '../harness/manifest';
-import { docker } from '../harness/docker/docker-cli';
+import { inspectImage, pushImage, removeImage, tagImage } from '../harness/docker/engine';
 import { fetchRemoteManifest } from '../harness/deploy-gate/oci-registry';
 import { runLocalAws } from '../harness/local-aws/local-aws-cli';
 import { targetFromEnvironment } from '../stacks/aws-target';
@@ -65,8 +65,8 @@ export async function publishImages(options: PublishOptions): Promise<PublishedI
   for (const spec of CATALOG.filter((candidate) => candidate.packaging === 'image')) {
     const found = manifest.functions[spec.name];
     const entry = found?.kind === 'image' ? found : undefined;
-    const inspected = entry ? await docker(['image', 'inspect', '--format', '{{.Id}}', entry.tag]).catch(() => undefined) : undefined;
-    const problems = publishProblems(entry, inspected?.stdout.trim());
+    const inspected = entry ? await inspectImage(entry.tag).catch(() => undefined) : undefined;
+    const problems = publishProblems(entry, inspected?.Id);
     if (problems.length > 0 || !entry) throw new Error(`Refusing to publish '${spec.name}': ${problems.join('; ')}.`);
 
     const repository = ecrRepositoryName(options.environment, spec.name);
@@ -82,12 +82,12 @@ export async function publishImages(options: PublishOptions): Promise<PublishedI
     if (remote) {
       log(`${reference} already holds the verified image ${entry.imageId}: reusing ${remote.digest}, nothing pushed`);
     } else {
-      await docker(['tag', entry.imageId, reference]);
+      await tagImage(entry.imageId, reference);
       log(`Pushing ${entry.tag} (${entry.imageId}) as ${reference}`);
       try {
-        await docker(['push', reference], { onOutput: (chunk) => process.stdout.write(chunk) });
+        await pushImage(reference, (text) => process.stdout.write(text));
       } finally {
-        await docker(['rmi', reference]).catch(() => undefined);
+        await removeImage(reference, { untagOnly: true }).catch(() => undefined);
       }
       remote = await fetchRemoteManifest(registry, repository, tag);
       if (!remote) throw new Error(`Pushed ${reference}, but the registry does not serve that tag.`);

@@ -13,7 +13,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FunctionSpec } from '../../lambdas/function-spec';
-import { HARNESS_LABEL, DockerCommandError, docker, imageExists } from '../docker/docker-cli';
+import { DockerEngineError, HARNESS_LABEL, imageExists, inspectImage } from '../docker/engine';
+import { buildImage } from '../docker/image-build';
 import { ImageArtifact, RuntimeBase } from './artifact';
 import { computeContentHash } from './content-hash';
 import { stageLocalWheels } from './local-wheels';
@@ -100,28 +101,28 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
 
   const started = Date.now();
   const progress = lineSplitter(log, `${prefix}  `);
-  const args = [
-    'build',
-    // The legacy builder keeps a failed step's container otherwise.
-    '--force-rm',
-    '--network', 'host',
-    '-f', dockerfile,
-    ...Object.entries(buildArgs).flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]),
-    '--label', `${HARNESS_LABEL}=1`,
-    '--label', `${CONTENT_HASH_LABEL}=${contentHash}`,
-    '--label', `${FUNCTION_LABEL}=${spec.name}`,
-    '--label', `${BASE_LABEL}=${base.image}@${base.imageId}`,
-    '-t', tag,
-    sourceDir,
-  ];
+  const build = () => buildImage({
+    contextDir: sourceDir,
+    dockerfile,
+    tag,
+    buildArgs,
+    labels: {
+      [HARNESS_LABEL]: '1',
+      [CONTENT_HASH_LABEL]: contentHash,
+      [FUNCTION_LABEL]: spec.name,
+      [BASE_LABEL]: `${base.image}@${base.imageId}`,
+    },
+    networkMode: 'host',
+    onOutput: progress,
+  });
   try {
-    await timedStep(log, prefix, `docker build ${tag} on ${base.image}`, () => docker(args, { onOutput: progress }));
+    await timedStep(log, prefix, `docker build ${tag} on ${base.image}`, build);
   } catch (error) {
-    if (error instanceof DockerCommandError) {
+    if (error instanceof DockerEngineError) {
       throw new Error(
         [
           `docker build of '${spec.name}' (${path.relative(process.cwd(), dockerfile) || dockerfile}) on ${base.description} failed.`,
-          `  docker said: ${dockerOutputTail(error.stderr || error.stdout, 10).join('\n    ')}`,
+          `  the engine said: ${dockerOutputTail(error.detail, 10).join('\n    ')}`,
           '  Likely causes: a RUN step failed (see the lines above), pip could not reach its index, or the Dockerfile',
           '  does not use the BASE_IMAGE / BUILDER_IMAGE build args (the stand-in builds as a non-root user: add USER root to a builder stage).',
         ].join('\n'),
@@ -136,7 +137,7 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
 }
 
 async function describeImage(tag: string): Promise<{ imageId: string; bytes: number }> {
-  const { stdout } = await docker(['image', 'inspect', '--format', '{{.Id}} {{.Size}}', tag]);
-  const [imageId, size] = stdout.trim().split(' ');
-  return { imageId, bytes: Number(size) };
+  const info = await inspectImage(tag);
+  if (!info) throw new DockerEngineError(`inspect image ${tag}`, `No such image: ${tag}`, 404);
+  return { imageId: info.Id, bytes: info.Size };
 }

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HARNESS_LABEL, docker } from '../docker/docker-cli';
+import { HarnessContainer, runToCompletion } from '../docker/harness-container';
 import { ensurePythonVenv, runVenvTool } from '../local-aws/python-venv';
 
 export const SBOM_SUFFIX = '.cdx.json';
@@ -115,9 +115,8 @@ export async function copyImageDistributions(tag: string, into: string): Promise
     "    os.makedirs(os.path.join('/out', str(i)), exist_ok=True)",
   ].join('\n');
   const user = typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid?.() ?? process.getuid()}` : '0:0';
-  await docker([
-    'run', '--rm', '--label', `${HARNESS_LABEL}=1`, '--network', 'none', '--user', user,
-    '-e', 'PYTHONPATH=', '-v', `${into}:/out`, '--entrypoint', '/var/lang/bin/python3', tag, '-c', script,
-  ]);
+  await runToCompletion(new HarnessContainer(tag, 'sbom-dist-info').withNetworkMode('none').withUser(user)
+    .withEnvironment({ PYTHONPATH: '' }).withBindMounts([{ source: into, target: '/out', mode: 'rw' }])
+    .withEntrypoint(['/var/lang/bin/python3']).withCommand(['-c', script]));
   return fs.readdirSync(into).sort((a, b) => Number(a) - Number(b)).map((name) => path.join(into, name));
 }

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FunctionSpec } from '../../lambdas/function-spec';
-import { HARNESS_LABEL, DockerCommandError, docker } from '../docker/docker-cli';
+import { ContainerExitError, HarnessContainer, runToCompletion } from '../docker/harness-container';
 import { isShuttingDown, onShutdown, ShuttingDownError } from '../lifecycle/shutdown';
 import { RuntimeBase, ZipArtifact } from './artifact';
 import { pruneArtifacts, touchArtifact } from './artifact-retention';
@@ -148,24 +148,19 @@ async function installRequirements(
   ].join('\n');
   const progress = lineSplitter(log, `[build ${spec.name}]   `);
   try {
-    await docker(
-      [
-        'run', '--rm',
-        '--label', `${HARNESS_LABEL}=1`,
-        '--network', 'host',
-        '--user', '0:0',
-        '--entrypoint', '/bin/sh',
-        '-e', 'PIP_CACHE_DIR=/pip-cache',
-        '-e', 'PYTHONPATH=',
-        '-v', `${stagingDir}:/asset`,
-        '-v', `${pipCacheDir}:/pip-cache`,
-        base.buildImage,
-        '-c', script,
-      ],
-      { onOutput: progress },
-    );
+    const container = new HarnessContainer(base.buildImage, `zip-build-${spec.name}`)
+      .withNetworkMode('host')
+      .withUser('0:0')
+      .withEntrypoint(['/bin/sh'])
+      .withEnvironment({ PIP_CACHE_DIR: '/pip-cache', PYTHONPATH: '' })
+      .withBindMounts([
+        { source: stagingDir, target: '/asset', mode: 'rw' },
+        { source: pipCacheDir, target: '/pip-cache', mode: 'rw' },
+      ])
+      .withCommand(['-c', script]);
+    await runToCompletion(container, { onOutput: progress });
   } catch (error) {
-    if (error instanceof DockerCommandError) {
+    if (error instanceof ContainerExitError) {
       throw new Error(
         [
           `Installing ${spec.name}'s ${install.file} in ${base.buildImage} failed (${describeRequirementsMode(requirements)}).`,

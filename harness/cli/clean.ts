@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { diskUsage, keepArtifactsSetting, pruneArtifacts } from '../build/artifact-retention';
 import { DEFAULT_WORK_DIR } from '../build/build-artifact';
 import { stderrLog } from '../build/progress';
-import { ensureDockerEngine } from '../docker/docker-cli';
+import { ensureDockerEngine } from '../docker/engine';
 import { reapOrphans } from '../lifecycle/reap';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 

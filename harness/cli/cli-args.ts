@@ -2,6 +2,7 @@
  * Minimal, strict command-line parsing shared by the harness commands: unknown options stop the
  * command with its usage instead of being silently ignored.
  */
+import { removeOwnedContainers } from '../docker/engine';
 import { stoppedBySignal } from '../lifecycle/shutdown';
 
 export interface OptionSpec {
@@ -62,20 +63,25 @@ export function formatOptions(options: Readonly<Record<string, OptionSpec>>): st
 
 /** Runs a command's main, printing errors for people and choosing the exit code. */
 export function runCli(main: () => Promise<number>): void {
+  // Containers a failed run left behind go with it (one list call when there are none).
+  const exit = (code: number): void => {
+    const limit = new Promise((resolve) => setTimeout(resolve, 5000).unref());
+    void Promise.race([removeOwnedContainers().catch(() => 0), limit]).finally(() => process.exit(code));
+  };
   main().then(
     (code) => {
       // A signal arrived: its handler is cleaning up and will exit; exiting now would cut it short.
-      if (!stoppedBySignal()) process.exit(code);
+      if (!stoppedBySignal()) exit(code);
     },
     (error: unknown) => {
       if (stoppedBySignal()) return;
       if (error instanceof UsageError) {
         console.error(error.message);
-        process.exit(2);
+        return exit(2);
       }
       console.error(`\nError: ${error instanceof Error ? error.message : String(error)}`);
       if (process.env.HARNESS_DEBUG && error instanceof Error) console.error(error.stack);
-      process.exit(1);
+      exit(1);
     },
   );
 }

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { stderrLog } from '../build/progress';
-import { ensureDockerEngine } from '../docker/docker-cli';
+import { ensureDockerEngine } from '../docker/engine';
 import { ConformanceTarget, runConformance, writeConformanceReport } from '../conformance/conformance-runner';
 import { startEmulateDirTarget } from '../conformance/emulate-dir-target';
 import { CONFORMANCE_FIXTURE } from '../conformance/conformance-fixture';

@@ -14,7 +14,7 @@ import { CATALOG } from '../../lambdas/catalog';
 import { FunctionSpec } from '../../lambdas/function-spec';
 import { DEFAULT_WORK_DIR } from '../build/build-artifact';
 import { ProgressLog, stderrLog } from '../build/progress';
-import { ensureDockerEngine } from '../docker/docker-cli';
+import { ensureDockerEngine } from '../docker/engine';
 import { FunctionUrlFront } from '../emulator/function-url-front';
 import { InvokeEndpoint } from '../emulator/invoke-endpoint';
 import { BaseChoice, defaultBaseChoice, parseBaseChoice } from '../images/runtime-base';
@@ -29,6 +29,7 @@ import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
 import { formatOptions, OptionSpec, parseArgs, ParsedArgs, runCli, UsageError } from './cli-args';
 import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
+import { EngineName, parseEngine } from '../pipeline/served-function';
 
 const OPTIONS: Record<string, OptionSpec> = {
   base: { kind: 'value', description: 'runtime base: auto (default, or $LAMBDA_BASE), official, standin' },
@@ -42,6 +43,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   once: { kind: 'switch', description: 'run one ingestion, wait for analysis, print the metrics and exit' },
   force: { kind: 'switch', description: 'rebuild artifacts even when cached' },
   verbose: { kind: 'switch', description: "print the functions' own log lines" },
+  engine: { kind: 'value', description: "emulator (default: ours) or rie (AWS's Runtime Interface Emulator)" },
   ...FUNCTION_OPTIONS,
   'url-port': { kind: 'value', description: 'with --dir: Function URL front port (default 9001; 0 = any free port)' },
   'serve-anyway': { kind: 'switch', description: 'with --dir: serve the function even when its verification fails' },
@@ -68,6 +70,7 @@ interface Common {
   readonly args: ParsedArgs;
   readonly baseChoice: BaseChoice;
   readonly maxEnvironments: number;
+  readonly engine: EngineName;
   readonly log: ProgressLog;
   readonly onFunctionLog?: (name: string, line: string) => void;
 }
@@ -93,6 +96,7 @@ runCli(async () => {
     log,
     baseChoice: parseBaseChoice(args.values.base ?? defaultBaseChoice(), '--base'),
     maxEnvironments: integerOption(args.values['max-environments'], 'max-environments', 10, 1),
+    engine: parseEngine(args.values.engine, USAGE),
     onFunctionLog: args.switches.verbose ? (name, line) => log(`  ${name} | ${line}`) : undefined,
   };
   const markServing = () => (serving = true);
@@ -122,6 +126,7 @@ async function emulateDirectory(spec: FunctionSpec, common: Common, markServing:
     keepServing: true,
     bootDespiteInspection: serveAnyway,
     maxEnvironments: common.maxEnvironments,
+    engine: common.engine,
     urlPorts: spec.url ? { [spec.name]: urlPort } : undefined,
     recordManifest: false,
     onFunctionLog: common.onFunctionLog,
@@ -177,6 +182,7 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
     log,
     force: args.switches.force,
     maxEnvironments: common.maxEnvironments,
+    engine: common.engine,
     invokePort,
     dashboardPort,
     dashboardApiKey: args.values['api-key'],

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import { PythonRuntime, SUPPORTED_ARCHITECTURES, SUPPORTED_RUNTIMES, assertArchitecture, runtimeFacts } from '../../lambdas/runtimes';
 import { catalogEntry } from '../../lambdas/catalog';
-import { DockerUnavailableError } from '../docker/docker-cli';
+import { DockerUnavailableError } from '../docker/engine';
 import { formatInspectionReport } from '../inspect/format';
 import { ImageReadError } from '../inspect/image-reader';
 import { InspectOptions, inspectImage, inspectZip } from '../inspect/inspect';

@@ -6,7 +6,7 @@ import { CATALOG, catalogEntry } from '../../lambdas/catalog';
 import { FunctionSpec } from '../../lambdas/function-spec';
 import { stderrLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
-import { ensureDockerEngine } from '../docker/docker-cli';
+import { ensureDockerEngine } from '../docker/engine';
 import { parseBaseChoice, defaultBaseChoice } from '../images/runtime-base';
 import { runVerify } from '../pipeline/verify-run';
 import { formatConsoleReport } from '../report/console-report';
@@ -17,6 +17,7 @@ import { installShutdownHandlers } from '../lifecycle/shutdown';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 import { parseEventOptions } from './event-option';
 import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
+import { parseEngine } from '../pipeline/served-function';
 
 const VERIFY_OPTIONS: Record<string, OptionSpec> = {
   ...FUNCTION_OPTIONS,
@@ -26,6 +27,7 @@ const VERIFY_OPTIONS: Record<string, OptionSpec> = {
   requirements: { kind: 'value', description: "ZIP deps: install (default), omit, or <platform>@<python> (e.g. manylinux2014_x86_64@3.12)" },
   'boot-despite-inspection': { kind: 'switch', description: 'boot and test even when static inspection fails' },
   verbose: { kind: 'switch', description: "print the functions' own log lines (START/END/REPORT included)" },
+  engine: { kind: 'value', description: "emulator (default: ours) or rie (AWS's Runtime Interface Emulator, from the aws-sam-cli wheel)" },
 };
 const USAGE = `npm run verify -- [function...] [options]\n  functions: ${CATALOG.map((s) => s.name).join(', ')} (default: all)\n${formatOptions(VERIFY_OPTIONS)}`;
 
@@ -41,6 +43,7 @@ runCli(async () => {
   const args = parseArgs(process.argv.slice(2), VERIFY_OPTIONS, USAGE);
   const baseChoice = parseBaseChoice(args.values.base ?? defaultBaseChoice(), '--base');
   const requirements = parseRequirementsMode(args.values.requirements);
+  const engine = parseEngine(args.values.engine, USAGE);
   const adHoc = functionFromOptions(args, USAGE);
   if (adHoc && args.positionals.length > 0) throw new UsageError('Give either function names or --dir, not both.', USAGE);
   const specs: FunctionSpec[] = adHoc ? [adHoc] : args.positionals.length > 0 ? args.positionals.map(catalogEntry) : [...CATALOG];
@@ -61,6 +64,7 @@ runCli(async () => {
     force: args.switches.force,
     requirements,
     bootDespiteInspection: args.switches['boot-despite-inspection'],
+    engine,
     events,
     onFunctionLog: args.switches.verbose ? (name, line) => stderrLog(`  ${name} | ${line}`) : undefined,
   });

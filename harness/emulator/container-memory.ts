@@ -1,10 +1,10 @@
 /**
  * Peak memory of a container, for REPORT's "Max Memory Used". The engine's stats API gives no
  * peak here (cgroup v1: `max_usage` is null), so we read the cgroup file on the host, which costs
- * microseconds; `docker exec` is the slow fallback for engines whose cgroups we cannot see.
+ * microseconds; an exec through the engine is the slow fallback for engines whose cgroups we cannot see.
  */
 import * as fs from 'node:fs';
-import { docker } from '../docker/docker-cli';
+import { execIn } from '../docker/harness-container';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -45,8 +45,8 @@ export class ContainerMemory {
       }
     }
     try {
-      const { stdout } = await docker(['exec', this.containerId, 'cat', '/sys/fs/cgroup/memory/memory.max_usage_in_bytes'], { timeoutMs: 5000 });
-      return Number(stdout.trim());
+      const { exitCode, stdout } = await execIn(this.containerId, ['cat', '/sys/fs/cgroup/memory/memory.max_usage_in_bytes']);
+      return exitCode === 0 ? Number(stdout.trim()) : undefined;
     } catch {
       return undefined;
     }

@@ -3,15 +3,12 @@
  * API server on the host (host networking, 127.0.0.1). Runs one invoke at a time; owns the
  * timeout, init errors, exits, and the START / END / REPORT lines.
  *
- * The container runs attached (`docker run` without -d): that one client process streams the
- * logs and ends when the container exits, so no `docker logs` / `docker wait` per environment
- * and no docker CLI call at all on the warm path.
+ * The container is a testcontainers GenericContainer (harness/docker/harness-container.ts): its
+ * log stream feeds the log pipeline and one engine `wait` per environment reports the exit, so
+ * no engine call at all happens on the warm path.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { docker, DockerCommandError, HARNESS_LABEL } from '../docker/docker-cli';
+import { HarnessContainer, demuxedLogs, waitForExit } from '../docker/harness-container';
+import { DockerEngineError, HARNESS_LABEL, dockerode, removeContainer } from '../docker/engine';
 import { ContainerMemory, bytesToReportedMb } from './container-memory';
 import { InvokeResult, buildReport, endLine, parseErrorPayload, startLine } from './invoke-result';
 import { EphemeralStorage, takeEphemeralStorage } from './ephemeral-storage';
@@ -59,8 +56,9 @@ type InitOutcome =
 
 type Interrupt = { readonly kind: 'timeout' } | { readonly kind: 'exit'; readonly exitCode: number | null; readonly oomKilled: boolean };
 
-export const CID_DIR = path.join(os.tmpdir(), 'sentiment-harness-cids');
 const RECENT_LOG_LINES = 40;
+/** Longest wait, after the exit, for the log stream to deliver the container's last lines. */
+const LOG_DRAIN_MS = 2000;
 
 export class ExecutionEnvironment {
   /** Creates the server and starts the container; does not wait for init (the first invoke does). */
@@ -72,7 +70,10 @@ export class ExecutionEnvironment {
 
   readonly name: string;
   private readonly server: RuntimeApiServer;
-  private readonly cidFile: string;
+  private readonly container: HarnessContainer;
+  /** Settles once the engine started the container (its id) or refused to (undefined). */
+  private started: Promise<string | undefined> = Promise.resolve(undefined);
+  private containerId: string | undefined;
   private readonly ready: Promise<InitOutcome>;
   private settleReady!: (outcome: InitOutcome) => void;
   private launchedAt = 0;
@@ -87,7 +88,7 @@ export class ExecutionEnvironment {
   private readonly recentLogs: string[] = [];
   private partialLine = '';
   private currentState: EnvironmentState = 'starting';
-  /** Set once the container has exited (null: the docker client was killed). */
+  /** Set once the container has exited (null: it never ran). */
   private exitCode: number | null | undefined = undefined;
   /** The engine says the memory cgroup's OOM killer ended the container. */
   private oomKilled = false;
@@ -102,9 +103,8 @@ export class ExecutionEnvironment {
     readonly spec: LaunchSpec,
     private readonly options: ExecutionEnvironmentOptions,
   ) {
-    const safeName = spec.functionName.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 40);
-    this.name = `sentiment-${safeName}-${randomBytes(4).toString('hex')}`;
-    this.cidFile = path.join(CID_DIR, `${this.name}.cid`);
+    this.container = new HarnessContainer(spec.image, spec.functionName);
+    this.name = this.container.name;
     this.functionArn = functionArn(spec.functionName, regionOf(spec));
     this.ready = new Promise((resolve) => (this.settleReady = resolve));
     this.server = new RuntimeApiServer({
@@ -142,35 +142,40 @@ export class ExecutionEnvironment {
       takeEphemeralStorage(limits.ephemeralStorageMb, (warning) => this.options.onLog?.(warning)),
     ]);
     this.storage = storage;
-    fs.mkdirSync(CID_DIR, { recursive: true });
-    const args = [
-      // --pull never: images are built locally; a pull attempt would only add a network timeout.
-      // No --rm: after an exit the engine is asked whether the OOM killer did it, then we remove it.
-      'run', '--pull', 'never', '--name', this.name, '--cidfile', this.cidFile,
-      '--label', `${HARNESS_LABEL}=1`, '--label', `${HARNESS_LABEL}.function=${this.spec.functionName}`,
-      '--network', 'host',
+    const container = this.container
+      .withLabels({ [`${HARNESS_LABEL}.function`]: this.spec.functionName })
+      .withNetworkMode('host')
       // Lambda has no swap: the memory setting is the hard limit; CPU follows memory.
-      '--memory', `${limits.memoryMb}m`, '--memory-swap', `${limits.memoryMb}m`, '--cpus', String(limits.cpus),
+      .withMemoryLimitMb(limits.memoryMb)
+      .withCpus(limits.cpus)
+      .withReadOnlyRootFilesystem()
       // /tmp is disk-backed ephemeral storage of its own size, not charged to memory.
-      '--read-only', '-v', `${storage.hostPath}:/tmp:rw`,
-    ];
-    if (this.spec.user) args.push('--user', this.spec.user);
-    for (const mount of this.spec.mounts ?? []) {
-      args.push('-v', `${mount.hostPath}:${mount.containerPath}:${mount.readOnly ? 'ro' : 'rw'}`);
-    }
-    for (const [key, value] of Object.entries(lambdaEnvironment(this.spec, runtimeApi))) args.push('-e', `${key}=${value}`);
-    args.push(this.spec.image, ...this.spec.command);
+      .withBindMounts([
+        { source: storage.hostPath, target: '/tmp', mode: 'rw' },
+        ...(this.spec.mounts ?? []).map((mount) => ({ source: mount.hostPath, target: mount.containerPath, mode: mount.readOnly ? 'ro' as const : 'rw' as const })),
+      ])
+      .withEnvironment(lambdaEnvironment(this.spec, runtimeApi));
+    if (this.spec.user) container.withUser(this.spec.user);
+    if (this.spec.command.length > 0) container.withCommand([...this.spec.command]);
 
     this.launchedAt = performance.now();
-    // The logs stream through collectLogs; only a tail is kept for the exit error.
-    this.exited = docker(args, { onOutput: (chunk) => this.collectLogs(chunk), keepOutputBytes: 64 * 1024 }).then(
-      () => this.onContainerExit(0, ''),
+    this.started = container.start().then(
+      (started) => (this.containerId = started.getId()),
       (error: unknown) => {
-        if (error instanceof DockerCommandError) return this.onContainerExit(error.exitCode, error.stderr);
-        this.onStartFailure(error instanceof Error ? error : new Error(String(error)));
+        this.onStartError(error);
         return undefined;
       },
     );
+    this.exited = this.started.then(async (id) => {
+      if (!id) return;
+      // The logs stream into collectLogs as the runtime writes them.
+      const logs = await demuxedLogs(id, { onOutput: (chunk) => this.collectLogs(chunk), keepOutputBytes: 64 * 1024 }).catch(() => undefined);
+      const exitCode = await waitForExit(id).catch(() => null);
+      // 137 is SIGKILL: from the OOM killer (Runtime.OutOfMemory) or from someone else (Runtime.ExitError).
+      if (exitCode === 137 && !this.stopping) this.oomKilled = await this.engineSawOomKill(id);
+      if (logs) await Promise.race([logs.ended, new Promise((resolve) => setTimeout(resolve, LOG_DRAIN_MS).unref())]);
+      this.onContainerExit(exitCode);
+    });
     // An init that never reaches /next (hung import, endless loop at module level).
     const initTimeoutMs = this.options.initTimeoutMs ?? 10_000 + this.spec.timeoutSeconds * 1000;
     const initTimer = setTimeout(() => {
@@ -340,14 +345,8 @@ export class ExecutionEnvironment {
 
   private async peakMemoryBytes(): Promise<number | undefined> {
     if (!this.memory) {
-      let id = '';
-      try {
-        id = fs.readFileSync(this.cidFile, 'utf8').trim();
-      } catch {
-        return undefined;
-      }
-      if (!id) return undefined;
-      this.memory = new ContainerMemory(id);
+      if (!this.containerId) return undefined;
+      this.memory = new ContainerMemory(this.containerId);
     }
     if (this.currentState === 'dead') return this.memory.peakBytes().then((v) => v, () => undefined);
     return this.memory.peakBytes();
@@ -358,46 +357,47 @@ export class ExecutionEnvironment {
     this.deadlineTimer = setTimeout(() => this.interrupt?.({ kind: 'timeout' }), this.spec.timeoutSeconds * 1000);
   }
 
-  private async onContainerExit(exitCode: number | null, stderr: string): Promise<void> {
-    if (!this.stopping) {
-      // Ask the engine why it ended before anyone hears of the exit, then remove the container.
-      if (exitCode === 137) this.oomKilled = await this.engineSawOomKill();
-      await docker(['rm', '-f', this.name]).catch(() => undefined);
-    }
-    const wasStopping = this.stopping;
+  private onContainerExit(exitCode: number | null): void {
     this.exitCode = exitCode;
     this.currentState = 'dead';
-    try {
-      fs.rmSync(this.cidFile, { force: true });
-    } catch {
-      // best effort
-    }
-    if (wasStopping) {
-      // Stopped by us: an invoke still in flight (emulator stopped mid-invoke) ends as an exit.
-      this.settleReady({ kind: 'exit', exitCode, atMs: performance.now() });
-      this.interrupt?.({ kind: 'exit', exitCode, oomKilled: false });
-      return;
-    }
-    // Exit 125 is docker's own failure (no such image, bad flag): the environment never existed.
-    if (exitCode === 125 && this.firstNextAt === undefined && /docker|daemon|Unable to find image|No such image/i.test(stderr)) {
-      this.onStartFailure(new EnvironmentStartError(
-        `Could not start an execution environment for '${this.spec.functionName}' from image '${this.spec.image}'.\n` +
-        `  docker said: ${stderr.trim().split('\n').slice(-5).join('\n  ')}\n` +
-        '  Likely cause: the image is not built locally (no registry is reachable). Build the runtime images with `npm run images`, or check the image tag.',
-      ));
-      return;
-    }
+    // Stopped by us or not: an invoke in flight (or the first one, still waiting for init) ends as an exit.
     this.settleReady({ kind: 'exit', exitCode, atMs: performance.now() });
     this.interrupt?.({ kind: 'exit', exitCode, oomKilled: this.oomKilled });
   }
 
-  private async engineSawOomKill(): Promise<boolean> {
+  /** The engine's own verdict: did the memory cgroup's OOM killer end the container? */
+  private async engineSawOomKill(id: string): Promise<boolean> {
     try {
-      const { stdout } = await docker(['inspect', '--format', '{{.State.OOMKilled}}', this.name], { timeoutMs: 10_000 });
-      return stdout.trim() === 'true';
+      const state = (await (await dockerode()).getContainer(id).inspect()).State as { OOMKilled?: boolean };
+      return state.OOMKilled === true;
     } catch {
       return false;
     }
+  }
+
+  /**
+   * The engine refused to start the container. A missing entrypoint is the function's problem
+   * (Lambda: Runtime.InvalidEntrypoint; `docker run` exits 127 / 126 for it); anything else
+   * (no such image, engine errors) means the environment never existed.
+   */
+  private onStartError(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const missingImage = error instanceof DockerEngineError && error.statusCode === 404;
+    if (!missingImage && /executable file not found|no such file or directory/i.test(message)) {
+      this.log(message);
+      this.onContainerExit(127);
+      return;
+    }
+    if (!missingImage && /permission denied/i.test(message)) {
+      this.log(message);
+      this.onContainerExit(126);
+      return;
+    }
+    this.onStartFailure(new EnvironmentStartError(
+      `Could not start an execution environment for '${this.spec.functionName}' from image '${this.spec.image}'.\n` +
+      `  the engine said: ${message.trim().split('\n').slice(-5).join('\n  ')}\n` +
+      '  Likely cause: the image is not built locally (no registry is reachable). Build the runtime images with `npm run images`, or check the image tag.',
+    ));
   }
 
   private onStartFailure(error: Error): void {
@@ -405,23 +405,14 @@ export class ExecutionEnvironment {
     this.settleReady({ kind: 'start-failed', error });
   }
 
-  /** Removes the container without waiting (the attached `docker run` then ends). */
+  /** Removes the container without waiting (its wait and log stream then end). */
   private kill(): void {
     if (this.stopping) return;
     this.stopping = true;
     this.currentState = 'dead';
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    void this.removeContainer();
-  }
-
-  private async removeContainer(): Promise<void> {
-    // The container may not exist yet if `docker run` is still creating it: retry until the run ends.
-    let runEnded = false;
-    void this.exited.then(() => (runEnded = true));
-    for (let attempt = 0; attempt < 20 && !runEnded; attempt++) {
-      await docker(['rm', '-f', this.name]).catch(() => undefined);
-      await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 500))]);
-    }
+    // Once the engine has answered the start (a failed start removes its own container).
+    void this.started.then((id) => (id ? removeContainer(id).catch(() => undefined) : undefined));
   }
 
   private collectLogs(chunk: string): void {

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HARNESS_LABEL, docker, imageExists } from '../docker/docker-cli';
+import { HARNESS_LABEL, imageExists, importImage } from '../docker/engine';
 import { ProgressLog, lineSplitter, silentLog, timedStep } from '../build/progress';
 import { withFileLock } from './file-lock';
 
@@ -48,13 +48,10 @@ async function makeRootfsImage(suite: string, image: string, mirror: string | un
     await timedStep(log, '[images]', `debootstrap ${suite}`, () => run('debootstrap', args, log));
     await timedStep(log, '[images]', `docker import ${image}`, async () => {
       await run('tar', ['-C', rootDir, '-cf', tarPath, '.'], log);
-      await docker([
-        'import',
-        '--message', `Debian ${suite} minbase (${ROOTFS_PACKAGES.join(', ')}) for the Lambda stand-in`,
-        '--change', `LABEL ${HARNESS_LABEL}=1`,
-        tarPath,
-        image,
-      ]);
+      await importImage(tarPath, image, {
+        message: `Debian ${suite} minbase (${ROOTFS_PACKAGES.join(', ')}) for the Lambda stand-in`,
+        changes: [`LABEL ${HARNESS_LABEL}=1`],
+      });
     });
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });

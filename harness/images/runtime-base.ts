@@ -7,7 +7,7 @@
  */
 import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from '../../lambdas/runtimes';
 import { RuntimeBase } from '../build/artifact';
-import { DockerCommandError, docker, ensureDockerEngine, imageExists } from '../docker/docker-cli';
+import { DockerEngineError, ensureDockerEngine, inspectImage, pullImage } from '../docker/engine';
 import { ProgressLog, silentLog } from '../build/progress';
 import { ensureStandinImages } from './standin-image';
 
@@ -120,10 +120,9 @@ const failedPulls = new Set<string>();
 async function findOfficialImage(reference: string, architecture: Architecture, log: ProgressLog): Promise<OfficialImage | undefined> {
   const wantArch = architecture === 'x86_64' ? 'amd64' : 'arm64';
   const inspect = async (): Promise<OfficialImage | undefined> => {
-    if (!(await imageExists(reference))) return undefined;
-    const { stdout } = await docker(['image', 'inspect', '--format', '{{.Id}} {{.Os}} {{.Architecture}}', reference]);
-    const [id, os, arch] = stdout.trim().split(' ');
-    return arch === wantArch ? { id, os, arch } : undefined;
+    const info = await inspectImage(reference);
+    if (!info) return undefined;
+    return info.Architecture === wantArch ? { id: info.Id, os: info.Os, arch: info.Architecture } : undefined;
   };
   const present = await inspect();
   if (present) return present;
@@ -131,9 +130,9 @@ async function findOfficialImage(reference: string, architecture: Architecture, 
   if (failedPulls.has(pullKey)) return undefined;
   try {
     log(`[images] docker pull ${reference} (one try, ${OFFICIAL_PULL_TIMEOUT_MS / 1000} s limit)`);
-    await docker(['pull', '--platform', `linux/${wantArch}`, reference], { timeoutMs: OFFICIAL_PULL_TIMEOUT_MS });
+    await pullImage(reference, { platform: `linux/${wantArch}`, timeoutMs: OFFICIAL_PULL_TIMEOUT_MS });
   } catch (error) {
-    const reason = error instanceof DockerCommandError ? (error.stderr.trim().split('\n').pop() ?? '') : String(error);
+    const reason = error instanceof DockerEngineError ? (error.detail.trim().split('\n').pop() ?? '') : String(error);
     log(`[images] pull failed: ${reason || 'timed out'}`);
     failedPulls.add(pullKey);
     return undefined;

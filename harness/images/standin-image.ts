@@ -11,7 +11,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PythonRuntime, RuntimeFacts, runtimeFacts } from '../../lambdas/runtimes';
-import { HARNESS_LABEL, DockerCommandError, docker, imageExists } from '../docker/docker-cli';
+import { DockerEngineError, HARNESS_LABEL, imageId, inspectImage } from '../docker/engine';
+import { HarnessContainer, runToCompletion } from '../docker/harness-container';
+import { ImageBuildProps, buildImage as engineBuildImage } from '../docker/image-build';
 import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from '../build/progress';
 import { ensureRootfsImage } from './rootfs';
 import { withFileLock } from './file-lock';
@@ -101,9 +103,10 @@ export async function ensureStandinImages(runtime: PythonRuntime, options: Ensur
 /** Reads a present stand-in's facts from its labels; throws when it is not there. */
 export async function describeStandin(runtime: PythonRuntime, built = false): Promise<StandinImages> {
   const image = standinImageName(runtime);
-  const { stdout } = await docker(['image', 'inspect', '--format', '{{.Id}}\t{{json .Config.Labels}}', image]);
-  const [id, labelsJson] = stdout.trim().split('\t');
-  const labels = (JSON.parse(labelsJson || '{}') ?? {}) as Record<string, string>;
+  const info = await inspectImage(image);
+  if (!info) throw new DockerEngineError(`inspect image ${image}`, `No such image: ${image} (build it with \`npm run images\`)`, 404);
+  const id = info.Id;
+  const labels: Record<string, string> = info.Config?.Labels ?? {};
   const debianSuite = labels[STANDIN_LABELS.debianSuite] ?? 'unknown';
   const pythonVersion = labels[STANDIN_LABELS.pythonVersion] ?? 'unknown';
   const awslambdaricVersion = labels[STANDIN_LABELS.awslambdaric] ?? 'unknown';
@@ -123,10 +126,8 @@ export async function describeStandin(runtime: PythonRuntime, built = false): Pr
 async function buildPair(facts: RuntimeFacts, rootfs: string, recipe: string, log: ProgressLog): Promise<void> {
   const image = standinImageName(facts.runtime);
   const buildImage = standinBuildImageName(facts.runtime);
-  const probe = await docker([
-    'run', '--rm', '--label', `${HARNESS_LABEL}=1`, '--network', 'none', rootfs,
-    'python3', '-c', 'import platform; print(platform.python_version(), platform.libc_ver()[1])',
-  ]);
+  const probe = await runToCompletion(new HarnessContainer(rootfs, 'standin-probe').withNetworkMode('none')
+    .withCommand(['python3', '-c', 'import platform; print(platform.python_version(), platform.libc_ver()[1])']));
   const [pythonVersion, glibc] = probe.stdout.trim().split(/\s+/);
   if (!pythonVersion.startsWith(`${facts.pythonVersion}.`)) {
     throw new Error(
@@ -157,30 +158,33 @@ async function buildPair(facts: RuntimeFacts, rootfs: string, recipe: string, lo
       'org.opencontainers.image.description':
         `Debian ${facts.standInDebianSuite} + Python ${pythonVersion} + awslambdaric ${AWSLAMBDARIC_VERSION}, with the Lambda image contract`,
     };
-    const labelArgs = Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
     await timedStep(log, '[images]', `docker build ${image}`, () =>
-      dockerBuild(log, [
-        '-f', path.join(context, 'Dockerfile'),
-        '--build-arg', `ROOTFS_IMAGE=${rootfs}`,
-        '--build-arg', `PYTHON_VERSION=${facts.pythonVersion}`,
-        '--build-arg', `RUNTIME=${facts.runtime}`,
-        '--build-arg', `AWSLAMBDARIC_VERSION=${AWSLAMBDARIC_VERSION}`,
-        '--build-arg', `BOTO3_VERSION=${BOTO3_VERSION}`,
-        ...labelArgs,
-        '-t', image,
-        context,
-      ]),
+      dockerBuild(log, {
+        contextDir: context,
+        dockerfile: 'Dockerfile',
+        buildArgs: {
+          ROOTFS_IMAGE: rootfs,
+          PYTHON_VERSION: facts.pythonVersion,
+          RUNTIME: facts.runtime,
+          AWSLAMBDARIC_VERSION,
+          BOTO3_VERSION,
+        },
+        labels,
+        tag: image,
+      }),
     );
     await timedStep(log, '[images]', `docker build ${buildImage}`, () =>
-      dockerBuild(log, [
-        '-f', path.join(context, 'Dockerfile.build'),
-        '--build-arg', `STANDIN_IMAGE=${image}`,
-        ...labelArgs,
-        '--label', `${STANDIN_LABELS.targetGlibc}=${glibcMajor}.${glibcMinor}`,
-        '--label', `org.opencontainers.image.title=Local STAND-IN build image for ${facts.runtime} (pip capped at glibc ${facts.glibc})`,
-        '-t', buildImage,
-        context,
-      ]),
+      dockerBuild(log, {
+        contextDir: context,
+        dockerfile: 'Dockerfile.build',
+        buildArgs: { STANDIN_IMAGE: image },
+        labels: {
+          ...labels,
+          [STANDIN_LABELS.targetGlibc]: `${glibcMajor}.${glibcMinor}`,
+          'org.opencontainers.image.title': `Local STAND-IN build image for ${facts.runtime} (pip capped at glibc ${facts.glibc})`,
+        },
+        tag: buildImage,
+      }),
     );
   } finally {
     fs.rmSync(context, { recursive: true, force: true });
@@ -216,22 +220,21 @@ async function writeExtraCaCertificates(rootfs: string, dir: string): Promise<nu
   fs.mkdirSync(dir, { recursive: true });
   const bundle = hostCaBundlePath();
   if (!bundle) return 0;
-  const { stdout: imageBundle } = await docker([
-    'run', '--rm', '--label', `${HARNESS_LABEL}=1`, '--network', 'none', rootfs, 'cat', '/etc/ssl/certs/ca-certificates.crt',
-  ]);
+  const { stdout: imageBundle } = await runToCompletion(new HarnessContainer(rootfs, 'standin-ca-probe').withNetworkMode('none')
+    .withCommand(['cat', '/etc/ssl/certs/ca-certificates.crt']));
   const extras = extraCertificates(fs.readFileSync(bundle, 'utf8'), imageBundle);
   extras.forEach((pem, index) => fs.writeFileSync(path.join(dir, `host-${String(index + 1).padStart(3, '0')}.crt`), `${pem}\n`));
   return extras.length;
 }
 
-async function dockerBuild(log: ProgressLog, args: readonly string[]): Promise<void> {
+async function dockerBuild(log: ProgressLog, props: Omit<ImageBuildProps, 'onOutput'>): Promise<void> {
   const progress = lineSplitter(log, '[images]  ');
   try {
-    await docker(['build', '--force-rm', '--network', 'host', ...args], { onOutput: progress });
+    await engineBuildImage({ ...props, networkMode: 'host', onOutput: progress });
   } catch (error) {
-    if (error instanceof DockerCommandError) {
+    if (error instanceof DockerEngineError) {
       throw new Error(
-        `Building the Lambda stand-in failed (docker ${error.args.slice(0, 3).join(' ')} ...):\n    ${dockerOutputTail(error.stderr || error.stdout, 10).join('\n    ')}\n` +
+        `Building the Lambda stand-in failed (docker build ${props.tag} ...):\n    ${dockerOutputTail(error.detail, 10).join('\n    ')}\n` +
           '  Likely cause: pip or apt inside the build could not reach PyPI / the Debian mirror. Check network access.',
       );
     }
@@ -242,13 +245,10 @@ async function dockerBuild(log: ProgressLog, args: readonly string[]): Promise<v
 }
 
 async function imageIdOf(reference: string): Promise<string> {
-  const { stdout } = await docker(['image', 'inspect', '--format', '{{.Id}}', reference]);
-  return stdout.trim();
+  return imageId(reference);
 }
 
 async function labelOf(reference: string, label: string): Promise<string | undefined> {
-  if (!(await imageExists(reference))) return undefined;
-  const { stdout } = await docker(['image', 'inspect', '--format', `{{index .Config.Labels "${label}"}}`, reference]);
-  const value = stdout.trim();
-  return value && value !== '<no value>' ? value : undefined;
+  const value = (await inspectImage(reference))?.Config?.Labels?.[label];
+  return value ? value : undefined;
 }

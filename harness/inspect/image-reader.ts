@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DockerCommandError, HARNESS_LABEL, docker } from '../docker/docker-cli';
+import { DockerEngineError, exportImageFilesystem, inspectImage } from '../docker/engine';
 import { DEFAULT_MAX_ELF_BYTES, describeFile } from './file-facts';
 import { isWheelMetadata, parseWheelTags } from './python-tags';
 import { TarEntry, readTar } from './tar-reader';
@@ -60,20 +60,20 @@ interface InspectJson {
 
 /** `docker image inspect`, as the view's image facts. */
 export async function readImageConfig(reference: string): Promise<ImageConfigView> {
-  let stdout: string;
+  let parsed: InspectJson | undefined;
   try {
-    ({ stdout } = await docker(['image', 'inspect', '--format', '{{json .}}', reference]));
+    parsed = (await inspectImage(reference)) as InspectJson | undefined;
   } catch (error) {
-    if (error instanceof DockerCommandError) {
-      throw new ImageReadError(
-        reference,
-        `docker image inspect failed: ${error.stderr.trim() || error.message}`,
-        'Inspection reads local images only (no registry here): build it first, and check the name with `docker images`.',
-      );
-    }
-    throw error;
+    if (!(error instanceof DockerEngineError)) throw error;
+    throw new ImageReadError(reference, `docker image inspect failed: ${error.message}`, 'Check that the Docker engine is running.');
   }
-  const parsed = JSON.parse(stdout) as InspectJson;
+  if (!parsed) {
+    throw new ImageReadError(
+      reference,
+      `docker image inspect failed: No such image: ${reference}`,
+      'Inspection reads local images only (no registry here): build it first, and check the name with `docker images`.',
+    );
+  }
   const config = parsed.Config ?? {};
   const env: Record<string, string> = {};
   for (const item of config.Env ?? []) {
@@ -102,14 +102,10 @@ export async function readImageView(reference: string, options: ImageReadOptions
     return { kind: 'image', source: reference, files: [], codeRoot, wheels: [], unzippedBytes: image.sizeBytes, image };
   }
   const tarPath = path.join(options.tmpDir ?? os.tmpdir(), `inspect-${randomUUID()}.tar`);
-  // The entrypoint is overridden so `create` works for images without one; nothing runs.
-  const { stdout } = await docker(['create', '--label', `${HARNESS_LABEL}=1`, '--entrypoint', '/inspect-never-runs', reference]);
-  const containerId = stdout.trim();
   try {
-    await docker(['export', '--output', tarPath, containerId]);
+    await exportImageFilesystem(reference, tarPath);
     return await readExportedFilesystem(tarPath, image, codeRoot, options.maxElfBytes ?? DEFAULT_MAX_ELF_BYTES);
   } finally {
-    await docker(['rm', '--force', containerId]).catch(() => undefined);
     fs.rmSync(tarPath, { force: true });
   }
 }

@@ -42,8 +42,8 @@ export function ownerAlive(owner: string): boolean {
 }
 
 /**
- * The labels for anything the harness starts: the one place they are made. The docker CLI
- * wrapper adds them to every `docker run`/`create`; a testcontainers container takes them with
+ * The labels for anything the harness starts: the one place they are made. HarnessContainer
+ * (harness/docker/harness-container.ts) puts them on every container it starts, with
  * `.withLabels(ownerLabels())`.
  */
 export function ownerLabels(): Record<string, string> {

@@ -1,13 +1,12 @@
 /**
  * What a harness process killed with `kill -9` (or a crashed machine) leaves behind, removed at
  * the next start: containers whose owner is dead, helper processes (moto) whose owner is dead,
- * their pid files, stale container-id files and ZIP staging directories. Only what a DEAD owner
+ * their pid files and ZIP staging directories (containers are found by their owner label). Only what a DEAD owner
  * left is touched: another harness running at the same time keeps everything.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { docker } from '../docker/docker-cli';
-import { CID_DIR } from '../emulator/execution-environment';
+import { dockerode, removeContainer } from '../docker/engine';
 import { commandLine, readHelperRecords } from './helper-processes';
 import { OWNER_LABEL, ownerAlive, processStartTime } from './owner';
 
@@ -30,7 +29,7 @@ export async function reapOrphans(props: ReapProps): Promise<ReapSummary> {
   const { log } = props;
   const containers = await reapContainers(log);
   const helperProcesses = await reapHelperProcesses(log);
-  const staleFiles = (await reapCidFiles()) + reapStaging(props.workDir);
+  const staleFiles = reapStaging(props.workDir);
   if (containers + helperProcesses + staleFiles > 0) {
     log(`[reap] left by a harness process that died: removed ${containers} container(s), stopped ${helperProcesses} helper process(es), deleted ${staleFiles} stale file(s)`);
   }
@@ -38,11 +37,11 @@ export async function reapOrphans(props: ReapProps): Promise<ReapSummary> {
 }
 
 async function reapContainers(log: (line: string) => void): Promise<number> {
-  const { stdout } = await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.ID}}\t{{.Label "${OWNER_LABEL}"}}\t{{.Names}}`]);
-  const orphans = stdout.split('\n').filter(Boolean).map((line) => line.split('\t')).filter(([, owner]) => !ownerAlive(owner));
+  const listed = await (await dockerode()).listContainers({ all: true, filters: JSON.stringify({ label: [OWNER_LABEL] }) });
+  const orphans = listed.map((c) => [c.Id, c.Labels[OWNER_LABEL] ?? '', (c.Names[0] ?? c.Id).replace(/^\//, '')]).filter(([, owner]) => !ownerAlive(owner));
   if (orphans.length === 0) return 0;
   for (const [, owner, name] of orphans) log(`[reap] container ${name}: its owner (process ${owner.split('-')[0]}) is gone`);
-  await docker(['rm', '-f', ...orphans.map(([id]) => id)]).catch((error: Error) => log(`[reap] could not remove every orphan container: ${error.message}`));
+  await Promise.all(orphans.map(([id]) => removeContainer(id))).catch((error: Error) => log(`[reap] could not remove every orphan container: ${error.message}`));
   return orphans.length;
 }
 
@@ -77,34 +76,6 @@ async function terminate(pid: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (processStartTime(pid) !== undefined) signal('SIGKILL');
-}
-
-/** Container-id files whose container no longer exists (their environment was never stopped). */
-async function reapCidFiles(): Promise<number> {
-  let names: string[];
-  try {
-    names = fs.readdirSync(CID_DIR);
-  } catch {
-    return 0;
-  }
-  const stale = names.map((name) => path.join(CID_DIR, name)).filter(olderThanGrace);
-  if (stale.length === 0) return 0;
-  const { stdout } = await docker(['ps', '-aq', '--no-trunc']);
-  const existing = new Set(stdout.split('\n').filter(Boolean));
-  let removed = 0;
-  for (const file of stale) {
-    let id = '';
-    try {
-      id = fs.readFileSync(file, 'utf8').trim();
-    } catch {
-      continue;
-    }
-    if (!existing.has(id)) {
-      fs.rmSync(file, { force: true });
-      removed++;
-    }
-  }
-  return removed;
 }
 
 /** `.work/staging/<fn>-<hash>-<pid>` of processes that no longer run. */

@@ -14,7 +14,7 @@ import { BaseChoice } from '../images/runtime-base';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
 import { SnsHttpBridge, startSnsHttpBridge } from '../local-aws/sns-http-bridge';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
-import { ServedFunction } from './served-function';
+import { EngineName, ServedFunction } from './served-function';
 import { synthesizedUrlAccess } from './stack-url-access';
 import { runVerify, VerifyRun } from './verify-run';
 
@@ -33,6 +33,8 @@ export interface LocalStackProps {
   readonly force?: boolean;
   /** Most execution environments per function. @default 10 */
   readonly maxEnvironments?: number;
+  /** Which engine boots the functions (`--engine`). @default 'emulator' */
+  readonly engine?: EngineName;
   /** @default discarded */
   readonly onFunctionLog?: (functionName: string, line: string) => void;
   /** @default the catalog */
@@ -91,6 +93,7 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
     force: props.force,
     keepServing: true,
     maxEnvironments: props.maxEnvironments,
+    engine: props.engine,
     urlPorts: props.dashboardPort !== undefined ? { dashboard: props.dashboardPort } : undefined,
     // Verify's boot check runs ingestion's scheduled event: against no articles, as `npm run verify`
     // does, so the articles are new (and reach analysis over SNS) on the stack's first ingestion.

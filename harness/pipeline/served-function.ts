@@ -8,10 +8,13 @@ import { FunctionSpec } from '../../lambdas/function-spec';
 import { Artifact } from '../build/artifact';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { FunctionUrlFailure, FunctionUrlFront } from '../emulator/function-url-front';
-import { LambdaEmulator } from '../emulator/lambda-emulator';
+import { InvokeOptions, Invoker, LambdaEmulator } from '../emulator/lambda-emulator';
+import { InvokeResult } from '../emulator/invoke-result';
+import { RieFunction } from '../rie/rie-function';
 import { launchSpecFromArtifact } from '../emulator/launch-from-artifact';
 import { FunctionTarget } from '../suite/function-target';
 import { httpRequest } from '../suite/http-request';
+import { UsageError } from '../cli/cli-args';
 
 export interface ServeFunctionProps {
   readonly spec: FunctionSpec;
@@ -28,12 +31,32 @@ export interface ServeFunctionProps {
   readonly maxEnvironments?: number;
   /** Every log line of the function (its output, START/END/REPORT). @default discarded */
   readonly onLog?: (line: string) => void;
+  /** Which Lambda emulation runs it: ours, or AWS's Runtime Interface Emulator. @default 'emulator' */
+  readonly engine?: EngineName;
+}
+
+/** `--engine`: our Runtime API emulator (default) or AWS's RIE (harness/rie/). */
+export type EngineName = 'emulator' | 'rie';
+export const ENGINE_NAMES: readonly EngineName[] = ['emulator', 'rie'];
+
+/** Reads `--engine`; unknown names stop the command with the choices. */
+export function parseEngine(value: string | undefined, usage: string): EngineName {
+  if (value === undefined) return 'emulator';
+  if ((ENGINE_NAMES as readonly string[]).includes(value)) return value as EngineName;
+  throw new UsageError(`--engine must be ${ENGINE_NAMES.join(' or ')}, got '${value}'.`, usage);
+}
+
+/** What serves a function's invokes, whichever engine runs it. */
+export interface ServedInvoker extends Invoker {
+  invokeJson(event: unknown, options?: InvokeOptions): Promise<InvokeResult>;
+  stop(): Promise<void>;
 }
 
 export interface ServedFunction {
   readonly spec: FunctionSpec;
   readonly artifact: Artifact;
-  readonly emulator: LambdaEmulator;
+  readonly emulator: ServedInvoker;
+  readonly engine: EngineName;
   /** `http://127.0.0.1:<port>/` of the Function URL front, when the function has a URL. */
   readonly url?: string;
   readonly target: FunctionTarget;
@@ -42,13 +65,13 @@ export interface ServedFunction {
 
 export async function serveFunction(props: ServeFunctionProps): Promise<ServedFunction> {
   const { spec, artifact } = props;
-  const emulator = new LambdaEmulator({
-    launch: launchSpecFromArtifact({
-      artifact, handler: spec.handler, memoryMb: spec.memoryMb, ephemeralStorageMb: spec.ephemeralStorageMb, timeoutSeconds: spec.timeoutSeconds, env: props.environment, functionName: spec.name,
-    }),
-    maxEnvironments: props.maxEnvironments,
-    onLog: props.onLog,
+  const launch = launchSpecFromArtifact({
+    artifact, handler: spec.handler, memoryMb: spec.memoryMb, ephemeralStorageMb: spec.ephemeralStorageMb, timeoutSeconds: spec.timeoutSeconds, env: props.environment, functionName: spec.name,
   });
+  const engine = props.engine ?? 'emulator';
+  const emulator: ServedInvoker = engine === 'rie'
+    ? await RieFunction.start(launch, { onLog: props.onLog })
+    : new LambdaEmulator({ launch, maxEnvironments: props.maxEnvironments, onLog: props.onLog });
   let latestFailure: FunctionUrlFailure | undefined;
   let front: FunctionUrlFront | undefined;
   if (spec.url) {
@@ -61,7 +84,7 @@ export async function serveFunction(props: ServeFunctionProps): Promise<ServedFu
     }).start();
   }
   const target: FunctionTarget = {
-    description: `local environments on ${artifact.base.description}`,
+    description: `local environments on ${artifact.base.description}${engine === 'rie' ? " under AWS's RIE" : ''}`,
     invoke: async (event) => {
       const result = await emulator.invokeJson(event);
       const payload = result.payload.toString('utf8');
@@ -80,6 +103,7 @@ export async function serveFunction(props: ServeFunctionProps): Promise<ServedFu
     spec,
     artifact,
     emulator,
+    engine,
     url: front?.url,
     target,
     async stop() {

@@ -16,7 +16,9 @@ import { runImportSmoke } from '../suite/import-smoke';
 import { applicableSmokeChecks, runHealthCheck, runSmokeCheck } from '../suite/smoke-checks';
 import { runBootChecks } from './boot-check';
 import { LocalAwsSession } from './local-aws-session';
-import { serveFunction, ServedFunction } from './served-function';
+import { EngineName, serveFunction, ServedFunction } from './served-function';
+import { RIE_LIMITATIONS } from '../rie/rie-function';
+import { SAM_CLI_VERSION } from '../rie/rie-binary';
 
 export interface VerifyFunctionProps {
   readonly spec: FunctionSpec;
@@ -38,6 +40,8 @@ export interface VerifyFunctionProps {
   readonly urlAccess?: FunctionUrlAccess;
   /** Most execution environments at once (concurrent invokes beyond it queue). @default 10 */
   readonly maxEnvironments?: number;
+  /** Which engine boots it (`--engine`). @default 'emulator' */
+  readonly engine?: EngineName;
   /** Function log lines (output, START/END/REPORT). @default discarded */
   readonly onFunctionLog?: (line: string) => void;
   /** Test events given on the command line (`--event`), invoked after the catalog's own. @default [] */
@@ -98,6 +102,7 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
   log(`${prefix} booting ${summary.reference} on ${base.description}`);
   const served = await serveFunction({
     spec, artifact, environment, urlPort: props.urlPort, urlAccess: props.urlAccess, maxEnvironments: props.maxEnvironments, onLog: props.onFunctionLog,
+    engine: props.engine,
   });
   try {
     const events = [...(spec.events ?? []), ...(props.events ?? [])];
@@ -122,7 +127,11 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
     await served.stop();
     throw error;
   }
-  const report = functionReport(spec.name, base.description, checks, summary);
+  const checked = functionReport(spec.name, base.description, checks, summary);
+  // On RIE the report says what that engine cannot check, every time, rather than hiding it.
+  const report = served.engine === 'rie'
+    ? { ...checked, base: `${base.description}, under AWS's RIE (aws-sam-cli ${SAM_CLI_VERSION})`, warnings: [...checked.warnings, ...RIE_LIMITATIONS.map((limit) => `engine rie: ${limit}`)] }
+    : checked;
   if (props.keepServing) return { report, artifact, served };
   await served.stop();
   return { report, artifact };

@@ -17,8 +17,11 @@ import { NewsApiArticle } from '../local-aws/fake-newsapi';
 import { VerifyReport } from '../suite/check-result';
 import { LocalAwsSession, startLocalAwsSession } from './local-aws-session';
 import { VerifiedFunction, verifyFunction } from './verify-function';
+import { EngineName } from './served-function';
 
 export interface VerifyRunProps {
+  /** Which engine boots the functions (`--engine`). @default 'emulator' */
+  readonly engine?: EngineName;
   readonly specs: readonly FunctionSpec[];
   readonly baseChoice: BaseChoice;
   readonly log: ProgressLog;
@@ -94,6 +97,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
         urlPort: props.urlPorts?.[spec.name],
         urlAccess: props.urlAccess?.[spec.name],
         maxEnvironments: props.maxEnvironments,
+        engine: props.engine,
         events: props.events,
         onFunctionLog: props.onFunctionLog ? (line) => props.onFunctionLog!(spec.name, line) : undefined,
       }));

@@ -31,6 +31,8 @@ export function formatConsoleReport(report: VerifyReport): string {
       lines.push(`  ! WARNING ${check.kind}: ${check.name}`);
       lines.push(...check.warning!.split('\n').map((line) => `      ${line}`));
     }
+    // What the engine itself cannot check (--engine rie), said every time.
+    for (const warning of fn.warnings.filter((w) => w.startsWith('engine '))) lines.push(`  ! WARNING ${warning}`);
   }
   const failed = report.functions.filter((fn) => !fn.passed).map((fn) => fn.name);
   const warnings = report.functions.reduce((n, fn) => n + fn.warnings.length, 0);

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { docker, DockerCommandError, HARNESS_LABEL } from '../docker/docker-cli';
+import { ContainerExitError, HarnessContainer, runToCompletion } from '../docker/harness-container';
 import { CheckResult } from './check-result';
 
 export interface ImportSmokeProps {
@@ -31,18 +31,22 @@ interface ImportRecord {
 }
 
 export async function runImportSmoke(props: ImportSmokeProps): Promise<CheckResult[]> {
-  const args = ['run', '--rm', '--network', 'host', '--label', `${HARNESS_LABEL}=1`, '--read-only',
-    '--tmpfs', '/tmp:rw,size=512m', '--memory', `${props.memoryMb}m`, '--entrypoint', props.python ?? '/var/lang/bin/python3'];
-  if (props.taskDir) args.push('-v', `${props.taskDir}:/var/task:ro`);
-  for (const [key, value] of Object.entries(props.environment)) args.push('-e', `${key}=${value}`);
-  args.push(props.image, '-c', SCRIPT);
+  const container = new HarnessContainer(props.image, 'import-smoke')
+    .withNetworkMode('host')
+    .withReadOnlyRootFilesystem()
+    .withTmpFs({ '/tmp': 'rw,size=512m' })
+    .withMemoryLimitMb(props.memoryMb)
+    .withEntrypoint([props.python ?? '/var/lang/bin/python3'])
+    .withEnvironment({ ...props.environment })
+    .withCommand(['-c', SCRIPT]);
+  if (props.taskDir) container.withBindMounts([{ source: props.taskDir, target: '/var/task', mode: 'ro' }]);
 
   const started = performance.now();
   let output: string;
   try {
-    output = (await docker(args, { timeoutMs: 10 * 60_000 })).stdout;
+    output = (await runToCompletion(container, { timeoutMs: 10 * 60_000 })).stdout;
   } catch (error) {
-    const detail = error instanceof DockerCommandError ? `${error.stdout}\n${error.stderr}`.trim() : String(error);
+    const detail = error instanceof ContainerExitError ? `${error.stdout}\n${error.stderr}`.trim() : String(error);
     return [{ kind: 'import', name: 'import every top-level module', passed: false, errorType: 'Harness.ImportSmokeCrashed',
       message: `The import smoke container did not finish: ${detail.slice(-2000)}`, durationMs: Math.round(performance.now() - started) }];
   }

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { ImageArtifact, RuntimeBase } from '../../../harness/build/artifact';
 import { buildArtifact } from '../../../harness/build/build-artifact';
 import { CONTENT_HASH_LABEL } from '../../../harness/build/image-builder';
-import { HARNESS_LABEL, docker, ensureDockerEngine, imageExists } from '../../../harness/docker/docker-cli';
+import { HARNESS_LABEL, ensureDockerEngine, imageExists, inspectImage, removeImage } from '../../../harness/docker/engine';
+import { HarnessContainer, runToCompletion } from '../../../harness/docker/harness-container';
 import { resolveRuntimeBase } from '../../../harness/images/runtime-base';
 import { catalogEntry } from '../../../lambdas/catalog';
 import { FunctionSpec } from '../../../lambdas/function-spec';
@@ -79,7 +80,7 @@ describe('image builder (real docker build on the stand-in)', () => {
   });
   afterAll(async () => {
     process.env.PIP_FIND_LINKS = savedFindLinks;
-    for (const tag of tags) await docker(['rmi', '-f', tag]).catch(() => undefined);
+    for (const tag of tags) await removeImage(tag).catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(wheelsDir, { recursive: true, force: true });
     fs.rmSync(workDir, { recursive: true, force: true });
@@ -93,13 +94,10 @@ describe('image builder (real docker build on the stand-in)', () => {
     expect(built.tag).toBe(`sentiment/imgfixture:${built.contentHash.slice(0, 12)}`);
     expect(built.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(built.bytes).toBeGreaterThan(0);
-    const { stdout: labels } = await docker(['image', 'inspect', '--format', '{{json .Config.Labels}}', built.tag]);
-    expect(JSON.parse(labels)).toMatchObject({ [HARNESS_LABEL]: '1', [CONTENT_HASH_LABEL]: built.contentHash });
+    expect((await inspectImage(built.tag))?.Config.Labels).toMatchObject({ [HARNESS_LABEL]: '1', [CONTENT_HASH_LABEL]: built.contentHash });
 
-    const { stdout } = await docker([
-      'run', '--rm', '--label', `${HARNESS_LABEL}=1`, '--entrypoint', '/bin/sh', built.tag, '-c',
-      'cat /opt/wheels.txt /opt/python.txt /opt/greeting.txt; ls /var/task; id -u',
-    ]);
+    const { stdout } = await runToCompletion(new HarnessContainer(built.tag, 'image-builder-test').withEntrypoint(['/bin/sh'])
+      .withCommand(['-c', 'cat /opt/wheels.txt /opt/python.txt /opt/greeting.txt; ls /var/task; id -u']));
     expect(stdout.trim().split('\n')).toEqual(['demo_local-1.0-py3-none-any.whl', expect.stringMatching(/^3\.13\.\d+$/), 'from-the-catalog', 'handler.py', '993']);
 
     // The SBOM is read out of the image: the runtime's own distributions ship in it too.

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { ZipArtifact, RuntimeBase } from '../../../harness/build/artifact';
 import { buildArtifact, resolveSourceDir } from '../../../harness/build/build-artifact';
 import { readZipEntries } from '../../../harness/build/deterministic-zip';
-import { HARNESS_LABEL, DockerCommandError, docker, ensureDockerEngine } from '../../../harness/docker/docker-cli';
+import { ensureDockerEngine } from '../../../harness/docker/engine';
+import { ContainerExitError, HarnessContainer, runToCompletion } from '../../../harness/docker/harness-container';
 import { resolveRuntimeBase } from '../../../harness/images/runtime-base';
 import { catalogEntry } from '../../../lambdas/catalog';
 import { FunctionSpec } from '../../../lambdas/function-spec';
@@ -28,13 +29,13 @@ const dashboard: FunctionSpec = { ...catalogEntry('dashboard'), packaging: 'zip'
 /** Imports the handler module inside the real runtime image, /var/task read-only, as Lambda's user. */
 async function importInRuntime(base: RuntimeBase, unpackedDir: string, module: string): Promise<{ ok: boolean; output: string }> {
   try {
-    const { stdout, stderr } = await docker([
-      'run', '--rm', '--label', `${HARNESS_LABEL}=1`, '--network', 'none', '--read-only', '--tmpfs', '/tmp',
-      '-v', `${unpackedDir}:/var/task:ro`, '--entrypoint', '/var/lang/bin/python3', base.image, '-c', `import ${module}; print('imported')`,
-    ]);
+    const { stdout, stderr } = await runToCompletion(new HarnessContainer(base.image, 'zip-import').withNetworkMode('none')
+      .withReadOnlyRootFilesystem().withTmpFs({ '/tmp': 'rw' })
+      .withBindMounts([{ source: unpackedDir, target: '/var/task', mode: 'ro' }])
+      .withEntrypoint(['/var/lang/bin/python3']).withCommand(['-c', `import ${module}; print('imported')`]));
     return { ok: true, output: stdout + stderr };
   } catch (error) {
-    if (error instanceof DockerCommandError) return { ok: false, output: error.stdout + error.stderr };
+    if (error instanceof ContainerExitError) return { ok: false, output: error.stdout + error.stderr };
     throw error;
   }
 }

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureDockerEngine } from '../../../harness/docker/docker-cli';
+import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { CONFORMANCE_CASES } from '../../../harness/conformance/cases';
 import { runConformance, writeConformanceReport } from '../../../harness/conformance/conformance-runner';
 import { EmulateDirTarget, startEmulateDirTarget } from '../../../harness/conformance/emulate-dir-target';

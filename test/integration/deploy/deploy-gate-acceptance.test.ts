@@ -26,7 +26,7 @@ import { MotoServer, startMotoServer } from '../../../harness/local-aws/moto-ser
 import { venvBin } from '../../../harness/local-aws/python-venv';
 import { fetchRemoteManifest } from '../../../harness/deploy-gate/oci-registry';
 import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
-import { docker } from '../../../harness/docker/docker-cli';
+import { imageId, pullImage, removeImage } from '../../../harness/docker/engine';
 import { terraformSetup } from '../../../scripts/terraform-cli';
 
 jest.setTimeout(20 * 60 * 1000);
@@ -214,9 +214,9 @@ describe('verify, publish for real, deploy', () => {
 
   it('the image pulled back by that digest is the verified image, and boots in the emulator', async () => {
     const byDigest = `${REGISTRY}/${REPOSITORY}@${first.repoDigest}`;
-    await docker(['pull', byDigest]);
+    await pullImage(byDigest);
     try {
-      expect((await docker(['image', 'inspect', '--format', '{{.Id}}', byDigest])).stdout.trim()).toBe(first.imageId);
+      expect(await imageId(byDigest)).toBe(first.imageId);
       const emulator = new LambdaEmulator({ launch: { image: byDigest, command: [], memoryMb: 256, timeoutSeconds: 10, functionName: 'published-analysis' } });
       try {
         const result = await emulator.invokeJson({ smoke: 'ping' });
@@ -225,7 +225,7 @@ describe('verify, publish for real, deploy', () => {
         await emulator.stop();
       }
     } finally {
-      await docker(['rmi', byDigest]).catch(() => undefined);
+      await removeImage(byDigest, { untagOnly: true }).catch(() => undefined);
     }
   });
 

@@ -5,12 +5,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { request } from 'undici';
-import { docker } from '../../../harness/docker/docker-cli';
+import { listContainerIds } from '../../../harness/docker/engine';
 import { REPO } from '../harness/run-cli';
 
 async function runningFunctionContainers(): Promise<string[]> {
-  const { stdout } = await docker(['ps', '-q', '--filter', 'label=sentiment-harness.function']);
-  return stdout.split('\n').filter(Boolean);
+  return listContainerIds({ label: ['sentiment-harness.function'] }, { all: false });
 }
 
 function portOpen(port: number): Promise<boolean> {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { docker } from '../../../harness/docker/docker-cli';
+import { dockerode } from '../../../harness/docker/engine';
 import { OWNER_LABEL } from '../../../harness/lifecycle/owner';
 import { REPO } from '../harness/run-cli';
 
@@ -74,8 +74,8 @@ export function startEmulate(args: readonly string[], options: { viaNpm?: boolea
 
 /** Containers (running or not) whose owner label names this pid. */
 export async function containersOwnedBy(pid: number): Promise<string[]> {
-  const { stdout } = await docker(['ps', '-a', '--filter', `label=${OWNER_LABEL}`, '--format', `{{.Names}}\t{{.Label "${OWNER_LABEL}"}}`]);
-  return stdout.split('\n').filter((line) => line.split('\t')[1]?.startsWith(`${pid}-`)).map((line) => line.split('\t')[0]);
+  const listed = await (await dockerode()).listContainers({ all: true, filters: JSON.stringify({ label: [OWNER_LABEL] }) });
+  return listed.filter((c) => c.Labels[OWNER_LABEL]?.startsWith(`${pid}-`)).map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ''));
 }
 
 export function processRuns(pid: number): boolean {

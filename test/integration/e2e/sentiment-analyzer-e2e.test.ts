@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { request } from 'undici';
 import { REPO_ROOT } from '../../../lambdas/catalog';
 import { formatConsoleReport } from '../../../harness/report/console-report';
-import { docker } from '../../../harness/docker/docker-cli';
+import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { sampleArticle } from '../../../harness/local-aws/fake-newsapi';
 import { scanItems } from '../../../harness/local-aws/seed-local-aws';
 import { LocalStack, startLocalStack } from '../../../harness/pipeline/local-stack';
@@ -29,7 +29,7 @@ async function waitFor(what: string, condition: () => Promise<boolean> | boolean
 }
 
 beforeAll(async () => {
-  await docker(['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 8000 });
+  await ensureDockerEngine();
   stack = await startLocalStack({
     baseChoice: 'auto',
     log: (line) => log.push(line),

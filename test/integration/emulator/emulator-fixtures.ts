@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureDockerEngine } from '../../../harness/docker/docker-cli';
+import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { BaseChoice, resolveRuntimeBase } from '../../../harness/images/runtime-base';
 import { LambdaEmulator, LambdaEmulatorProps } from '../../../harness/emulator/lambda-emulator';
 import { LaunchSpec } from '../../../harness/emulator/launch-spec';

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { InvokeResult } from '../../../harness/emulator/invoke-result';
 import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
-import { HARNESS_LABEL } from '../../../harness/docker/docker-cli';
+import { HARNESS_LABEL } from '../../../harness/docker/engine';
 import { json, launchSpec, runtimeImage, testEmulator, writeTaskDir } from './emulator-fixtures';
 
 jest.setTimeout(10 * 60_000);

@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { docker } from '../../../harness/docker/docker-cli';
+import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { CheckResult, FunctionReport, VerifyReport } from '../../../harness/suite/check-result';
 import { CliResult, REPO, runCli } from './run-cli';
 
@@ -47,7 +47,7 @@ const GOOD = 'def handler(event, context):\n    return {"ok": True, "keys": sort
 
 beforeAll(async () => {
   // Loud, not skipped.
-  await docker(['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 8000 });
+  await ensureDockerEngine();
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'broken-functions-'));
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { docker } from '../../../harness/docker/docker-cli';
+import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { VerifyReport } from '../../../harness/suite/check-result';
 import { REPO, runCli } from './run-cli';
 
@@ -16,7 +16,7 @@ function readReport(): VerifyReport {
 
 beforeAll(async () => {
   // Loud, not skipped: these tests are the harness's reason to exist.
-  await docker(['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 8000 });
+  await ensureDockerEngine();
 });
 
 describe('npm run verify on the dashboard', () => {

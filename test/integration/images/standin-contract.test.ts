@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { RuntimeBase } from '../../../harness/build/artifact';
-import { HARNESS_LABEL, DockerCommandError, docker, ensureDockerEngine, imageExists } from '../../../harness/docker/docker-cli';
+import { ensureDockerEngine, imageExists, inspectImage, removeContainer } from '../../../harness/docker/engine';
+import { ContainerExitError, HarnessContainer, runToCompletion } from '../../../harness/docker/harness-container';
 import { resolveRuntimeBase } from '../../../harness/images/runtime-base';
 import { runtimeFacts } from '../../../lambdas/runtimes';
 
@@ -20,8 +21,8 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-async function sh(image: string, script: string, extra: readonly string[] = []): Promise<string> {
-  const { stdout } = await docker(['run', '--rm', '--label', `${HARNESS_LABEL}=1`, ...extra, '--entrypoint', '/bin/sh', image, '-c', script]);
+async function sh(image: string, script: string): Promise<string> {
+  const { stdout } = await runToCompletion(new HarnessContainer(image, 'standin-contract').withEntrypoint(['/bin/sh']).withCommand(['-c', script]));
   return stdout;
 }
 
@@ -34,7 +35,7 @@ describe('lambda-standin/python:3.13 keeps the Lambda image contract', () => {
     base = await resolveRuntimeBase('python3.13', 'x86_64', 'standin', log);
   });
   afterAll(async () => {
-    for (const id of containers) await docker(['rm', '-f', id]).catch(() => undefined);
+    for (const id of containers) await removeContainer(id).catch(() => undefined);
   });
 
   it('is named honestly and says what it is', async () => {
@@ -43,8 +44,7 @@ describe('lambda-standin/python:3.13 keeps the Lambda image contract', () => {
     expect(base.buildImage).toBe('lambda-standin/python:3.13-build');
     expect(base.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(base.description).toMatch(/^stand-in lambda-standin\/python:3\.13 \(Debian trixie, Python 3\.13\.\d+, awslambdaric \d+\.\d+\.\d+\)$/);
-    const { stdout } = await docker(['image', 'inspect', '--format', '{{index .Config.Labels "org.opencontainers.image.title"}}', base.image]);
-    expect(stdout).toMatch(/STAND-IN/);
+    expect((await inspectImage(base.image))?.Config.Labels['org.opencontainers.image.title']).toMatch(/STAND-IN/);
   });
 
   it('has python 3.13 at /var/lang/bin/python3.13, a non-root user 993, /var/task and the runtime files', async () => {
@@ -66,8 +66,8 @@ describe('lambda-standin/python:3.13 keeps the Lambda image contract', () => {
     expect(lines).toContain('entrypoint-ok');
     expect(lines).toContain('bootstrap-ok');
     expect(lines.find((line) => line.startsWith('imports-ok'))).toMatch(/imports-ok \/var\/runtime\/awslambdaric\/__init__\.py \/var\/runtime\/boto3\/__init__\.py/);
-    const { stdout } = await docker(['image', 'inspect', '--format', '{{json .Config.Entrypoint}} {{.Config.User}} {{.Config.WorkingDir}}', base.image]);
-    expect(stdout.trim()).toBe('["/lambda-entrypoint.sh"] sbx_user1051 /var/task');
+    const config = (await inspectImage(base.image))?.Config;
+    expect([config?.Entrypoint, config?.User, config?.WorkingDir]).toEqual([['/lambda-entrypoint.sh'], 'sbx_user1051', '/var/task']);
   });
 
   it('sets the Lambda environment variables', async () => {
@@ -96,12 +96,12 @@ describe('lambda-standin/python:3.13 keeps the Lambda image contract', () => {
   });
 
   it('refuses to start without AWS_LAMBDA_RUNTIME_API, saying why (no emulator inside)', async () => {
-    const failure = await docker(['run', '--rm', '--label', `${HARNESS_LABEL}=1`, base.image, 'handler.lambda_handler']).then(
+    const failure = await runToCompletion(new HarnessContainer(base.image, 'standin-contract').withCommand(['handler.lambda_handler'])).then(
       () => undefined,
       (error: unknown) => error,
     );
-    expect(failure).toBeInstanceOf(DockerCommandError);
-    expect((failure as DockerCommandError).stderr).toMatch(/AWS_LAMBDA_RUNTIME_API is not set.*no Runtime Interface Emulator/);
+    expect(failure).toBeInstanceOf(ContainerExitError);
+    expect((failure as ContainerExitError).stderr).toMatch(/AWS_LAMBDA_RUNTIME_API is not set.*no Runtime Interface Emulator/);
   });
 
   it('runs the real awslambdaric: imports the handler from /var/task first and posts its result', async () => {
@@ -140,14 +140,13 @@ describe('lambda-standin/python:3.13 keeps the Lambda image contract', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     try {
-      const { stdout } = await docker([
-        'run', '-d', '--label', `${HARNESS_LABEL}=1`, '--network', 'host',
-        '-v', `${taskDir}:/var/task:ro`,
-        '-e', `AWS_LAMBDA_RUNTIME_API=127.0.0.1:${port}`,
-        '-e', 'AWS_LAMBDA_FUNCTION_NAME=contract',
-        base.image, 'app.handler',
-      ]);
-      containers.push(stdout.trim());
+      const started = await new HarnessContainer(base.image, 'standin-contract')
+        .withNetworkMode('host')
+        .withBindMounts([{ source: taskDir, target: '/var/task', mode: 'ro' }])
+        .withEnvironment({ AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`, AWS_LAMBDA_FUNCTION_NAME: 'contract' })
+        .withCommand(['app.handler'])
+        .start();
+      containers.push(started.getId());
       for (let i = 0; i < 300 && served.body === undefined; i += 1) await new Promise((r) => setTimeout(r, 100));
       expect(served.path).toBe('/2018-06-01/runtime/invocation/req-standin-1/response');
       const result = JSON.parse(served.body ?? '{}');

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HARNESS_LABEL, docker, ensureDockerEngine, imageId } from '../../../harness/docker/docker-cli';
+import { HARNESS_LABEL, ensureDockerEngine, imageId, listContainerIds, removeImage } from '../../../harness/docker/engine';
+import { buildImage } from '../../../harness/docker/image-build';
 import { GlibcFixture, buildGlibcFixture } from '../../../harness/inspect/fixtures/glibc-fixture';
 import { DASHBOARD_HANDLER } from '../../../harness/inspect/fixtures/lambda-zip-fixture';
 import { formatInspectionReport } from '../../../harness/inspect/format';
@@ -28,7 +29,7 @@ let context: string;
 
 async function build(tag: string, dockerfile: string): Promise<void> {
   fs.writeFileSync(path.join(context, 'Dockerfile'), dockerfile);
-  await docker(['build', '--quiet', '--label', `${HARNESS_LABEL}=1`, '--tag', tag, context]);
+  await buildImage({ contextDir: context, tag, labels: { [HARNESS_LABEL]: '1' } });
 }
 
 function levels(report: InspectionReport): Record<string, string> {
@@ -67,7 +68,7 @@ ENTRYPOINT ["/lambda-entrypoint.sh"]
 });
 
 afterAll(async () => {
-  for (const image of [HARDENED_IMAGE, ROOT_IMAGE]) await docker(['rmi', '--force', image]).catch(() => undefined);
+  for (const image of [HARDENED_IMAGE, ROOT_IMAGE]) await removeImage(image).catch(() => undefined);
   if (context) fs.rmSync(context, { recursive: true, force: true });
 });
 
@@ -82,8 +83,7 @@ test('the reader sees the config, the task root, the image libc, links, and leav
   expect(view.symlinks?.get('usr/bin/python3')).toMatch(/python3\.13$/);
   expect(view.allPaths?.has('var/task/handler.py')).toBe(true);
   expect(view.unzippedBytes).toBeGreaterThan(100 * 1024 * 1024);
-  const { stdout } = await docker(['ps', '--all', '--quiet', '--filter', `ancestor=${ROOT_IMAGE}`]);
-  expect(stdout.trim()).toBe('');
+  expect(await listContainerIds({ ancestor: [ROOT_IMAGE] })).toEqual([]);
 });
 
 test('a root image with its base by tag: user fails, pin warns; the trixie library passes against the image glibc 2.41', async () => {

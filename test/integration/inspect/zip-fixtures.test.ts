@@ -5,7 +5,7 @@
  * runtime has; the dashboard-like artifact passes with no warning at all.
  */
 import * as fs from 'node:fs';
-import { ensureDockerEngine } from '../../../harness/docker/docker-cli';
+import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { GlibcFixture, buildGlibcFixture } from '../../../harness/inspect/fixtures/glibc-fixture';
 import { DASHBOARD_HANDLER, buildDashboardLikeZip, buildWheelZip } from '../../../harness/inspect/fixtures/lambda-zip-fixture';
 import { inspectZip } from '../../../harness/inspect/inspect';
