@@ -32,6 +32,8 @@ interface ManifestEntryCommon {
   readonly configuration?: VerifiedConfiguration;
   /** Machine-dependent catalog choices this function was verified with (`ANALYSIS_RUNTIME`...). @default {} */
   readonly choices?: Partial<Record<keyof MachineChoices, string>>;
+  /** The artifact's CycloneDX SBOM (see ManifestSbom below). @default undefined (recorded before SBOMs existed) */
+  readonly sbom?: ManifestSbom;
 }
 
 export interface ZipManifestEntry extends ManifestEntryCommon {
@@ -56,6 +58,20 @@ export interface ImageManifestEntry extends ManifestEntryCommon {
 }
 
 export type ManifestEntry = ZipManifestEntry | ImageManifestEntry;
+
+// --- Supply chain: the SBOM recorded with each artifact -------------------------------------
+/** Where the artifact's CycloneDX SBOM lies and what its bytes hash to. */
+export interface ManifestSbom {
+  /** Relative to the repository root: `.work/artifacts/<fn>/<contentHash>.cdx.json`. */
+  readonly path: string;
+  /** sha256 hex of the SBOM file. */
+  readonly sha256: string;
+}
+
+export function manifestSbom(sbom: { readonly path: string; readonly sha256: string } | undefined): ManifestSbom | undefined {
+  return sbom ? { path: path.relative(REPO_ROOT, sbom.path), sha256: sbom.sha256 } : undefined;
+}
+// ---------------------------------------------------------------------------------------------
 
 export interface Manifest {
   readonly version: 1;

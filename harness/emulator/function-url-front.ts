@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CorsSpec } from '../../lambdas/function-spec';
+import { FunctionUrlAccess, refusalFor } from './function-url-authorization';
 import { applyCors, isPreflight, preflightHeaders } from './cors';
 import { InvalidFunctionResultError, PlainHttpResponse, collectHeaders, fromFunctionUrlResult, toFunctionUrlEvent } from './function-url-event';
 import { InvokeRejectedError, Invoker } from './lambda-emulator';
@@ -25,6 +26,8 @@ export interface FunctionUrlFrontProps {
   readonly region?: string;
   /** The `<url-id>` of the domain name. @default 32 random lower-case characters */
   readonly urlId?: string;
+  /** What AWS would answer an anonymous caller, judged from the synthesized stack (403 when refused). @default allowed */
+  readonly access?: FunctionUrlAccess;
   /** Called when the function failed behind the URL, or returned what no HTTP response can be (the caller only sees a 502). @default none */
   readonly onFunctionError?: (failure: FunctionUrlFailure) => void;
   /** Timeouts and connection limit. @default defaultHttpLimits() */
@@ -77,6 +80,8 @@ export class FunctionUrlFront {
     const json = (status: number, payload: unknown, extra: Array<[string, string]> = []) =>
       send(res, status, applyCors([...common, ['content-type', 'application/json'], ...extra], this.props.cors, origin), JSON.stringify(payload));
 
+    const refusal = refusalFor(this.props.access);
+    if (refusal) return send(res, refusal.status, [...common, ['content-type', 'application/json'], ['x-amzn-errortype', refusal.errorType]], refusal.body);
     if (this.props.cors && isPreflight(req.method ?? '', headers)) {
       return send(res, 200, [...common, ...preflightHeaders(this.props.cors, headers)], '');
     }

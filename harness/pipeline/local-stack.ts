@@ -13,7 +13,9 @@ import { sqsDeadLetterQueue } from '../local-aws/sqs-dead-letter-queue';
 import { BaseChoice } from '../images/runtime-base';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
 import { SnsHttpBridge, startSnsHttpBridge } from '../local-aws/sns-http-bridge';
+import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { ServedFunction } from './served-function';
+import { synthesizedUrlAccess } from './stack-url-access';
 import { runVerify, VerifyRun } from './verify-run';
 
 export interface LocalStackProps {
@@ -35,6 +37,8 @@ export interface LocalStackProps {
   readonly onFunctionLog?: (functionName: string, line: string) => void;
   /** @default the catalog */
   readonly specs?: readonly FunctionSpec[];
+  /** Per function: what its deployed URL answers anonymous callers. @default judged from the synthesized preprod stack */
+  readonly urlAccess?: Readonly<Record<string, FunctionUrlAccess>>;
   /**
    * Delays before the retries of a failed asynchronous event (SNS, schedule, `Event` invokes).
    * @default Lambda's: 60 s, then 120 s (AWS_ASYNC_RETRY_DELAYS_MS)
@@ -73,8 +77,15 @@ export interface LocalStack {
 
 export async function startLocalStack(props: LocalStackProps): Promise<LocalStack> {
   const dashboardApiKey = props.dashboardApiKey ?? `local-${Math.random().toString(36).slice(2, 14)}`;
+  const specs = props.specs ?? CATALOG;
+  // Each Function URL answers as the deployed one would: 403 when the stack's permissions refuse.
+  const urlAccess = props.urlAccess ?? synthesizedUrlAccess(specs);
+  for (const [name, access] of Object.entries(urlAccess)) {
+    if (!access.allowed) props.log(`[emulate] ${name}: its Function URL answers 403 AccessDeniedException, as AWS would: ${access.reason}`);
+  }
   const verify = await runVerify({
-    specs: props.specs ?? CATALOG,
+    specs,
+    urlAccess,
     baseChoice: props.baseChoice,
     log: props.log,
     force: props.force,

@@ -6,6 +6,7 @@
 import { EnvironmentName } from '../../lambdas/resources';
 import { FunctionSpec } from '../../lambdas/function-spec';
 import { Artifact } from '../build/artifact';
+import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { FunctionUrlFailure, FunctionUrlFront } from '../emulator/function-url-front';
 import { LambdaEmulator } from '../emulator/lambda-emulator';
 import { launchSpecFromArtifact } from '../emulator/launch-from-artifact';
@@ -21,6 +22,8 @@ export interface ServeFunctionProps {
   readonly environmentName?: EnvironmentName;
   /** Port of the Function URL front. @default ephemeral */
   readonly urlPort?: number;
+  /** The deployed URL's verdict for anonymous callers (synthesized stack). @default allowed */
+  readonly urlAccess?: FunctionUrlAccess;
   /** @default 10 */
   readonly maxEnvironments?: number;
   /** Every log line of the function (its output, START/END/REPORT). @default discarded */
@@ -53,6 +56,7 @@ export async function serveFunction(props: ServeFunctionProps): Promise<ServedFu
       invoker: emulator,
       cors: spec.url.cors[props.environmentName ?? 'local'],
       port: props.urlPort,
+      access: props.urlAccess,
       onFunctionError: (failure) => { latestFailure = failure; },
     }).start();
   }

@@ -5,6 +5,7 @@
  */
 import { FunctionSpec, resolveEnvironment, TestEvent } from '../../lambdas/function-spec';
 import { Artifact, RuntimeBase } from '../build/artifact';
+import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { buildArtifact } from '../build/build-artifact';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
@@ -33,6 +34,8 @@ export interface VerifyFunctionProps {
   readonly keepServing?: boolean;
   /** Port of the Function URL front when kept serving. @default ephemeral */
   readonly urlPort?: number;
+  /** The deployed URL's verdict for anonymous callers (synthesized stack). @default allowed */
+  readonly urlAccess?: FunctionUrlAccess;
   /** Most execution environments at once (concurrent invokes beyond it queue). @default 10 */
   readonly maxEnvironments?: number;
   /** Function log lines (output, START/END/REPORT). @default discarded */
@@ -66,6 +69,7 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
     bytes: artifact.bytes,
     reference: artifact.kind === 'zip' ? artifact.zipPath : artifact.tag,
     cacheHit: artifact.cacheHit,
+    sbom: artifact.sbom,
   };
   const declared = declaredEnvironment(spec, props.localAws);
   // Containers also get what points boto3 at the local AWS server; inspection judges only what deploys.
@@ -93,7 +97,7 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
 
   log(`${prefix} booting ${summary.reference} on ${base.description}`);
   const served = await serveFunction({
-    spec, artifact, environment, urlPort: props.urlPort, maxEnvironments: props.maxEnvironments, onLog: props.onFunctionLog,
+    spec, artifact, environment, urlPort: props.urlPort, urlAccess: props.urlAccess, maxEnvironments: props.maxEnvironments, onLog: props.onFunctionLog,
   });
   try {
     const events = [...(spec.events ?? []), ...(props.events ?? [])];

@@ -7,10 +7,11 @@ import * as path from 'node:path';
 import { REPO_ROOT } from '../../lambdas/catalog';
 import { FunctionSpec, TestEvent, hasDeadLetterQueue } from '../../lambdas/function-spec';
 import { RuntimeBase } from '../build/artifact';
+import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { BaseChoice, resolveRuntimeBase } from '../images/runtime-base';
-import { ManifestEntry, choicesFor, writeManifestEntries } from '../manifest';
+import { ManifestEntry, choicesFor, manifestSbom, writeManifestEntries } from '../manifest';
 import { verifiedConfiguration } from '../deploy-gate/verified-configuration';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
 import { VerifyReport } from '../suite/check-result';
@@ -31,6 +32,8 @@ export interface VerifyRunProps {
   readonly keepServing?: boolean;
   /** Function URL front port per function name when kept serving. @default ephemeral */
   readonly urlPorts?: Readonly<Record<string, number>>;
+  /** Per function name: the deployed URL's verdict for anonymous callers (emulate). @default allowed */
+  readonly urlAccess?: Readonly<Record<string, FunctionUrlAccess>>;
   /** Most execution environments per function. @default 10 */
   readonly maxEnvironments?: number;
   /** Record passing and failing artifacts in the manifest (catalog functions only). @default true */
@@ -89,6 +92,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
         bootDespiteInspection: props.bootDespiteInspection,
         keepServing: props.keepServing,
         urlPort: props.urlPorts?.[spec.name],
+        urlAccess: props.urlAccess?.[spec.name],
         maxEnvironments: props.maxEnvironments,
         events: props.events,
         onFunctionLog: props.onFunctionLog ? (line) => props.onFunctionLog!(spec.name, line) : undefined,
@@ -131,6 +135,7 @@ function manifestEntries(verified: readonly VerifiedFunction[], specs: readonly 
       verification,
       configuration: verifiedConfiguration(spec, v.artifact.base.imageId),
       choices: choicesFor(spec.name),
+      sbom: manifestSbom(v.artifact.sbom),
     };
     entries.push(v.artifact.kind === 'zip'
       ? { ...common, kind: 'zip', zipPath: path.relative(REPO_ROOT, v.artifact.zipPath), sha256: v.artifact.sha256, bytes: v.artifact.bytes }

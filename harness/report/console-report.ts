@@ -20,7 +20,7 @@ export function formatConsoleReport(report: VerifyReport): string {
       ? 'no artifact'
       : fn.artifact.kind === 'remote'
         ? `deployed ${fn.artifact.reference}`
-        : `${fn.artifact.kind} ${fn.artifact.reference} (${formatBytes(fn.artifact.bytes)}, hash ${fn.artifact.hash.slice(0, 12)}${fn.artifact.cacheHit ? ', cache hit' : ''})`;
+        : `${fn.artifact.kind} ${fn.artifact.reference} (${formatBytes(fn.artifact.bytes)}, hash ${fn.artifact.hash.slice(0, 12)}${fn.artifact.cacheHit ? ', cache hit' : ''}${fn.artifact.sbom ? `, SBOM ${fn.artifact.sbom.components} components` : ''})`;
     lines.push(`${fn.passed ? 'PASS' : 'FAIL'} ${fn.name}: ${artifact}; base: ${fn.base}`);
     for (const check of fn.checks.filter((c) => !c.passed)) {
       lines.push(`  x ${check.kind}: ${check.name}`);

@@ -29,6 +29,8 @@ export interface ArtifactSummary {
   /** ZIP path or image tag. */
   readonly reference: string;
   readonly cacheHit: boolean;
+  /** The artifact's CycloneDX SBOM: path and sha256 of the file. @default undefined (remote targets) */
+  readonly sbom?: { readonly path: string; readonly sha256: string; readonly components: number };
 }
 
 export interface FunctionReport {

@@ -2,16 +2,20 @@
  * The stacks through the real Terraform CLI and AWS provider 5.100.0, offline:
  * every stack inits from the mirror, validates and plans; the preprod stacks apply against a real
  * local AWS API server (moto) through `npm run deploy`, and destroy leaves nothing.
- * Mocked (cannot exist here): AWS itself (moto stands in) and the registry push (the image
- * digest comes from the manifest fixture).
+ * Mocked (cannot exist here): AWS itself (moto stands in) and the registry push: the image
+ * digest comes from the manifest fixture and is put into moto's ECR directly (the real push to a
+ * real registry is test/integration/deploy/deploy-gate-acceptance.test.ts).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { REPO_ROOT } from '../../../lambdas/catalog';
 import { MotoServer, startMotoServer } from '../../../harness/local-aws/moto-server';
+import { runLocalAws } from '../../../harness/local-aws/local-aws-cli';
+import { publishTag } from '../../../harness/manifest';
 import { venvBin } from '../../../harness/local-aws/python-venv';
 import { TerraformSetup, terraform, terraformInit, terraformSetup } from '../../../scripts/terraform-cli';
 import { ManifestFixture, createManifestFixture } from '../../unit/stacks/manifest-fixture';
@@ -42,9 +46,20 @@ function nonEmpty(inv: Inventory): Record<string, string[]> {
   return Object.fromEntries(Object.entries(inv.inventory).filter(([, items]) => items.length > 0));
 }
 
-function npmRun(script: string, args: string[]) {
-  const result = spawnSync('npm', ['run', '--silent', script, '--', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
-  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+/**
+ * Runs an npm script without blocking this process: the moto server's output is drained by this
+ * process's event loop, and a spawnSync of a long deploy let its pipe fill until moto (and with it
+ * Terraform) hung forever.
+ */
+function npmRun(script: string, args: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, output }));
+  });
 }
 
 beforeAll(async () => {
@@ -77,6 +92,34 @@ describe('terraform, offline', () => {
   });
 });
 
+/**
+ * What publish-images --endpoint does after a real push (no registry push here): put the image's
+ * manifest into moto's ECR under the tag the stack reads at plan, and record the digest ECR gives it.
+ */
+async function mirrorVerifiedImageIntoLocalEcr(): Promise<void> {
+  const analysis = fixture.manifest.functions.analysis;
+  if (analysis.kind !== 'image') throw new Error('analysis should be an image');
+  const body = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 2, digest: analysis.imageId },
+    layers: [],
+  });
+  const digest = `sha256:${crypto.createHash('sha256').update(body).digest('hex')}`;
+  const tag = analysis.publishedTag ?? publishTag(analysis);
+  const mirrored = await runLocalAws<{ digest: string }>(moto.endpoint, 'put-image', {
+    repository: 'preprod-sentiment-analysis',
+    tag,
+    manifest: body,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    digest,
+  });
+  expect(mirrored.digest).toBe(digest);
+  const published = { ...analysis, repoDigest: digest, publishedTag: tag };
+  (fixture.manifest.functions as Record<string, typeof analysis>).analysis = published;
+  fixture.write(fixture.manifest);
+}
+
 describe('terraform apply rehearsal against a local AWS API server (moto)', () => {
   const outdir = () => path.join(work, 'rehearsal');
   const stateDir = () => path.join(work, 'rehearsal-state');
@@ -86,19 +129,37 @@ describe('terraform apply rehearsal against a local AWS API server (moto)', () =
     expect(nonEmpty(inventory())).toEqual({});
   });
 
-  it('npm run deploy refuses a failed verification and creates nothing', () => {
-    const { status, output } = npmRun('deploy', deployArgs('preprod', failedFixture.manifestPath));
+  it('npm run deploy refuses a failed verification and creates nothing', async () => {
+    const { status, output } = await npmRun('deploy', deployArgs('preprod', failedFixture.manifestPath));
     expect(status).not.toBe(0);
     expect(output).toMatch(/Deploy gate REFUSED 'preprod'/);
     expect(nonEmpty(inventory())).toEqual({});
     expect(fs.existsSync(path.join(outdir(), 'stacks', 'preprod', '.terraform'))).toBe(false);
   });
 
-  it('npm run deploy applies preprod-registry, then preprod, with the verified artifacts', () => {
+  it('npm run deploy applies preprod-registry, then preprod, with the verified artifacts', async () => {
     for (const stack of ['preprod-registry', 'preprod']) {
-      const { status, output } = npmRun('deploy', deployArgs(stack, fixture.manifestPath));
+      if (stack === 'preprod') await mirrorVerifiedImageIntoLocalEcr();
+      const { status, output } = await npmRun('deploy', deployArgs(stack, fixture.manifestPath));
       if (status !== 0) throw new Error(`deploy ${stack} failed:\n${output}`);
       expect(output).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
+      if (stack === 'preprod-registry') {
+        // Stands in for publishing: the fixture's image, under its tag and digest, in the local ECR.
+        const image = fixture.manifest.functions.analysis;
+        if (image.kind !== 'image') throw new Error('analysis should be an image');
+        await runLocalAws(moto.endpoint, 'put-image', {
+          repository: 'preprod-sentiment-analysis',
+          tag: publishTag(image),
+          digest: image.repoDigest,
+          mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+          manifest: JSON.stringify({
+            schemaVersion: 2,
+            mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+            config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1, digest: image.imageId },
+            layers: [],
+          }),
+        });
+      }
     }
     const { inventory: inv, details } = inventory(true);
     expect(inv.lambda_functions.sort()).toEqual(['preprod-sentiment-analysis', 'preprod-sentiment-dashboard', 'preprod-sentiment-ingestion']);

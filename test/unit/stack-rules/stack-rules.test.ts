@@ -262,3 +262,14 @@ describe('the real synthesized stacks', () => {
     expect(() => checkSynthesizedStack(path.join(outdir, 'nowhere'), 'preprod')).toThrow(/No synthesized stack at .*npm run synth -- preprod/);
   });
 });
+
+describe('README', () => {
+  it("lists every stack rule with what it protects against (the deploy section's table)", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const table = /<!-- stack-rules -->([\s\S]*?)<!-- \/stack-rules -->/.exec(readme)?.[1] ?? '';
+    for (const r of STACK_RULES) {
+      expect(table).toMatch(new RegExp(`\\| \`${r.id}\`(?: \\(warning\\))? \\| ${r.protectsAgainst.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\|`));
+    }
+    expect((table.match(/^\| `/gm) ?? []).length).toBe(STACK_RULES.length);
+  });
+});
