@@ -14,7 +14,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/integration/long-timeout.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/integration/long-timeout.ts', '<rootDir>/test/integration/release-ephemeral-storage.ts'],
     },
   ],
 };

@@ -333,10 +333,11 @@ export class ExecutionEnvironment {
   }
 
   /**
-   * The container's output reaches us through the engine a little after the runtime's HTTP
-   * answer: before cutting a log tail, wait until it has been quiet briefly (bounded).
+   * The container's output reaches us through the engine after the runtime's HTTP answer (tens
+   * of ms on a loaded machine): before cutting a log tail, wait until it has been quiet for
+   * 100 ms (at most 1 s). Only invokes that ask for a tail pay this.
    */
-  private async outputQuiet(quietMs = 30, capMs = 300): Promise<void> {
+  private async outputQuiet(quietMs = 100, capMs = 1000): Promise<void> {
     const started = performance.now();
     while (performance.now() - started < capMs && performance.now() - Math.max(this.lastOutputAt, started) < quietMs) {
       await new Promise((resolve) => setTimeout(resolve, 5));
