@@ -5,12 +5,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { request } from 'undici';
-import { listContainerIds } from '../../../harness/docker/engine';
+import { containersOwnedBy } from './emulate-dir-process';
 import { REPO } from '../harness/run-cli';
 
-async function runningFunctionContainers(): Promise<string[]> {
-  return listContainerIds({ label: ['sentiment-harness.function'] }, { all: false });
-}
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -27,7 +24,6 @@ describe('npm run emulate (NewsAPI mocked)', () => {
   });
 
   test('prints the dashboard URL, shows live metrics after one ingestion, and Ctrl-C stops everything', async () => {
-    const before = await runningFunctionContainers();
     // Its own process group, like a terminal's foreground job: Ctrl-C signals the whole group.
     child = spawn(process.execPath,
       ['--import', 'tsx', path.join(REPO, 'harness', 'cli', 'emulate.ts'), '--port', '9137', '--dashboard-port', '8137', '--api-key', 'emulate-key', '--articles', '2', '--ingest-every', '0'],
@@ -56,7 +52,8 @@ describe('npm run emulate (NewsAPI mocked)', () => {
     const page = await request('http://127.0.0.1:8137/');
     expect(page.statusCode).toBe(200);
     expect(await page.body.text()).toContain('id="total"');
-    expect((await runningFunctionContainers()).length).toBeGreaterThan(before.length);
+    // Its own containers only (owner label = its pid): other runs may share the Docker engine.
+    expect((await containersOwnedBy(child.pid!)).length).toBeGreaterThan(0);
 
     // Ctrl-C reaches every process of the group (moto and the docker clients too); an impatient
     // second Ctrl-C mid-shutdown must not cut the cleanup short.
@@ -66,7 +63,7 @@ describe('npm run emulate (NewsAPI mocked)', () => {
     ctrlC();
     expect(await exited).toBe(0);
     expect(stderr).toContain('stopped; nothing left running.');
-    expect(await runningFunctionContainers()).toEqual(before);
+    expect(await containersOwnedBy(child.pid!)).toEqual([]);
     expect(await portOpen(motoPort)).toBe(false);
     expect(await portOpen(8137)).toBe(false);
     expect(await portOpen(9137)).toBe(false);
