@@ -6,15 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_STACK_NAMES } from '../main';
-import { Manifest, readManifest } from '../harness/manifest';
+import { readManifestIfPresent } from '../harness/manifest';
 import { checkDeployGate, formatVerdict } from '../harness/deploy-gate/deploy-gate';
 import { enforceStackRules } from '../harness/stack-rules/default-pack';
 import { STACK_COMMAND_USAGE, parseStackCommandArgs, runMain, synthesize } from './stack-command';
 import { stackDirectory, terraform, terraformInit, terraformSetup } from './terraform-cli';
 
 const USAGE = `Usage: npm run deploy -- <stack> [options]\nStacks: ${ALL_STACK_NAMES.join(', ')}\n${STACK_COMMAND_USAGE}`;
-
-const EMPTY_MANIFEST: Manifest = { version: 1, generatedAt: '', functions: {} };
 
 runMain(async () => {
   const args = parseStackCommandArgs(process.argv.slice(2), USAGE);
@@ -31,7 +29,7 @@ runMain(async () => {
     stackName: stack,
     stackJsonPath: path.join(cwd, 'cdk.tf.json'),
     // A stack without functions (a registry stack) needs no manifest; an empty one vouches for nothing.
-    manifest: fs.existsSync(args.manifestPath) ? readManifest(args.manifestPath) : EMPTY_MANIFEST,
+    manifest: readManifestIfPresent(args.manifestPath),
   });
   if (!verdict.allowed) {
     console.error(formatVerdict(verdict));
@@ -42,7 +40,14 @@ runMain(async () => {
   const setup = terraformSetup();
   const run = { cwd, setup, stream: true };
   await terraformInit({ ...run, stream: false });
-  await terraform(['plan', '-input=false', '-no-color', '-out=tfplan'], run);
-  await terraform(['apply', '-input=false', '-no-color', 'tfplan'], run);
+  if (args.planFile) {
+    // The reviewed plan, exactly: Terraform refuses a saved plan whose configuration or state moved on,
+    // and re-checks the deploy gate's preconditions while applying.
+    if (!fs.existsSync(args.planFile)) throw new Error(`No saved plan at ${args.planFile}. Run \`npm run plan -- ${stack}\` first.`);
+    await terraform(['apply', '-input=false', '-no-color', args.planFile], run);
+  } else {
+    await terraform(['plan', '-input=false', '-no-color', '-out=tfplan'], run);
+    await terraform(['apply', '-input=false', '-no-color', 'tfplan'], run);
+  }
   console.log(`Deployed ${stack}.`);
 });

@@ -16,6 +16,8 @@ export interface StackCommandArgs {
   /** Use what is already in outdir (like `cdktf deploy --skip-synth`). */
   readonly skipSynth: boolean;
   readonly stateDir?: string;
+  /** deploy: apply this saved plan (the reviewed one) instead of planning again; implies skipSynth. @default plan afresh */
+  readonly planFile?: string;
 }
 
 export const STACK_COMMAND_USAGE = [
@@ -26,6 +28,7 @@ export const STACK_COMMAND_USAGE = [
   '  --endpoint <url>    AWS provider talks to a local AWS API server (moto), e.g. http://127.0.0.1:5000',
   '  --state-dir <dir>   local state directory (default .work/terraform-state)',
   '  --skip-synth        use the stacks already synthesized in --outdir',
+  '  --plan <file>       deploy only: apply this saved plan (from `npm run plan`), nothing re-synthesized or re-planned',
 ].join('\n');
 
 export function parseStackCommandArgs(argv: readonly string[], usage: string): StackCommandArgs {
@@ -35,6 +38,7 @@ export function parseStackCommandArgs(argv: readonly string[], usage: string): S
   let target = targetFromEnvironment();
   let skipSynth = false;
   let stateDir: string | undefined;
+  let planFile: string | undefined;
   const value = (flag: string, index: number): string => {
     const next = argv[index + 1];
     if (next === undefined || next.startsWith('--')) throw new Error(`${flag} needs a value.\n${usage}`);
@@ -48,11 +52,15 @@ export function parseStackCommandArgs(argv: readonly string[], usage: string): S
     else if (arg === '--offline') target = { kind: 'offline' };
     else if (arg === '--endpoint') target = { kind: 'local', endpoint: value(arg, i++) };
     else if (arg === '--skip-synth') skipSynth = true;
+    else if (arg === '--plan') {
+      planFile = path.resolve(value(arg, i++));
+      skipSynth = true;
+    }
     else if (arg === '--help' || arg === '-h') throw new Error(usage);
     else if (arg.startsWith('--')) throw new Error(`Unknown option '${arg}'.\n${usage}`);
     else stacks.push(assertStackName(arg));
   }
-  return { stacks, manifestPath, outdir, target, skipSynth, stateDir };
+  return { stacks, manifestPath, outdir, target, skipSynth, stateDir, planFile };
 }
 
 export function synthesize(args: StackCommandArgs, stacks: readonly string[]): void {

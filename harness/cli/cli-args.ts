@@ -2,7 +2,7 @@
  * Minimal, strict command-line parsing shared by the harness commands: unknown options stop the
  * command with its usage instead of being silently ignored.
  */
-import { isShuttingDown } from '../lifecycle/shutdown';
+import { stoppedBySignal } from '../lifecycle/shutdown';
 
 export interface OptionSpec {
   /** Takes a value (`--runtime python3.13`) or is a switch (`--image`). */
@@ -65,10 +65,10 @@ export function runCli(main: () => Promise<number>): void {
   main().then(
     (code) => {
       // A signal arrived: its handler is cleaning up and will exit; exiting now would cut it short.
-      if (!isShuttingDown()) process.exit(code);
+      if (!stoppedBySignal()) process.exit(code);
     },
     (error: unknown) => {
-      if (isShuttingDown()) return;
+      if (stoppedBySignal()) return;
       if (error instanceof UsageError) {
         console.error(error.message);
         process.exit(2);

@@ -78,6 +78,10 @@ runCli(async () => {
     if (!adHoc && args.values[flag] !== undefined) throw new UsageError(`--${flag} only applies with --dir.`, USAGE);
   }
   if (!adHoc && args.switches['serve-anyway']) throw new UsageError('--serve-anyway only applies with --dir.', USAGE);
+  for (const flag of ['dashboard-port', 'api-key', 'articles', 'ingest-every'] as const) {
+    if (adHoc && args.values[flag] !== undefined) throw new UsageError(`--${flag} applies to the analyzer, not with --dir.`, USAGE);
+  }
+  if (adHoc && args.switches.once) throw new UsageError('--once applies to the analyzer, not with --dir.', USAGE);
   const log = stderrLog;
   let serving = false;
   // From the first moment: Ctrl-C / SIGTERM stop everything started so far (exit 0 once serving).

@@ -10,6 +10,7 @@ export type Cleanup = () => unknown;
 const cleanups: Cleanup[] = [];
 let stopping: Promise<void> | undefined;
 let installed = false;
+let signalled = false;
 
 /** Registers a cleanup; returns the function that unregisters it (call it once the resource is gone). */
 export function onShutdown(cleanup: Cleanup): () => void {
@@ -22,6 +23,11 @@ export function onShutdown(cleanup: Cleanup): () => void {
 
 export function isShuttingDown(): boolean {
   return stopping !== undefined;
+}
+
+/** True once a signal (or the parent leaving) started the shutdown: its handler exits the process. */
+export function stoppedBySignal(): boolean {
+  return signalled;
 }
 
 /** Thrown by anything asked to start while the process is shutting down. */
@@ -66,6 +72,7 @@ export function installShutdownHandlers(props: ShutdownHandlersProps): void {
       props.log(`[shutdown] ${reason} again: still stopping, please wait ...`);
       return;
     }
+    signalled = true;
     props.log(`\n[shutdown] ${reason}: stopping every container and helper process ...`);
     void shutdown().then(() => {
       props.log('[shutdown] stopped; nothing left running.');
@@ -83,4 +90,10 @@ export function installShutdownHandlers(props: ShutdownHandlersProps): void {
     }
   }, 500);
   watch.unref();
+}
+
+/** A short-lived helper process (setup script, CLI call) is ended with the harness, not orphaned. */
+export function stopOnShutdown(child: { kill(signal: NodeJS.Signals): boolean; once(event: 'exit', listener: () => void): unknown }): void {
+  const unregister = onShutdown(() => child.kill('SIGTERM'));
+  child.once('exit', unregister);
 }

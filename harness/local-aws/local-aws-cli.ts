@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { LOCAL_AWS_ENV } from './moto-server';
 import { ensurePythonVenv, venvBin, venvHas } from './python-venv';
+import { stopOnShutdown } from '../lifecycle/shutdown';
 
 const SCRIPT = path.join(__dirname, 'local_aws.py');
 
@@ -51,6 +52,7 @@ export async function runLocalAws<T>(endpoint: string, command: LocalAwsCommand,
 function run(cmd: string, args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...LOCAL_AWS_ENV } });
+    stopOnShutdown(child);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../lambdas/catalog';
+import { stopOnShutdown } from '../lifecycle/shutdown';
 
 export const VENV_DIR = path.join(REPO_ROOT, '.work', 'venv');
 export const SETUP_SCRIPT = path.join(REPO_ROOT, 'scripts', 'setup-python.sh');
@@ -29,6 +30,7 @@ export function ensurePythonVenv(options: EnsureVenvOptions = {}): Promise<void>
   const args = [SETUP_SCRIPT, ...(options.ml ? ['--ml'] : [])];
   return new Promise((resolve, reject) => {
     const child = spawn('bash', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    stopOnShutdown(child);
     const output: string[] = [];
     const onData = (chunk: Buffer): void => {
       for (const line of chunk.toString().split('\n')) {

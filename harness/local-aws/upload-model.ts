@@ -10,6 +10,7 @@ import { EnvironmentName, resourceNames } from '../../lambdas/resources';
 import { runLocalAws } from './local-aws-cli';
 import { REPO_ROOT } from '../../lambdas/catalog';
 import { ensurePythonVenv, venvBin } from './python-venv';
+import { stopOnShutdown } from '../lifecycle/shutdown';
 
 export const TINY_MODEL_ARCHIVE = path.join(REPO_ROOT, '.work', 'model', 'model.tar.gz');
 const MAKE_SCRIPT = path.join(REPO_ROOT, 'scripts', 'model', 'make_tiny_model.py');
@@ -32,6 +33,7 @@ export async function ensureTinyModel(options: EnsureTinyModelOptions = {}): Pro
   const output: string[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(venvBin('python'), [MAKE_SCRIPT, '--out', archive], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    stopOnShutdown(child);
     const collect = (chunk: Buffer): void => {
       output.push(chunk.toString());
     };

@@ -7,6 +7,7 @@ export function formatJunitReport(report: VerifyReport): string {
     const seconds = fn.checks.reduce((sum, c) => sum + c.durationMs, 0) / 1000;
     const cases = fn.checks.map((check) => {
       const open = `    <testcase classname="${xml(fn.name)}.${check.kind}" name="${xml(check.name)}" time="${(check.durationMs / 1000).toFixed(3)}"`;
+      if (check.passed && check.warning) return `${open}>\n      <system-out>${xml(`WARNING: ${check.warning}`)}</system-out>\n    </testcase>`;
       if (check.passed) return `${open}/>`;
       const type = check.errorType ?? 'CheckFailed';
       return `${open}>\n      <failure type="${xml(type)}" message="${xml(check.message.split('\n')[0])}">${xml(check.message)}</failure>\n    </testcase>`;

@@ -1,6 +1,7 @@
 // `npm run emulate` stops cleanly whatever the moment and whoever signals it, and a start after
 // `kill -9` reaps what the dead process left. Real processes, real containers, real moto server.
 import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { readHelperRecords } from '../../../harness/lifecycle/helper-processes';
@@ -9,6 +10,15 @@ import { REPO } from '../harness/run-cli';
 import { containersOwnedBy, EmulateProcess, killGroup, portOf, portOpen, processRuns, startEmulate, tinyFunctionDir } from './emulate-dir-process';
 
 jest.setTimeout(15 * 60_000);
+
+function processParent(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
 const run = promisify(execFile);
 
 async function invokeOnce(url: string): Promise<void> {
@@ -21,17 +31,43 @@ describe('emulate lifecycle: signals at any moment, and kill -9', () => {
   const dir = tinyFunctionDir();
   afterAll(() => killGroup(started));
 
-  test('Ctrl-C in the first seconds (while it boots the function) leaves no container, process or staging', async () => {
-    const emulate = startEmulate(['--dir', dir, '--port', '0', '--url-port', '0', '--force']);
+  test('Ctrl-C in the first seconds (pip installing in a build container) leaves no container, process or staging', async () => {
+    // A function with one small pure-Python requirement: its build runs pip in a container.
+    const withRequirements = tinyFunctionDir();
+    fs.writeFileSync(path.join(withRequirements, 'requirements.txt'), 'six==1.17.0\n');
+    const emulate = startEmulate(['--dir', withRequirements, '--port', '0', '--url-port', '0', '--force']);
     started.push(emulate);
-    // The moment the first execution environment is being created.
-    await emulate.waitFor(/booting .* on /);
+    await emulate.waitFor(/pip install \(/);
     const pid = emulate.child.pid!;
+    await new Promise((resolve) => setTimeout(resolve, 500));
     process.kill(-pid, 'SIGINT');
     expect(await emulate.exited).toBe(130);
     expect(emulate.output().stderr).toContain('[shutdown] stopped; nothing left running.');
     expect(await containersOwnedBy(pid)).toEqual([]);
     expect(processRuns(pid)).toBe(false);
+    const staging = path.join(REPO, '.work', 'staging');
+    expect((fs.existsSync(staging) ? fs.readdirSync(staging) : []).filter((name) => name.endsWith(`-${pid}`))).toEqual([]);
+  });
+
+  test('SIGTERM to npm in the first seconds of `npm run emulate` (the analyzer) stops its moto server too', async () => {
+    const emulate = startEmulate(['--port', '9465', '--dashboard-port', '8465', '--ingest-every', '0'], { viaNpm: true });
+    started.push(emulate);
+    await emulate.waitFor(/starting the moto server \.\.\. [\d.]+ s/);
+    // npm -> node (the script execs node): the moto server's owner is npm's child.
+    const moto = readHelperRecords().map((entry) => entry.record).find((record) => record && processParent(Number(record.owner.split('-')[0])) === emulate.child.pid);
+    expect(moto).toBeDefined();
+    const pid = Number(moto!.owner.split('-')[0]);
+    // Only npm is signalled: moto survives unless node stops it.
+    process.kill(emulate.child.pid!, 'SIGTERM');
+    await emulate.exited;
+    for (let waited = 0; processRuns(pid) && waited < 60_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+    expect(processRuns(pid)).toBe(false);
+    expect(processRuns(moto!.pid)).toBe(false);
+    expect(await portOpen(moto!.port!)).toBe(false);
+    expect(readHelperRecords().some((entry) => entry.record?.pid === moto!.pid)).toBe(false);
+    expect(await containersOwnedBy(pid)).toEqual([]);
+    expect(await portOpen(9465)).toBe(false);
+    expect(await portOpen(8465)).toBe(false);
   });
 
   test('SIGTERM to the npm process stops node, its containers and its ports', async () => {
@@ -57,9 +93,9 @@ describe('emulate lifecycle: signals at any moment, and kill -9', () => {
     await invokeOnce(ready.invokeUrl);
     process.kill(ready.pid, 'SIGKILL');
     await first.exited;
-    expect((await containersOwnedBy(ready.pid)).length).toBeGreaterThan(0); // what kill -9 leaves behind
-    // A function container notices its Runtime API is gone and exits by itself; one that does not
-    // (a hung runtime, a helper container) must be reaped: plant one with the dead owner's label.
+    // Its function container notices its Runtime API is gone and exits by itself (so it may be gone
+    // already); one that does not (a hung runtime, a helper container) must be reaped: plant one
+    // with the dead owner's label.
     const orphan = `emulator-robustness-orphan-${ready.pid}`;
     await run('docker', ['run', '-d', '--rm', '--name', orphan, '--label', 'sentiment-harness=1', '--label', `sentiment-harness.owner=${ready.pid}-1`,
       '--entrypoint', 'sleep', 'lambda-standin/python:3.13', '600']);

@@ -28,6 +28,9 @@ describe('npm run verify on the dashboard', () => {
     expect(dashboard.artifact?.kind).toBe('zip');
     expect(dashboard.base).toMatch(/python:3\.13/);
     expect(dashboard.checks.find((c) => c.kind === 'health')).toMatchObject({ passed: true });
+    // The boot check: the catalog's Function URL event (payload 2.0, GET /health) through the Runtime API.
+    expect(dashboard.checks.filter((c) => c.kind === 'boot').map((c) => [c.name, c.passed])).toEqual([['invoke with Function URL GET /health (payload 2.0)', true]]);
+    expect(dashboard.warnings).toEqual([]);
     const imports = dashboard.checks.filter((c) => c.kind === 'import').map((c) => c.name);
     expect(imports).toEqual(expect.arrayContaining(['import fastapi', 'import mangum', 'import pydantic_core', 'import handler']));
     expect(result.stdout).toContain('All 1 function(s) passed');
@@ -65,6 +68,19 @@ describe('npm run verify on the dashboard', () => {
     const health = readReport().functions[0].checks.find((c) => c.kind === 'health')!;
     expect(health.errorType).toBe('Runtime.ImportModuleError');
     expect(health.message).toContain("No module named 'pydantic_core._pydantic_core'");
+  });
+});
+
+describe('npm run verify on ingestion and analysis', () => {
+  test('each passes its boot check with its catalog event: a real EventBridge scheduled event, a real SNS notification', async () => {
+    const result = await runCli('verify.ts', ['ingestion', 'analysis']);
+    expect(result.code).toBe(0);
+    const boots = Object.fromEntries(readReport().functions.map((f) => [f.name, f.checks.filter((c) => c.kind === 'boot')]));
+    expect(boots.ingestion).toEqual([expect.objectContaining({ name: 'invoke with EventBridge scheduled event', passed: true })]);
+    expect(boots.ingestion[0].message).toContain('"status": "ok"');
+    expect(boots.analysis).toEqual([expect.objectContaining({ name: 'invoke with SNS notification', passed: true })]);
+    expect(boots.analysis[0].message).toContain('"status": "ok"');
+    expect(result.stdout).toContain('All 2 function(s) passed');
   });
 });
 

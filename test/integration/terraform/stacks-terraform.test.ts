@@ -2,8 +2,9 @@
  * The stacks through the real Terraform CLI and AWS provider 5.100.0, offline:
  * every stack inits from the mirror, validates and plans; the preprod stacks apply against a real
  * local AWS API server (moto) through `npm run deploy`, and destroy leaves nothing.
- * Mocked (cannot exist here): AWS itself (moto stands in) and the registry push (the image
- * digest comes from the manifest fixture).
+ * Mocked (cannot exist here): AWS itself (moto stands in) and the registry push: the image
+ * digest comes from the manifest fixture and is put into moto's ECR directly (the real push to a
+ * real registry is test/integration/deploy/deploy-gate-acceptance.test.ts).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,6 +16,8 @@ import { MotoServer, startMotoServer } from '../../../harness/local-aws/moto-ser
 import { venvBin } from '../../../harness/local-aws/python-venv';
 import { TerraformSetup, terraform, terraformInit, terraformSetup } from '../../../scripts/terraform-cli';
 import { ManifestFixture, createManifestFixture } from '../../unit/stacks/manifest-fixture';
+import { runLocalAws } from '../../../harness/local-aws/local-aws-cli';
+import { publishTag } from '../../../harness/manifest';
 
 // jest 29 ignores `testTimeout` inside a project config; Terraform runs take minutes.
 jest.setTimeout(15 * 60 * 1000);
@@ -94,11 +97,28 @@ describe('terraform apply rehearsal against a local AWS API server (moto)', () =
     expect(fs.existsSync(path.join(outdir(), 'stacks', 'preprod', '.terraform'))).toBe(false);
   });
 
-  it('npm run deploy applies preprod-registry, then preprod, with the verified artifacts', () => {
+  it('npm run deploy applies preprod-registry, then preprod, with the verified artifacts', async () => {
     for (const stack of ['preprod-registry', 'preprod']) {
       const { status, output } = npmRun('deploy', deployArgs(stack, fixture.manifestPath));
       if (status !== 0) throw new Error(`deploy ${stack} failed:\n${output}`);
       expect(output).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
+      if (stack === 'preprod-registry') {
+        // Stands in for publishing: the fixture's image, under its tag and digest, in the local ECR.
+        const image = fixture.manifest.functions.analysis;
+        if (image.kind !== 'image') throw new Error('analysis should be an image');
+        await runLocalAws(moto.endpoint, 'put-image', {
+          repository: 'preprod-sentiment-analysis',
+          tag: publishTag(image),
+          digest: image.repoDigest,
+          mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+          manifest: JSON.stringify({
+            schemaVersion: 2,
+            mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+            config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1, digest: image.imageId },
+            layers: [],
+          }),
+        });
+      }
     }
     const { inventory: inv, details } = inventory(true);
     expect(inv.lambda_functions.sort()).toEqual(['preprod-sentiment-analysis', 'preprod-sentiment-dashboard', 'preprod-sentiment-ingestion']);

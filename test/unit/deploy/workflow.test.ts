@@ -28,7 +28,7 @@ const needs = (job: string) => [workflow.jobs[job].needs ?? []].flat();
 
 describe('.github/workflows/deploy.yml', () => {
   it('runs verify -> synth -> plan -> deploy preprod -> smoke -> prod, each job needing the previous one', () => {
-    const chain = ['verify', 'publish-preprod', 'synth', 'plan', 'deploy-preprod', 'smoke-preprod', 'deploy-prod'];
+    const chain = ['verify', 'publish-preprod', 'synth', 'plan', 'deploy-preprod', 'smoke-preprod', 'publish-prod', 'plan-prod', 'deploy-prod'];
     expect(Object.keys(workflow.jobs)).toEqual(chain);
     expect(needs('verify')).toEqual([]);
     for (let i = 1; i < chain.length; i++) expect(needs(chain[i])).toEqual([chain[i - 1]]);
@@ -43,7 +43,42 @@ describe('.github/workflows/deploy.yml', () => {
   it('deploys prod only from the protected prod environment, after the preprod smoke suite', () => {
     expect(workflow.jobs['deploy-prod'].environment).toBe('prod');
     expect(workflow.jobs['deploy-preprod'].environment).toBe('preprod');
-    expect(runs('deploy-prod')).toMatch(/npm run deploy -- prod$/m);
+    expect(runs('deploy-prod')).toMatch(/npm run deploy -- prod --plan /m);
+  });
+
+  const downloads = (job: string) =>
+    workflow.jobs[job].steps.filter((step) => step.uses?.startsWith('actions/download-artifact@')).map((step) => step.with ?? {});
+  const uploads = (job: string) =>
+    workflow.jobs[job].steps.filter((step) => step.uses?.startsWith('actions/upload-artifact@')).map((step) => step.with ?? {});
+
+  it('synthesizes once: only the synth job synthesizes, and it uploads cdktf.out', () => {
+    for (const job of Object.keys(workflow.jobs).filter((name) => name !== 'synth')) {
+      expect({ job, synth: /npm run synth|cdktf synth/.test(runs(job)) }).toEqual({ job, synth: false });
+    }
+    expect(runs('synth')).toMatch(/npm run synth -- preprod prod/);
+    expect(uploads('synth')).toEqual([expect.objectContaining({ name: 'cdktf-out', path: 'cdktf.out' })]);
+  });
+
+  it.each([
+    ['plan', 'deploy-preprod', 'preprod'],
+    ['plan-prod', 'deploy-prod', 'prod'],
+  ])('%s plans the uploaded synthesis and %s applies exactly that saved plan file (%s)', (planJob, deployJob, stack) => {
+    // The plan job plans what the synth job uploaded, without synthesizing again...
+    expect(downloads(planJob)).toEqual(expect.arrayContaining([{ name: 'cdktf-out', path: 'cdktf.out' }]));
+    expect(runs(planJob)).toMatch(new RegExp(`npm run plan -- ${stack} --skip-synth$`, 'm'));
+    // ...and hands its plan file on.
+    expect(uploads(planJob)).toEqual([
+      expect.objectContaining({ name: `${stack}-plan`, path: expect.stringContaining(`cdktf.out/stacks/${stack}/tfplan`) }),
+    ]);
+    // The deploy job applies that file, into the same synthesized stack directory.
+    expect(downloads(deployJob)).toEqual(
+      expect.arrayContaining([
+        { name: 'cdktf-out', path: 'cdktf.out' },
+        { name: `${stack}-plan`, path: `cdktf.out/stacks/${stack}` },
+      ]),
+    );
+    expect(runs(deployJob)).toMatch(new RegExp(`^npm run deploy -- ${stack} --plan cdktf.out/stacks/${stack}/tfplan$`, 'm'));
+    expect(runs(deployJob)).not.toMatch(/npm run plan|terraform plan/);
   });
 
   it('smokes the preprod Function URL that the deploy job outputs', () => {
@@ -57,6 +92,7 @@ describe('.github/workflows/deploy.yml', () => {
     expect(runs('synth')).toContain('npm run synth');
     expect(runs('plan')).toContain('npm run plan -- preprod');
     expect(runs('deploy-preprod')).toContain('npm run deploy -- preprod');
+    expect(runs('publish-prod')).toContain('npx tsx scripts/publish-images.ts prod');
   });
 
   it('only calls npm scripts that package.json declares and files that exist', () => {

@@ -14,9 +14,15 @@ import { ManifestFixture, createManifestFixture } from './manifest-fixture';
 interface Statement { readonly sid?: string; readonly actions?: string[]; readonly resources?: string[]; readonly principals?: unknown }
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 
-/** Actions every role has for the platform itself, not for the function's code. */
-// What Lambda itself does with the role (logs, image pulls, dead-lettering failed async events), not the code.
-const PLATFORM_ACTIONS = /^(logs|ecr):|^sqs:SendMessage$/;
+/**
+ * Grants the platform uses, not the function's code: its own logs, pulling its own image, and
+ * `sqs:SendMessage` on its own dead-letter queue, which Lambda sends failed asynchronous events to
+ * with the execution role (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ */
+function isPlatformGrant(action: string, resources: readonly string[]): boolean {
+  if (/^(logs|ecr):/.test(action)) return true;
+  return action === 'sqs:SendMessage' && resources.length > 0 && resources.every((r) => /^\$\{aws_sqs_queue\.[^.]*dead-letters[^.]*\.arn\}$/.test(r));
+}
 
 let fixture: ManifestFixture;
 let outdir: string;
@@ -40,7 +46,7 @@ function grantedActions(stack: string, fn: string): Map<string, string[]> {
   const granted = new Map<string, string[]>();
   for (const statement of documents[0][1].statement as Statement[]) {
     for (const action of statement.actions ?? []) {
-      if (!PLATFORM_ACTIONS.test(action)) granted.set(action, [...(granted.get(action) ?? []), ...(statement.resources ?? [])]);
+      if (!isPlatformGrant(action, statement.resources ?? [])) granted.set(action, [...(granted.get(action) ?? []), ...(statement.resources ?? [])]);
     }
   }
   return granted;

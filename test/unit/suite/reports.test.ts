@@ -32,6 +32,21 @@ describe('reports', () => {
     expect(formatConsoleReport({ ...report, functions: [remote] })).toContain('FAIL dashboard: deployed https://x.lambda-url.eu-west-1.on.aws/; base:');
   });
 
+  it('a warning shows as WARN in the table, below it, in the summary, in verify.json\'s warnings and in JUnit, without failing', () => {
+    const warned = functionReport('my-fn', 'b', [
+      { kind: 'boot', name: 'invoke with {} (no test event given)', passed: true, message: 'raised', durationMs: 3,
+        warning: 'the handler raised KeyError on the placeholder event {}: \'order_id\'\nGive it a real event with --event' },
+    ]);
+    expect(warned).toMatchObject({ passed: true, warnings: [expect.stringContaining('invoke with {} (no test event given): the handler raised KeyError')] });
+    const text = formatConsoleReport({ ...report, passed: true, functions: [warned] });
+    expect(text).toMatch(/boot: invoke with \{\} \(no test event given\)\s+WARN\s+3\s+the handler raised KeyError/);
+    expect(text).toContain('! WARNING boot: invoke with {} (no test event given)');
+    expect(text).toMatch(/All 1 function\(s\) passed in 1\.5 s, with 1 warning\(s\)\./);
+    const xml = formatJunitReport({ ...report, passed: true, functions: [warned] });
+    expect(xml).toContain('failures="0"');
+    expect(xml).toContain('<system-out>WARNING: the handler raised KeyError');
+  });
+
   it('a function with no checks is not a pass', () => {
     expect(functionReport('empty', 'x', []).passed).toBe(false);
   });
