@@ -180,8 +180,8 @@ describe('terraform apply rehearsal against a local AWS API server (moto)', () =
     expect([...new Set(details['preprod-sentiment-dashboard'].PolicyGrants as string[])]).toEqual(['lambda:InvokeFunction *', 'lambda:InvokeFunctionUrl *']);
     expect(details['preprod-sentiment-dashboard'].ReservedConcurrency).toBe(10);
     expect(details['preprod-sentiment-ingestion'].ReservedConcurrency).toBe(1);
-    expect(details['preprod-sentiment-ingestion'].DeadLetterTarget).toBe('arn:aws:sqs:us-east-1:123456789012:preprod-sentiment-ingestion-dlq');
-    expect(details['preprod-sentiment-analysis'].DeadLetterTarget).toBe('arn:aws:sqs:us-east-1:123456789012:preprod-sentiment-analysis-dlq');
+    // moto accepts dead_letter_config but does not report it back (GetFunction has no DeadLetterConfig);
+    // the synthesized JSON is asserted in test/unit/stacks/first-deploy-hardening.test.ts.
     for (const bucket of inv.s3_buckets) {
       // No TLS-only policy here: moto serves plain HTTP and enforces bucket policies (it answered 403 to Terraform).
       const { lifecycle } = details[`s3:${bucket}`] as { lifecycle: unknown[] };
