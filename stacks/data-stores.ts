@@ -17,6 +17,8 @@ export interface DataStoresProps {
   readonly artifactBucketName: string;
   /** Both buckets refuse to plan against another account than the one their names carry. @default no check */
   readonly accountCheck?: { readonly callerAccountId: string; readonly expectedAccountId: string };
+  /** TLS-only bucket policies. @default true */
+  readonly tlsOnly?: boolean;
   /** Keep data on `terraform destroy` (prod). */
   readonly protectData: boolean;
   /** Days a deleted secret can be recovered; 0 deletes at once. */
@@ -56,11 +58,13 @@ export class DataStores extends Construct {
       bucketName: props.modelBucketName,
       forceDestroy: !props.protectData,
       accountCheck: props.accountCheck,
+      tlsOnly: props.tlsOnly,
     });
     this.artifactBucket = new PrivateBucket(this, 'artifacts', {
       bucketName: props.artifactBucketName,
       forceDestroy: !props.protectData,
       accountCheck: props.accountCheck,
+      tlsOnly: props.tlsOnly,
     });
 
     // Declared without a version: values are set out of band (console/CLI), so they never

@@ -15,6 +15,8 @@ export interface PrivateBucketProps {
   readonly bucketName: string;
   /** Let `terraform destroy` delete a bucket that still holds objects. @default false */
   readonly forceDestroy?: boolean;
+  /** Deny every request that does not use TLS. @default true (false only for a plain-HTTP local rehearsal) */
+  readonly tlsOnly?: boolean;
   /** Days an overwritten or deleted object version is kept before it expires. @default 90 */
   readonly noncurrentVersionDays?: number;
   /**
@@ -27,7 +29,8 @@ export interface PrivateBucketProps {
 export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly publicAccessBlock: S3BucketPublicAccessBlock;
-  readonly tlsOnlyPolicy: S3BucketPolicy;
+  /** @default undefined when tlsOnly is false */
+  readonly tlsOnlyPolicy?: S3BucketPolicy;
   readonly lifecycle: S3BucketLifecycleConfiguration;
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
@@ -71,7 +74,7 @@ export class PrivateBucket extends Construct {
       restrictPublicBuckets: true,
     });
     // Plain HTTP requests are refused, whoever makes them (AWS's "enforce encryption in transit").
-    this.tlsOnlyPolicy = new S3BucketPolicy(this, 'tls-only', {
+    if (props.tlsOnly !== false) this.tlsOnlyPolicy = new S3BucketPolicy(this, 'tls-only', {
       bucket: this.bucket.id,
       policy: JSON.stringify({
         Version: '2012-10-17',

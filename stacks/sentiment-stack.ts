@@ -76,6 +76,9 @@ export class SentimentStack extends TerraformStack {
       artifactBucketName: accountScopedBucketName(artifactBucketName(env), accountId),
       protectData: settings.protectData,
       secretRecoveryDays: settings.secretRecoveryDays,
+      // The local rehearsal's AWS (moto) serves plain HTTP and enforces bucket policies: a TLS-only
+      // policy would lock Terraform itself out of the buckets it manages there.
+      tlsOnly: props.target.kind !== 'local',
       accountCheck: caller && settings.accountId ? { callerAccountId: caller.accountId, expectedAccountId: settings.accountId } : undefined,
     });
     new TerraformOutput(this, 'model-bucket', { value: this.stores.modelBucket.name, description: 'Upload the model archive here' });

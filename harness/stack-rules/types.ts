@@ -10,6 +10,7 @@ export type Blocks = Readonly<Record<string, Readonly<Record<string, Block>>>>;
 
 /** A synthesized stack as Terraform JSON. */
 export interface StackJson {
+  readonly provider?: Readonly<Record<string, unknown>>;
   readonly resource?: Blocks;
   readonly data?: Blocks;
 }

@@ -2,7 +2,7 @@
  * Every bucket refuses plain-HTTP requests: a bucket policy denying all actions when
  * `aws:SecureTransport` is false, on the bucket and its objects.
  */
-import { fail, pass } from '../../inspect/verdict';
+import { fail, pass, warn } from '../../inspect/verdict';
 import { Addressed, StackRule, StackView, asList, nested } from '../types';
 
 function deniesInsecureTransport(stack: StackView, bucket: Addressed): boolean {
@@ -38,10 +38,16 @@ export const bucketTlsOnlyRule: StackRule = {
     const buckets = stack.resources('aws_s3_bucket');
     const open = buckets.filter((bucket) => !deniesInsecureTransport(stack, bucket));
     if (open.length === 0) return pass(this.id, buckets.length === 0 ? 'no S3 bucket' : `${buckets.length} bucket(s) TLS-only`);
+    const evidence = open.map((bucket) => ({ file: bucket.address, detail: `bucket '${String(bucket.block.bucket)}' has no Deny on aws:SecureTransport = false for the bucket and its objects` }));
+    // A rehearsal against a local plain-HTTP AWS (moto enforces bucket policies) cannot be TLS-only.
+    const s3Endpoints = nested(stack.json.provider?.aws).flatMap((provider) => nested(provider.endpoints)).map((endpoints) => String(endpoints.s3 ?? ''));
+    if (s3Endpoints.length > 0 && s3Endpoints.every((endpoint) => endpoint.startsWith('http://'))) {
+      return warn(this.id, `${open.length} bucket(s) accept plain HTTP: expected in a rehearsal against a local plain-HTTP endpoint only`, evidence, 'Nothing to do for the rehearsal; real stacks must be TLS-only.');
+    }
     return fail(
       this.id,
       `${open.length} bucket(s) accept plain HTTP`,
-      open.map((bucket) => ({ file: bucket.address, detail: `bucket '${String(bucket.block.bucket)}' has no Deny on aws:SecureTransport = false for the bucket and its objects` })),
+      evidence,
       "Attach an aws_s3_bucket_policy with Deny s3:* on [bucket ARN, bucket ARN/*] when aws:SecureTransport is 'false' (stacks/private-bucket.ts does).",
     );
   },

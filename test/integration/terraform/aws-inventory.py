@@ -57,7 +57,6 @@ if len(sys.argv) > 2 and sys.argv[2] == "--details":
     s3 = c("s3")
     for bucket in inventory["s3_buckets"]:
         details["s3:" + bucket] = {
-            "policy": json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]),
             "lifecycle": s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"],
         }
 print(json.dumps({"inventory": inventory, "details": details}))

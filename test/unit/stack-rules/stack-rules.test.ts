@@ -211,6 +211,13 @@ describe('each stack rule catches its mistake on a hand-made bad stack', () => {
     expect(subscribed.level).toBe('pass');
   });
 
+  it('bucket-tls-only only warns for a rehearsal whose S3 endpoint is a local plain-HTTP server (moto enforces bucket policies)', () => {
+    const rehearsal = { ...bucketStack({}), provider: { aws: [{ endpoints: [{ s3: 'http://127.0.0.1:5000' }] }] } };
+    expect(verdictOf('bucket-tls-only', rehearsal).level).toBe('warn');
+    const realAws = { ...bucketStack({}), provider: { aws: [{ region: 'us-east-1' }] } };
+    expect(verdictOf('bucket-tls-only', realAws).level).toBe('fail');
+  });
+
   it('a rule that throws becomes a fail naming the rule, not a crash', () => {
     const broken: StackRule = { id: 'broken', description: '', protectsAgainst: '', check: () => { throw new Error('boom'); } };
     const report = checkStack('x', {}, [broken]);
