@@ -7,7 +7,6 @@
  * real registry is test/integration/deploy/deploy-gate-acceptance.test.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -92,34 +91,6 @@ describe('terraform, offline', () => {
   });
 });
 
-/**
- * What publish-images --endpoint does after a real push (no registry push here): put the image's
- * manifest into moto's ECR under the tag the stack reads at plan, and record the digest ECR gives it.
- */
-async function mirrorVerifiedImageIntoLocalEcr(): Promise<void> {
-  const analysis = fixture.manifest.functions.analysis;
-  if (analysis.kind !== 'image') throw new Error('analysis should be an image');
-  const body = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 2, digest: analysis.imageId },
-    layers: [],
-  });
-  const digest = `sha256:${crypto.createHash('sha256').update(body).digest('hex')}`;
-  const tag = analysis.publishedTag ?? publishTag(analysis);
-  const mirrored = await runLocalAws<{ digest: string }>(moto.endpoint, 'put-image', {
-    repository: 'preprod-sentiment-analysis',
-    tag,
-    manifest: body,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    digest,
-  });
-  expect(mirrored.digest).toBe(digest);
-  const published = { ...analysis, repoDigest: digest, publishedTag: tag };
-  (fixture.manifest.functions as Record<string, typeof analysis>).analysis = published;
-  fixture.write(fixture.manifest);
-}
-
 describe('terraform apply rehearsal against a local AWS API server (moto)', () => {
   const outdir = () => path.join(work, 'rehearsal');
   const stateDir = () => path.join(work, 'rehearsal-state');
@@ -139,7 +110,6 @@ describe('terraform apply rehearsal against a local AWS API server (moto)', () =
 
   it('npm run deploy applies preprod-registry, then preprod, with the verified artifacts', async () => {
     for (const stack of ['preprod-registry', 'preprod']) {
-      if (stack === 'preprod') await mirrorVerifiedImageIntoLocalEcr();
       const { status, output } = await npmRun('deploy', deployArgs(stack, fixture.manifestPath));
       if (status !== 0) throw new Error(`deploy ${stack} failed:\n${output}`);
       expect(output).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
