@@ -3,8 +3,11 @@
  * project's virtualenv, on loopback. Functions reach it through `AWS_ENDPOINT_URL`.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { recordHelperProcess } from '../lifecycle/helper-processes';
 import { onShutdown, ShuttingDownError, isShuttingDown } from '../lifecycle/shutdown';
 import { ensurePythonVenv, venvBin, venvHas } from './python-venv';
@@ -57,22 +60,34 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   }
   const endpoint = `http://127.0.0.1:${port}`;
   if (isShuttingDown()) throw new ShuttingDownError('the moto server');
-  const child = spawn(venvBin('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...LOCAL_AWS_ENV, PYTHONUNBUFFERED: '1' },
-  });
+  // The server logs every request. Into a file, not a pipe: a pipe nobody drains (this process
+  // busy in a synchronous call) fills up and blocks moto on its next log line, and with it every
+  // AWS call of the run. The file is read back on a timer.
+  const logFile = path.join(os.tmpdir(), `sentiment-moto-${process.pid}-${port}.log`);
+  const logFd = fs.openSync(logFile, 'w');
+  let child: ChildProcess;
+  try {
+    child = spawn(venvBin('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
+      stdio: ['ignore', logFd, logFd],
+      env: { ...process.env, ...LOCAL_AWS_ENV, PYTHONUNBUFFERED: '1' },
+    });
+  } finally {
+    fs.closeSync(logFd);
+  }
   const recent: string[] = [];
-  const onData = (chunk: Buffer): void => {
-    for (const line of chunk.toString().split('\n')) {
-      if (!line.trim()) continue;
-      recent.push(line);
-      if (recent.length > 30) recent.shift();
-      options.log?.(line);
-    }
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  const log = new LogFileReader(logFile, (line) => {
+    recent.push(line);
+    if (recent.length > 30) recent.shift();
+    options.log?.(line);
+  });
+  const logTimer = setInterval(() => log.drain(), 500);
+  logTimer.unref();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => {
+    clearInterval(logTimer);
+    log.drain();
+    fs.rmSync(logFile, { force: true });
+  });
   // A pid file names this process as its owner: if we die by kill -9, the next start kills it.
   const forgetPid = child.pid ? recordHelperProcess({ kind: 'moto', pid: child.pid, commandMatch: 'moto_server', port }) : () => undefined;
   void exited.then(forgetPid);
@@ -85,6 +100,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   void exited.then(unregister);
   while (!(await answers(endpoint))) {
     if (exitCode !== undefined || child.exitCode !== null) {
+      log.drain();
       throw new Error(
         [
           `The moto server exited (code ${child.exitCode}) before answering on ${endpoint}.`,
@@ -95,6 +111,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
       );
     }
     if (Date.now() > deadline) {
+      log.drain();
       await killAndWait(child, exited);
       throw new Error(
         [
@@ -129,6 +146,36 @@ async function killAndWait(child: ChildProcess, exited: Promise<number | null>):
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Reads the lines appended to a log file since the last call. */
+class LogFileReader {
+  private offset = 0;
+  private partial = '';
+
+  constructor(private readonly file: string, private readonly onLine: (line: string) => void) {}
+
+  drain(): void {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.file, 'r');
+    } catch {
+      return; // removed after the exit
+    }
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      for (;;) {
+        const read = fs.readSync(fd, buffer, 0, buffer.length, this.offset);
+        if (read === 0) break;
+        this.offset += read;
+        const lines = (this.partial + buffer.subarray(0, read).toString()).split('\n');
+        this.partial = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) this.onLine(line);
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
 }
 
 /** Any HTTP answer counts: moto's dashboard path answers 200 once the server is up. */
