@@ -50,7 +50,8 @@ interface Run {
 
 function run(command: string, args: readonly string[], cwd = clone): Run {
   const result = spawnSync(command, [...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { code: result.status, output: `${result.stdout}\n${result.stderr}` };
+  // cdktf colours Terraform's output even when piped: the assertions read plain text.
+  return { code: result.status, output: `${result.stdout}\n${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '') };
 }
 
 function ok(result: Run, what: string): string {
@@ -282,7 +283,7 @@ describe('a catalog edit after verify is refused by every path, naming each diff
     editIngestion("runtime: 'python3.12'", "runtime: 'python3.13'");
     editIngestion("handler: 'handler.handle'", "handler: 'handler.lambda_handler'");
     ok(run('npm', ['run', '--silent', 'verify', '--', 'ingestion']), 're-verify');
-    expect(ok(run('npx', ['cdktf', 'plan', 'preprod', ...CDKTF_OFFLINE]), 'cdktf plan after re-verify')).toMatch(/1 to change|Plan: \d+ to add, \d+ to change/);
+    expect(ok(run('npx', ['cdktf', 'plan', 'preprod', ...CDKTF_OFFLINE]), 'cdktf plan after re-verify')).toMatch(/Plan: \d+ to add, [1-9]\d* to change/);
     ok(run('terraform', ['plan', '-input=false', '-no-color'], path.join(clone, 'cdktf.out', 'stacks', 'preprod')), 'terraform plan after re-verify');
     ok(run('npm', ['run', '--silent', 'deploy', '--', 'preprod', '--endpoint', moto.endpoint]), 'npm run deploy after re-verify');
     expect(lambdaDetails()['preprod-sentiment-ingestion']).toMatchObject({ MemorySize: 384 });

@@ -31,6 +31,7 @@ if len(sys.argv) > 2 and sys.argv[2] == "--details":
         details[name] = {
             "PackageType": cfg["Configuration"].get("PackageType"),
             "CodeSha256": cfg["Configuration"].get("CodeSha256"),
+            "MemorySize": cfg["Configuration"].get("MemorySize"),
             "ImageUri": cfg.get("Code", {}).get("ImageUri"),
             "Environment": cfg["Configuration"].get("Environment", {}).get("Variables", {}),
             "ReservedConcurrency": cfg.get("Concurrency", {}).get("ReservedConcurrentExecutions"),
