@@ -76,7 +76,7 @@ export class LambdaEmulator implements Invoker {
   private readonly stopping = new Set<Promise<void>>();
   private created = 0;
   /** Environments being launched: they hold a slot before they exist. */
-  private launching = 0;
+  private readonly launches = new Set<Promise<Environment>>();
   private stopped = false;
 
   constructor(private readonly props: LambdaEmulatorProps) {
@@ -141,7 +141,7 @@ export class LambdaEmulator implements Invoker {
   /** Starts `count` environments ahead of the first invokes and waits for their init. */
   async prewarm(count = 1): Promise<void> {
     const started: Environment[] = [];
-    while (started.length < count && this.environments.size + this.launching < this.maxEnvironments) started.push(await this.createEnvironment());
+    while (started.length < count && this.environments.size + this.launches.size < this.maxEnvironments) started.push(await this.createEnvironment());
     await Promise.all(started.map((environment) => environment.waitUntilReady()));
     for (const environment of started) this.release(environment);
   }
@@ -152,6 +152,8 @@ export class LambdaEmulator implements Invoker {
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(`The emulator for '${this.functionName}' was stopped.`));
     for (const environment of this.environments) this.retire(environment);
     this.idle.length = 0;
+    // An environment still being launched is retired as soon as it exists: wait for that too.
+    await Promise.allSettled([...this.launches]);
     await Promise.all([...this.stopping]);
   }
 
@@ -162,7 +164,7 @@ export class LambdaEmulator implements Invoker {
       if (environment.state === 'idle') return environment;
       this.retire(environment); // died while idle (runtime crashed between invokes)
     }
-    if (this.environments.size + this.launching < this.maxEnvironments) return this.createEnvironment();
+    if (this.environments.size + this.launches.size < this.maxEnvironments) return this.createEnvironment();
     if (this.waiters.length >= this.maxQueuedInvokes) {
       throw new InvokeRejectedError(429, 'TooManyRequestsException',
         `Rate Exceeded: ${this.maxEnvironments} environments busy and ${this.waiters.length} invokes already queued for '${this.functionName}'.`);
@@ -186,15 +188,20 @@ export class LambdaEmulator implements Invoker {
 
   private async createEnvironment(): Promise<Environment> {
     this.created++;
-    this.launching++;
+    const launch = this.factory.launch(this.launch, { onLog: this.props.onLog, initTimeoutMs: this.props.initTimeoutMs });
+    this.launches.add(launch);
     let environment: Environment;
     try {
-      environment = await this.factory.launch(this.launch, { onLog: this.props.onLog, initTimeoutMs: this.props.initTimeoutMs });
+      environment = await launch;
     } finally {
-      this.launching--;
+      this.launches.delete(launch);
     }
     this.environments.add(environment);
-    if (this.stopped) this.retire(environment);
+    if (this.stopped) {
+      // Stopped while this one was being launched: it is not handed to anyone.
+      this.retire(environment);
+      throw new Error(`The emulator for '${this.functionName}' was stopped.`);
+    }
     return environment;
   }
 
