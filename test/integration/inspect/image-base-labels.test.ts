@@ -21,6 +21,13 @@ jest.setTimeout(15 * 60 * 1000);
 const TARGET = { runtime: 'python3.13', architecture: 'x86_64', handler: 'handler.lambda_handler' } as const;
 const UNLABELLED = `sentiment-harness/base-labels-fixture:plain-${process.pid}-${Date.now()}`;
 
+/** As the catalog's image functions are written: the base comes in as BASE_IMAGE. */
+const DOCKERFILE = `ARG BASE_IMAGE=public.ecr.aws/lambda/python:3.13
+FROM \${BASE_IMAGE}
+COPY handler.py \${LAMBDA_TASK_ROOT}/
+CMD ["handler.lambda_handler"]
+`;
+
 function pinVerdict(verdicts: readonly Verdict[]): Verdict {
   return verdicts.find((verdict) => verdict.rule === 'image-base-pinned')!;
 }
@@ -35,12 +42,7 @@ describe('OCI base labels on the images the harness builds', () => {
     base = await resolveRuntimeBase('python3.13', 'x86_64', 'standin');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'base-labels-fn-'));
     fs.writeFileSync(path.join(dir, 'handler.py'), 'def lambda_handler(event, context):\n    return {"ok": True}\n');
-    fs.writeFileSync(path.join(dir, 'Dockerfile'), [
-      'ARG BASE_IMAGE=public.ecr.aws/lambda/python:3.13',
-      'FROM ${BASE_IMAGE}',
-      'COPY handler.py ${LAMBDA_TASK_ROOT}/',
-      'CMD ["handler.lambda_handler"]',
-    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), DOCKERFILE);
   });
   afterAll(async () => {
     for (const tag of [built?.tag, UNLABELLED]) if (tag) await removeImage(tag).catch(() => undefined);
