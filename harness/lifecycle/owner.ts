@@ -50,7 +50,3 @@ export function ownerLabels(): Record<string, string> {
   return { [HARNESS_LABEL]: '1', [OWNER_LABEL]: ownerId() };
 }
 
-/** `ownerLabels()` as `docker run` arguments. */
-export function ownerLabelArgs(): string[] {
-  return Object.entries(ownerLabels()).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
-}

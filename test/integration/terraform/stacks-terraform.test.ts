@@ -17,7 +17,7 @@ import { runLocalAws } from '../../../harness/local-aws/local-aws-cli';
 import { publishTag } from '../../../harness/manifest';
 import { venvBin } from '../../../harness/local-aws/python-venv';
 import { TerraformSetup, terraform, terraformInit, terraformSetup } from '../../../scripts/terraform-cli';
-import { ManifestFixture, createManifestFixture } from '../../unit/stacks/manifest-fixture';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
 
 // jest 29 ignores `testTimeout` inside a project config; Terraform runs take minutes.
 jest.setTimeout(15 * 60 * 1000);
@@ -28,8 +28,8 @@ interface Inventory {
 }
 
 let moto: MotoServer;
-let fixture: ManifestFixture;
-let failedFixture: ManifestFixture;
+let fixture: PlaceholderManifest;
+let failedFixture: PlaceholderManifest;
 let work: string;
 let setup: TerraformSetup;
 
@@ -63,8 +63,8 @@ function npmRun(script: string, args: string[]): Promise<{ status: number | null
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-stacks-'));
-  fixture = await createManifestFixture();
-  failedFixture = await createManifestFixture({ passed: false });
+  fixture = await createPlaceholderManifest();
+  failedFixture = await createPlaceholderManifest({ passed: false });
   setup = terraformSetup();
   moto = await startMotoServer();
 });

@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../../lambdas/catalog';
-import { ManifestFixture, createManifestFixture } from '../stacks/manifest-fixture';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
 
 let work: string;
-const fixtures: ManifestFixture[] = [];
+const fixtures: PlaceholderManifest[] = [];
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-cmd-'));
@@ -36,8 +36,8 @@ function expectTouchedNothing(outdir: string, stateDir: string): void {
   expect(fs.existsSync(stateDir)).toBe(false);
 }
 
-async function fixture(options: Parameters<typeof createManifestFixture>[0] = {}): Promise<ManifestFixture> {
-  const created = await createManifestFixture(options);
+async function fixture(options: Parameters<typeof createPlaceholderManifest>[0] = {}): Promise<PlaceholderManifest> {
+  const created = await createPlaceholderManifest(options);
   fixtures.push(created);
   return created;
 }

@@ -8,7 +8,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { ZipFunction, ZipFunctionProps } from '../../../modules/zip-function';
 import { ImageFunction, ImageFunctionProps, parseEcrRepositoryUrl } from '../../../modules/image-function';
 import { hexSha256ToBase64 } from '../../../modules/function-settings';
-import { makeZip, sha256Hex } from '../stacks/manifest-fixture';
+import { writePlaceholderZip, sha256Hex } from '../../../harness/deploy-gate/placeholder-manifest';
 
 Testing.setupJest();
 
@@ -21,7 +21,7 @@ let zipSha: string;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zip-function-'));
   zipPath = path.join(dir, 'dashboard.zip');
-  zipSha = sha256Hex(await makeZip(zipPath, { 'handler.py': 'def lambda_handler(e, c):\n    return 1\n' }));
+  zipSha = sha256Hex(await writePlaceholderZip(zipPath, { 'handler.py': 'def lambda_handler(e, c):\n    return 1\n' }));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
