@@ -3,7 +3,7 @@
  * boto3 speaks the AWS protocols exactly as the functions do, so seeding cannot drift from them.
  */
 import * as path from 'node:path';
-import { LOCAL_AWS_ENV } from './moto-server';
+import { LOCAL_AWS_ENV } from '../../lambdas/local-aws-account';
 import { ensurePythonVenv, venvBin, venvHas } from './python-venv';
 import { lastLines } from '../docker/output-tail';
 import { runProcessAllowingFailure } from '../process/run-process';

@@ -10,6 +10,7 @@ import { recordHelperProcess } from '../lifecycle/helper-processes';
 import { ShuttingDownError, isShuttingDown } from '../lifecycle/shutdown';
 import { ensurePythonVenv, venvBin, venvHas } from './python-venv';
 import { startProcess } from '../process/run-process';
+import { LOCAL_AWS_ENV } from '../../lambdas/local-aws-account';
 
 export interface MotoServerOptions {
   /** TCP port on 127.0.0.1. @default a free port chosen by the OS */
@@ -30,14 +31,6 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** Credentials and region moto accepts; real AWS would refuse them, which is the point. */
-export const LOCAL_AWS_ENV: Readonly<Record<string, string>> = {
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_SESSION_TOKEN: 'testing',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_REGION: 'us-east-1',
-};
 
 /** Starts `moto_server -H 127.0.0.1 -p <port>` and resolves once it answers HTTP. */
 export async function startMotoServer(options: MotoServerOptions = {}): Promise<MotoServer> {

@@ -92,8 +92,16 @@ describe('ZipFunction', () => {
     [{ handler: 'handler' }, /handler is required and must look like 'module.function'.*got 'handler'/],
     [{ functionName: 'bad name!' }, /functionName must be 1-64/],
     [{ environment: { NEWSAPI_KEY: 'abc' } }, /'NEWSAPI_KEY' looks like a secret value.*Secrets Manager/],
+    // The one secret-naming rule (lambdas/secret-naming.ts): any word of the name, not only its end.
+    [{ environment: { DB_PASSWORD_PROD: 'hunter2' } }, /'DB_PASSWORD_PROD' looks like a secret value/],
   ])('rejects %j with a clear message', (overrides, message) => {
     expect(() => Testing.synthScope((scope) => new ZipFunction(scope, 'fn', zipProps(overrides)))).toThrow(message);
+  });
+
+  it('accepts a reference to a secret under a name that says so', () => {
+    const environment = { NEWSAPI_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:newsapi-key' };
+    const synthesized = Testing.synthScope((scope) => new ZipFunction(scope, 'fn', zipProps({ environment })));
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, { environment: { variables: environment } });
   });
 
   it('rejects an archive that is not on disk, pointing at npm run verify', () => {
