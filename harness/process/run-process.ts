@@ -116,12 +116,16 @@ export interface RunningProcess {
   readonly completed: Promise<ProcessResult>;
   /** The last output lines so far. */
   tail(): readonly string[];
+  /** Everything written so far (empty unless `collect`), for callers that wait for a line to appear. */
+  output(): { readonly stdout: string; readonly stderr: string };
   /** SIGTERM (or `signal`), then SIGKILL after `graceMs`; resolves on exit. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<ProcessExit>;
 }
 
 const DEFAULT_TAIL_LINES = 30;
 const KILL_GRACE_MS = 5000;
+/** How long output may still arrive after the exit (pipes a grandchild still holds are then left). */
+const PIPE_DRAIN_MS = 2000;
 
 /** Starts `command args` and returns at once; see `RunningProcess`. */
 export function startProcess(command: string, args: readonly string[], options: ProcessOptions = {}): RunningProcess {
@@ -179,11 +183,12 @@ export function startProcess(command: string, args: readonly string[], options: 
       startError = error;
       resolve({ exitCode: null, signal: null, timedOut: false });
     });
-    child.once('close', (exitCode, signal) => resolve({ exitCode, signal, timedOut }));
+    child.once('exit', (exitCode, signal) => resolve({ exitCode, signal, timedOut }));
   }).then(async (exit) => {
     if (timer) clearTimeout(timer);
     unregister();
-    if (!startError) await pipesRead;
+    // The rest of its output; a grandchild that inherited the pipes may hold them open, so not forever.
+    if (!startError) await Promise.race([pipesRead, new Promise((resolve) => setTimeout(resolve, PIPE_DRAIN_MS).unref())]);
     logFile?.finish();
     splitters.stdout.end();
     splitters.stderr.end();
@@ -215,7 +220,8 @@ export function startProcess(command: string, args: readonly string[], options: 
     throw new ProcessError(command, args, startError ? undefined : result, detail);
   });
   completed.catch(() => undefined); // a caller that only awaits `exited` must not see an unhandled rejection
-  return { pid: child.pid, child, exited, completed, tail: () => tail.lines(), stop };
+  const output = () => ({ stdout: Buffer.concat(collected.stdout).toString(), stderr: Buffer.concat(collected.stderr).toString() });
+  return { pid: child.pid, child, exited, completed, tail: () => tail.lines(), output, stop };
 }
 
 /** Runs `command args` to its end; resolves with its output on exit 0, rejects with a ProcessError otherwise. */
