@@ -25,16 +25,26 @@ export class OutputTail {
   }
 }
 
+export interface LineSplitterOptions {
+  /**
+   * Every line exactly as written (only the `\n` removed), blank ones too: for a function's own
+   * log lines. @default false: trailing white space trimmed, blank lines dropped (tool output)
+   */
+  readonly raw?: boolean;
+}
+
 /**
- * Turns chunks of a stream into whole lines (`\n` or `\r\n`, trailing white space trimmed). Blank
- * lines are dropped: no reader of tool output here wants them. Call `end()` to flush the last
+ * Turns chunks of a stream into whole lines (`\n` or `\r\n`). Call `end()` to flush the last
  * partial line. A UTF-8 character split across two chunks stays whole.
  */
 export class LineSplitter {
   private pending = '';
   private readonly decoder = new StringDecoder('utf8');
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly options: LineSplitterOptions = {},
+  ) {}
 
   push(chunk: Buffer | string): void {
     this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
@@ -45,11 +55,12 @@ export class LineSplitter {
 
   end(): void {
     this.pending += this.decoder.end();
-    this.emit(this.pending);
+    if (this.pending !== '') this.emit(this.pending);
     this.pending = '';
   }
 
   private emit(line: string): void {
+    if (this.options.raw) return this.onLine(line);
     const trimmed = line.trimEnd();
     if (trimmed.trim()) this.onLine(trimmed);
   }

@@ -2,7 +2,7 @@
  * Runs `emulate --dir` on a tiny function as a real child process (as `npm run emulate` starts
  * it, or through npm itself), waits for its READY line and tells what it left behind.
  */
-import { ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';

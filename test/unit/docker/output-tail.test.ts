@@ -26,6 +26,14 @@ describe('LineSplitter', () => {
     expect(lines).toEqual(['first', 'second', 'third']);
   });
 
+  test("raw: every line as written, blank ones too (a function's own log lines)", () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line), { raw: true });
+    splitter.push('a  \n\nb\r\nc');
+    splitter.end();
+    expect(lines).toEqual(['a  ', '', 'b\r', 'c']);
+  });
+
   test('keeps a UTF-8 character whole when a chunk boundary splits its bytes', () => {
     const lines: string[] = [];
     const splitter = new LineSplitter((line) => lines.push(line));
