@@ -74,10 +74,10 @@ export function synthesize(args: StackCommandArgs, stacks: readonly string[]): v
   }).synth();
 }
 
-/** Runs a command's main, printing errors for people and exiting non-zero (2 for a usage error, as harness/cli does). */
+/** Runs a command's main, printing errors for people and exiting non-zero. */
 export function runMain(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
-    process.exit(error instanceof UsageError ? 2 : 1);
+    process.exit(1);
   });
 }
