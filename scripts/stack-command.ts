@@ -8,6 +8,8 @@ import { REPO_ROOT } from '../lambdas/catalog';
 import { MANIFEST_PATH } from '../harness/manifest';
 import { AwsTarget, targetFromEnvironment } from '../stacks/aws-target';
 import { OptionSpec, UsageError, formatOptions, parseArgs } from '../harness/cli/cli-args';
+import { enforceStackRules } from '../harness/stack-rules/default-pack';
+import { stackDirectory } from './terraform-cli';
 
 export interface StackCommandArgs {
   readonly stacks: readonly string[];
@@ -60,6 +62,22 @@ export function parseStackCommandArgs(
     planFile,
     switches,
   };
+}
+
+/**
+ * What plan and deploy do first: one stack named, synthesized (unless --skip-synth), and passing the
+ * stack rules; exits 2 when a rule fails, before anything is planned. Returns the stack and its directory.
+ */
+export function prepareOneStack(args: StackCommandArgs, verb: 'Plan' | 'Deploy', usage: string): { stack: string; cwd: string } {
+  if (args.stacks.length !== 1) throw new Error(`${verb} one stack at a time.\n${usage}`);
+  const [stack] = args.stacks;
+  if (!args.skipSynth) synthesize(args, [stack]);
+  const cwd = stackDirectory(args.outdir, stack);
+  if (!enforceStackRules(args.outdir, [stack])) {
+    console.error(`Stack rules REFUSED '${stack}': nothing was planned or applied. Fix the stack (see above), then run again.`);
+    process.exit(2);
+  }
+  return { stack, cwd };
 }
 
 export function synthesize(args: StackCommandArgs, stacks: readonly string[]): void {
