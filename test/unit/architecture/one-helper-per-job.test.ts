@@ -54,9 +54,10 @@ const FAMILIES: readonly Family[] = [
   },
   {
     job: "quoting a tool's last output lines (lastLines / LineTail in harness/docker/output-tail.ts)",
-    pattern: /split\('\\n'\)(\.\w+\([^)]*\))*\.slice\(-\d+\)/,
-    home: [],
+    pattern: /split\('\\n'\)(\.\w+\([^)]*\))*\.slice\(-\d+\)|function (dockerOutputTail|lastLines)\b/,
+    home: ['harness/docker/output-tail.ts'],
     pending: {
+      'harness/build/progress.ts': "dockerOutputTail: lastLines(text, count) of the lines without the legacy builder's banner",
       'harness/build/sbom.ts': 'lastLines(result.stderr, 6)',
       'harness/emulator/execution-environment.ts': 'lastLines(message, 5)',
       'harness/inspect/fixtures/lambda-zip-fixture.ts': 'the ProcessError tail of runProcess',
