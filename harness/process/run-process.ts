@@ -110,7 +110,7 @@ export interface RunningProcess {
   readonly pid: number | undefined;
   /** The Node child, for callers that manage a server's lifecycle (signals, stdio). */
   readonly child: ChildProcess;
-  /** Resolves once the process exited and its output was read to the end (never rejects). */
+  /** Resolves once the process exited and its output was read (never rejects; pipes a grandchild holds are left after 2 s). */
   readonly exited: Promise<ProcessExit>;
   /** Resolves with the result on exit 0; rejects with a ProcessError otherwise (or when it could not start). */
   readonly completed: Promise<ProcessResult>;
