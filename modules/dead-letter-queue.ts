@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { notifyingAlarm } from './notifying-alarm';
 
 export interface DeadLetterQueueProps {
   /** `preprod-sentiment-analysis-dlq` */
@@ -38,20 +39,15 @@ export class DeadLetterQueue extends Construct {
       sqsManagedSseEnabled: true,
       tags: { ...props.tags },
     });
-    this.alarm = new CloudwatchMetricAlarm(this, 'dead-letters-alarm', {
+    this.alarm = notifyingAlarm(this, 'dead-letters-alarm', {
       alarmName: `${props.queueName}-messages`,
       alarmDescription: `Events in ${props.queueName}: an asynchronous invocation failed every retry. Inspect the message, fix the cause, replay it.`,
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: this.queue.name },
       statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [...props.alarmActions],
-      tags: { ...props.tags },
+      alarmActions: props.alarmActions,
+      tags: props.tags,
     });
   }
 
