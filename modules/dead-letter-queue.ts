@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { notifyingAlarm } from './notifying-alarm';
+import { notifyingAlarm, requireAlarmActions } from './notifying-alarm';
 
 export interface DeadLetterQueueProps {
   /** `preprod-sentiment-analysis-dlq` */
@@ -26,9 +26,7 @@ export class DeadLetterQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
-    if (props.alarmActions.length === 0) {
-      throw new Error(`Dead-letter queue '${props.queueName}': alarmActions is empty; a dead letter nobody hears about is a lost event.`);
-    }
+    requireAlarmActions(`Dead-letter queue '${props.queueName}'`, props.alarmActions, 'a dead letter nobody hears about is a lost event.');
     const retention = props.retentionSeconds ?? 14 * 24 * 3600;
     if (!Number.isInteger(retention) || retention < 60 || retention > 1209600) {
       throw new Error(`Dead-letter queue '${props.queueName}': retentionSeconds must be 60 to 1209600 (SQS's range), got ${retention}.`);

@@ -6,7 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { notifyingAlarm } from './notifying-alarm';
+import { notifyingAlarm, requireAlarmActions } from './notifying-alarm';
 
 export interface FunctionAlarmsProps {
   /** The deployed function's name (a Terraform reference keeps the dependency). */
@@ -27,9 +27,7 @@ export class FunctionAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
     super(scope, id);
-    if (props.alarmActions.length === 0) {
-      throw new Error(`Alarms of '${props.functionName}': alarmActions is empty; an alarm nobody receives protects nothing. Pass the alert topic's ARN.`);
-    }
+    requireAlarmActions(`Alarms of '${props.functionName}'`, props.alarmActions, "an alarm nobody receives protects nothing. Pass the alert topic's ARN.");
     const alarm = (metricName: 'Errors' | 'Throttles', threshold: number, description: string) =>
       notifyingAlarm(this, metricName.toLowerCase(), {
         alarmName: `${props.functionName}-${metricName.toLowerCase()}`,

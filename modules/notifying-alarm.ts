@@ -31,6 +31,11 @@ export interface NotifyingAlarmProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+/** Refuses alarms that would notify nobody, saying whose and what is lost (`consequence`). */
+export function requireAlarmActions(owner: string, alarmActions: readonly string[], consequence: string): void {
+  if (alarmActions.length === 0) throw new Error(`${owner}: alarmActions is empty; ${consequence}`);
+}
+
 export function notifyingAlarm(scope: Construct, id: string, props: NotifyingAlarmProps): CloudwatchMetricAlarm {
   return new CloudwatchMetricAlarm(scope, id, {
     alarmName: props.alarmName,
