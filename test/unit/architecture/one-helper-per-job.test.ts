@@ -89,6 +89,12 @@ const FAMILIES: readonly Family[] = [
     pending: { 'harness/bench/inspect-bench.ts': "--quick: parseArgs(process.argv.slice(2), { quick: { kind: 'switch', ... } }, usage)" },
   },
   {
+    job: 'telling whether a process still runs (processAlive / entriesOfGoneProcesses in harness/lifecycle/owner.ts)',
+    pattern: /process\.kill\(\w+, 0\)/,
+    home: ['harness/lifecycle/owner.ts'],
+    pending: { 'harness/emulator/ephemeral-storage.ts': 'reapEphemeralStorage: entriesOfGoneProcesses(root, (name) => Number(/^env-(\\d+)-/.exec(name)?.[1]))' },
+  },
+  {
     job: 'the local account id (LOCAL_ACCOUNT_ID in lambdas/local-aws-account.ts)',
     pattern: /'\d{12}'/,
     home: ['lambdas/local-aws-account.ts'],
