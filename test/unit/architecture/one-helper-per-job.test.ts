@@ -6,7 +6,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../../lambdas/catalog';
 
 interface Family {
   /** What the one implementation does. */
@@ -123,6 +122,7 @@ const FAMILIES: readonly Family[] = [
   },
 ];
 
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const THIS_FILE = path.relative(REPO_ROOT, __filename);
 
 function sourceFiles(): string[] {
