@@ -25,6 +25,8 @@ export interface ZipEntryPlan {
   readonly name: string;
   readonly kind: 'file' | 'directory';
   readonly absolutePath?: string;
+  /** The file's bytes when they are in memory rather than at `absolutePath`. */
+  readonly content?: Buffer;
   readonly executable?: boolean;
 }
 
@@ -56,15 +58,47 @@ export function planTree(rootDir: string): ZipEntryPlan[] {
   return plan.sort((a, b) => compareBytes(a.name, b.name));
 }
 
+/**
+ * In-memory files as archive entries, with their parent directories, sorted: the same entries
+ * `planTree` gives for those files written to disk. `executable` says which files get 0755.
+ */
+export function planFiles(files: ReadonlyMap<string, Buffer>, executable: (name: string) => boolean = () => false): ZipEntryPlan[] {
+  const plan: ZipEntryPlan[] = [];
+  const directories = new Set<string>();
+  for (const [name, content] of files) {
+    const parts = name.split('/');
+    for (let depth = 1; depth < parts.length; depth++) directories.add(`${parts.slice(0, depth).join('/')}/`);
+    plan.push({ name, kind: 'file', content, executable: executable(name) });
+  }
+  for (const name of directories) plan.push({ name, kind: 'directory' });
+  return plan.sort((a, b) => compareBytes(a.name, b.name));
+}
+
 /** Zips the tree under `rootDir` into `zipPath` deterministically (written to a temp file, then renamed). */
-export async function createDeterministicZip(rootDir: string, zipPath: string): Promise<ZipResult> {
-  const plan = planTree(rootDir);
+export function createDeterministicZip(rootDir: string, zipPath: string): Promise<ZipResult> {
+  return writeDeterministicZipPlan(planTree(rootDir), zipPath);
+}
+
+/**
+ * Zips in-memory files (archive path -> bytes) into `zipPath`: the same bytes `createDeterministicZip`
+ * makes of those files in a tree, without writing the tree (test fixtures built from wheels).
+ */
+export function createDeterministicZipOfFiles(
+  files: ReadonlyMap<string, Buffer>,
+  zipPath: string,
+  executable?: (name: string) => boolean,
+): Promise<ZipResult> {
+  return writeDeterministicZipPlan(planFiles(files, executable), zipPath);
+}
+
+/** Writes planned entries, in the plan's order, into `zipPath` (a temp file, then renamed). */
+async function writeDeterministicZipPlan(plan: readonly ZipEntryPlan[], zipPath: string): Promise<ZipResult> {
   const zip = new yazl.ZipFile();
   for (const entry of plan) {
     if (entry.kind === 'directory') {
       zip.addEmptyDirectory(entry.name, { mtime: FIXED_ZIP_DATE, mode: DIRECTORY_MODE, forceDosTimestamp: true });
     } else {
-      zip.addBuffer(fs.readFileSync(entry.absolutePath as string), entry.name, {
+      zip.addBuffer(entry.content ?? fs.readFileSync(entry.absolutePath as string), entry.name, {
         mtime: FIXED_ZIP_DATE,
         mode: entry.executable ? EXECUTABLE_MODE : FILE_MODE,
         forceDosTimestamp: true,
