@@ -85,6 +85,11 @@ export class RieFunction implements Invoker {
     this.memory = new ContainerMemory(containerId);
   }
 
+  /** RIE's own invoke endpoint (port 8080 in the official images), for clients that measure RIE itself. */
+  get invocationsUrl(): string {
+    return `http://127.0.0.1:${this.port}${INVOKE_PATH}`;
+  }
+
   invokeJson(event: unknown, options?: InvokeOptions): Promise<InvokeResult> {
     return this.invoke(Buffer.from(JSON.stringify(event)), options);
   }
