@@ -56,9 +56,9 @@ test.each([
 
 describe('npm run verify -- --engine rie on the catalog functions', () => {
   test.each([
-    ['dashboard', ['boot', 'health', 'import', 'smoke']],
-    ['ingestion', ['boot', 'import']],
-    ['analysis', ['boot', 'import']],
+    ['dashboard', ['build', 'inspect', 'boot', 'health', 'import', 'smoke']],
+    ['ingestion', ['build', 'inspect', 'boot', 'import', 'smoke']],
+    ['analysis', ['build', 'inspect', 'boot', 'import', 'smoke']],
   ])('%s passes under RIE, with the same checks as on our emulator and RIE\'s limitations in its report', async (name, kinds) => {
     const result = await runCli('verify.ts', [name, '--engine', 'rie']);
     const fn = report().functions.find((f) => f.name === name)!;
