@@ -140,7 +140,7 @@ export function sideBySideTable(ours: EmulatorSamples | undefined, rie: RieBench
   ];
   if (ours) {
     rows.push(
-      `| our emulator | warm environment | ${ms(ours.warm, 50, 3)} ms (overhead ${ms(ours.overhead, 50, 3)} ms) | ${ms(ours.warm, 99, 3)} ms | ${Math.round(ours.invokesPerSecond)} |`,
+      `| our emulator | warm environment | ${ms(ours.warm, 50, 3)} ms (overhead ${ms(ours.overhead, 50, 3)} ms) | ${ms(ours.warm, 99, 3)} ms | ${Math.round(ours.invokesPerSecond)} (4 clients) |`,
       `| our emulator | cold start (new environment) | ${ms(ours.cold, 50, 1)} ms | ${ms(ours.cold, 99, 1)} ms | - |`,
       `| our emulator | per-request container (SAM default) | ${ms(ours.perRequest, 50, 1)} ms | ${ms(ours.perRequest, 99, 1)} ms | ${round(1000 / percentile(ours.perRequest, 50), 1)} |`,
     );
