@@ -134,3 +134,12 @@ describe('the broken-function corpus under RIE: verify reports what RIE reports'
     expect(result.stdout).toContain('! WARNING engine rie: memory: RIE enforces no memory size');
   });
 });
+
+test('wheels for another CPython, booted anyway under RIE: Runtime.ImportModuleError from the runtime, as in Lambda', async () => {
+  const dir = writeFunction(root, 'rie-cp312-wheels', 'import pydantic_core\ndef handler(event, context):\n    return {"v": pydantic_core.__version__}\n', 'pydantic-core==2.41.5\n');
+  const { result, report } = await verifyDir(dir, '--engine', 'rie', '--requirements', 'manylinux2014_x86_64@3.12', '--boot-despite-inspection');
+  expect(result.code).toBe(1);
+  expect(checkOf(report, 'inspect')).toMatchObject({ passed: false, errorType: 'Inspect.extension-abi' });
+  expect(checkOf(report, 'boot')).toMatchObject({ passed: false, errorType: 'Runtime.ImportModuleError' });
+  expect(checkOf(report, 'boot').message).toContain("No module named 'pydantic_core._pydantic_core'");
+});
