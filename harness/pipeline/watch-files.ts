@@ -21,7 +21,7 @@ export interface SourceWatchProps {
 
 /** File names editors write beside the file they save, never part of the function. */
 const EDITOR_SCRATCH: readonly RegExp[] = [
-  /^\..*\.sw[a-p]$/, // vim swap files: .handler.py.swp, .swo, .swx
+  /^\..*\.sw[a-px]$/, // vim swap files: .handler.py.swp, .swo (.swx: its write probe)
   /^4913$/, // vim probes whether it may write the directory with this name
   /~$/, // vim/emacs/gedit backups: handler.py~
   /^\.#/, // emacs lock files
