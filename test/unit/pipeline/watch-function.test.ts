@@ -38,7 +38,8 @@ describe('FunctionWatch', () => {
     dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
   });
 
-  function setUp(verify: (call: number) => Promise<VerifiedFunction>) {
+  /** A watch whose n-th verification ends with `checksFor(n)`, on a new version hashed 'nnnnnnnnnnnn'. */
+  function setUp(checksFor: (call: number) => Promise<CheckResult[]>) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'watch-function-'));
     dirs.push(dir);
     fs.writeFileSync(path.join(dir, 'handler.py'), 'v0');
@@ -47,7 +48,14 @@ describe('FunctionWatch', () => {
     const lines: string[] = [];
     const outcomes: WatchOutcome[] = [];
     const recorded: VerifiedFunction[] = [];
+    const versions: (ServedFunction & { stopped: boolean })[] = [];
     let calls = 0;
+    const verify = async (call: number): Promise<VerifiedFunction> => {
+      const checks = await checksFor(call);
+      const version = served(dir, `${call}`.repeat(12));
+      versions.push(version);
+      return { report: functionReport('fn', 'base', checks), served: version };
+    };
     const watch = new FunctionWatch({
       invoker, log: (line) => lines.push(line), debounceMs: 100,
       reverify: () => verify(++calls),
@@ -55,7 +63,7 @@ describe('FunctionWatch', () => {
       onOutcome: (outcome) => outcomes.push(outcome),
     }).start();
     watches.push(watch);
-    return { dir, first, invoker, lines, outcomes, recorded, calls: () => calls };
+    return { dir, first, invoker, lines, outcomes, recorded, versions, calls: () => calls };
   }
 
   async function until(condition: () => boolean): Promise<void> {
@@ -66,33 +74,25 @@ describe('FunctionWatch', () => {
   }
 
   it('swaps in a version that passed and says what it serves', async () => {
-    let next!: ServedFunction & { stopped: boolean };
-    const t = setUp(async () => {
-      next = served(t.dir, 'bbbbbbbbbbbb');
-      return { report: functionReport('fn', 'base', [passed]), served: next };
-    });
+    const t = setUp(async () => [passed]);
     fs.writeFileSync(path.join(t.dir, 'handler.py'), 'v1');
     await until(() => t.outcomes.length === 1);
     expect(t.outcomes[0]).toMatchObject({ status: 'serving', files: ['handler.py'] });
-    expect(t.invoker.served).toBe(next);
+    expect(t.invoker.served).toBe(t.versions[0]);
     expect(t.recorded).toHaveLength(1);
     expect(t.lines.join('\n')).toContain('fn: change detected (handler.py) -> rebuilding');
-    expect(t.lines.join('\n')).toMatch(/fn: verified in \d+\.\d s, now serving bbbbbbbbbbbb/);
+    expect(t.lines.join('\n')).toMatch(/fn: verified in \d+\.\d s, now serving 111111111111/);
     await until(() => t.first.stopped);
   });
 
   it('keeps the last good version on a failing edit, stops the failed one and prints the error type and the fix', async () => {
-    let failed!: ServedFunction & { stopped: boolean };
-    const t = setUp(async () => {
-      failed = served(t.dir, 'cccccccccccc');
-      return { report: functionReport('fn', 'base', [syntaxError]), served: failed };
-    });
+    const t = setUp(async () => [syntaxError]);
     fs.writeFileSync(path.join(t.dir, 'handler.py'), 'def broken(:');
     await until(() => t.outcomes.length === 1);
     expect(t.outcomes[0]).toMatchObject({ status: 'rejected', errorType: 'Runtime.UserCodeSyntaxError' });
     expect(t.invoker.served).toBe(t.first);
     expect(t.first.stopped).toBe(false);
-    expect(failed.stopped).toBe(true);
+    expect(t.versions[0].stopped).toBe(true);
     expect(t.recorded).toHaveLength(0);
     const output = t.lines.join('\n');
     expect(output).toContain('still serving the last good version aaaaaaaaaaaa');
@@ -114,7 +114,7 @@ describe('FunctionWatch', () => {
     let release!: () => void;
     const t = setUp(async (call) => {
       if (call === 1) await new Promise<void>((resolve) => (release = resolve));
-      return { report: functionReport('fn', 'base', [passed]), served: served(t.dir, `${call}`.repeat(12)) };
+      return [passed];
     });
     fs.writeFileSync(path.join(t.dir, 'handler.py'), 'v1');
     await until(() => t.calls() === 1);
