@@ -50,7 +50,7 @@ export async function measureWatchEditToServed(options: WatchLatencyOptions = {}
     stops.push(() => invoker.stop());
     const endpoint = await new InvokeEndpoint({ functions: [invoker] }).start();
     stops.push(() => endpoint.stop());
-    const watch = new FunctionWatch({ invoker, reverify: reverifyFor(first.served, { log: silentLog }), log: (line) => log(`[bench] watch: ${line}`) }).start();
+    const watch = new FunctionWatch({ invoker, reverify: reverifyFor(invoker, { log: silentLog }), log: (line) => log(`[bench] watch: ${line}`) }).start();
     stops.push(() => watch.close());
 
     const samples: number[] = [];

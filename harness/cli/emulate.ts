@@ -276,7 +276,7 @@ function startWatch(invoker: SwitchableInvoker, common: Common, options: Omit<Re
   const name = invoker.functionName;
   const watch = new FunctionWatch({
     invoker,
-    reverify: reverifyFor(invoker.served, {
+    reverify: reverifyFor(invoker, {
       ...options,
       log: common.log,
       maxEnvironments: common.maxEnvironments,

@@ -4,13 +4,13 @@
  * only a version that passed replaces the one serving (watch-swap.ts). A failing edit leaves the
  * last good version serving and says why, with Lambda's error type. What is served is what was verified.
  */
+import { touchArtifact } from '../build/artifact-retention';
 import { resolveSourceDir } from '../build/build-artifact';
 import { ProgressLog } from '../build/progress';
 import { SwitchableInvoker } from './watch-swap';
 import { describeFailedEdit } from './watch-failure';
 import { SourceWatch, watchSourceDirectory } from './watch-files';
 import { VerifiedFunction, VerifyFunctionProps, verifyFunction } from './verify-function';
-import { ServedFunction } from './served-function';
 
 /** What one rebuild ended with. */
 export type WatchOutcome =
@@ -134,6 +134,13 @@ export type ReverifyOptions = Omit<VerifyFunctionProps, 'spec' | 'base' | 'keepS
  * it was first verified with, through the same pipeline as `npm run verify`. The new version's own
  * Function URL front takes a free port: the served port stays with the switchable front.
  */
-export function reverifyFor(served: ServedFunction, options: ReverifyOptions): () => Promise<VerifiedFunction> {
-  return () => verifyFunction({ ...options, spec: served.spec, base: served.artifact.base, engine: served.engine, keepServing: true });
+export function reverifyFor(invoker: SwitchableInvoker, options: ReverifyOptions): () => Promise<VerifiedFunction> {
+  const first = invoker.served;
+  return () => {
+    // Artifact retention keeps the newest few ZIPs per function: failed edits must not push out the
+    // one serving (its unpacked directory is every new environment's /var/task).
+    const serving = invoker.served.artifact;
+    if (serving.kind === 'zip') touchArtifact(serving.zipPath);
+    return verifyFunction({ ...options, spec: first.spec, base: first.artifact.base, engine: first.engine, keepServing: true });
+  };
 }
