@@ -79,13 +79,19 @@ export class FunctionWatch {
   }
 
   private async drainPending(): Promise<void> {
-    while (this.pending.size > 0 && !this.closed) {
-      const files = [...this.pending].sort();
-      this.pending.clear();
-      const outcome = await this.rebuild(files);
-      this.props.onOutcome?.(outcome);
+    try {
+      while (this.pending.size > 0 && !this.closed) {
+        const files = [...this.pending].sort();
+        this.pending.clear();
+        const outcome = await this.rebuild(files);
+        this.props.onOutcome?.(outcome);
+      }
+    } catch (error) {
+      // Never let one rebuild take the served function (or the process) down with it.
+      this.props.log(`${this.name}: watch error: ${error instanceof Error ? error.message : String(error)}; still serving ${this.servingHash}`);
+    } finally {
+      this.rebuilding = undefined;
     }
-    this.rebuilding = undefined;
   }
 
   private async rebuild(files: readonly string[]): Promise<WatchOutcome> {
@@ -112,7 +118,11 @@ export class FunctionWatch {
       ].join('\n'));
       return { status: 'rejected', errorType, files, verifiedMs };
     }
-    this.props.onVerified?.(verified);
+    try {
+      this.props.onVerified?.(verified);
+    } catch (error) {
+      log(`${this.name}: the verified version could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
+    }
     const previous = this.servingHash;
     const swapped = this.props.invoker.swapTo(verified.served);
     const contentHash = verified.served.artifact.contentHash;
