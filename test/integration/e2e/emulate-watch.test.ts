@@ -66,7 +66,7 @@ async function nextOccurrence(emulate: EmulateProcess, pattern: RegExp): Promise
     const { stdout, stderr } = emulate.output();
     const all = [...(stdout + stderr).matchAll(new RegExp(pattern.source, 'g'))];
     if (all.length > seen) return all[seen][0];
-    if (emulate.child.exitCode !== null) throw new Error(`emulate exited before printing ${pattern}:\n${stderr.slice(-4000)}`);
+    if (emulate.child.exitCode !== null || emulate.child.signalCode !== null) throw new Error(`emulate exited before printing ${pattern}:\n${stderr.slice(-4000)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -144,16 +144,21 @@ describe('emulate --dir --watch (ZIP function)', () => {
   });
 });
 
-describe('emulate --dir --watch (image function)', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emulate-watch-image-'));
+const IMAGE_FILES = { Dockerfile: ['ARG BASE_IMAGE', 'FROM ${BASE_IMAGE}', 'COPY handler.py /var/task/', 'CMD ["handler.lambda_handler"]', ''].join('\n') };
+
+describe.each([
+  ['an image function', IMAGE_FILES, []],
+  ["a ZIP function under AWS's RIE (--engine rie)", {}, ['--engine', 'rie']],
+])('emulate --dir --watch, %s', (_what, files: Record<string, string>, extraArgs: string[]) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emulate-watch-more-'));
   fs.chmodSync(dir, 0o755);
-  fs.writeFileSync(path.join(dir, 'Dockerfile'), ['ARG BASE_IMAGE', 'FROM ${BASE_IMAGE}', 'COPY handler.py /var/task/', 'CMD ["handler.lambda_handler"]', ''].join('\n'));
-  fs.writeFileSync(path.join(dir, 'handler.py'), handler('image-v1'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  fs.writeFileSync(path.join(dir, 'handler.py'), handler('first'));
   let emulate: EmulateProcess;
   let ready: Ready;
 
   beforeAll(async () => {
-    emulate = startEmulate(['--dir', dir, '--watch', '--port', '0', '--url-port', '0']);
+    emulate = startEmulate(['--dir', dir, '--watch', '--port', '0', '--url-port', '0', ...extraArgs]);
     ready = await emulate.ready();
   });
   afterAll(() => {
@@ -161,17 +166,17 @@ describe('emulate --dir --watch (image function)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('a rebuilt image is verified and swapped in; a broken one is not', async () => {
-    expect(await invoke(ready.invokeUrl)).toMatchObject({ status: 200, body: { version: 'image-v1' } });
+  test('a fixed version is verified and swapped in; a broken one is not', async () => {
+    expect(await invoke(ready.invokeUrl)).toMatchObject({ status: 200, body: { version: 'first' } });
     const serving = nextOccurrence(emulate, /now serving [0-9a-f]{12}/);
-    fs.writeFileSync(path.join(dir, 'handler.py'), handler('image-v2'));
+    fs.writeFileSync(path.join(dir, 'handler.py'), handler('second'));
     await serving;
-    expect(await invoke(ready.invokeUrl)).toMatchObject({ status: 200, body: { version: 'image-v2' } });
+    expect(await invoke(ready.invokeUrl)).toMatchObject({ status: 200, body: { version: 'second' } });
 
     const rejected = nextOccurrence(emulate, /edit FAILED verification[^\n]*/);
     fs.writeFileSync(path.join(dir, 'handler.py'), 'def lambda_handler(event, context)\n    return 1\n');
     expect(await rejected).toContain('(Runtime.UserCodeSyntaxError)');
-    expect(await invoke(ready.invokeUrl)).toMatchObject({ status: 200, body: { version: 'image-v2' } });
+    expect(await invoke(ready.invokeUrl)).toMatchObject({ status: 200, body: { version: 'second' } });
     process.kill(-emulate.child.pid!, 'SIGTERM');
     expect(await emulate.exited).toBe(0);
     expect(await containersOwnedBy(emulate.child.pid!)).toEqual([]);
