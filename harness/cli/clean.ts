@@ -12,6 +12,7 @@ import { DEFAULT_WORK_DIR } from '../build/build-artifact';
 import { stderrLog } from '../build/progress';
 import { ensureDockerEngine } from '../docker/engine';
 import { reapOrphans } from '../lifecycle/reap';
+import { formatBytes } from '../report/console-report';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 
 const OPTIONS: Record<string, OptionSpec> = {
@@ -37,7 +38,7 @@ runCli(async () => {
       freed += diskUsage(target);
       fs.rmSync(target, { recursive: true, force: true });
     }
-    console.log(`removed .work/artifacts, .work/staging and .work/pip-cache (${mib(freed)}); the next verify rebuilds`);
+    console.log(`removed .work/artifacts, .work/staging and .work/pip-cache (${formatBytes(freed)}); the next verify rebuilds`);
     return 0;
   }
   const functions = fs.existsSync(artifactsDir) ? fs.readdirSync(artifactsDir) : [];
@@ -46,10 +47,6 @@ runCli(async () => {
     freed += result.bytesFreed;
     if (result.removed.length > 0) console.log(`${fn}: removed ${result.removed.length} older artifact(s)`);
   }
-  console.log(`kept the newest ${keep} artifact(s) per function and the manifest's; freed ${mib(freed)}`);
+  console.log(`kept the newest ${keep} artifact(s) per function and the manifest's; freed ${formatBytes(freed)}`);
   return 0;
 });
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}

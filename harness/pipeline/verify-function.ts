@@ -11,6 +11,7 @@ import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { inspectImage, inspectZip } from '../inspect';
 import { formatBytes } from '../report/console-report';
+import { inspectionCheck } from '../report/inspection-check';
 import { CheckResult, functionReport, FunctionReport, timedCheck } from '../suite/check-result';
 import { runImportSmoke } from '../suite/import-smoke';
 import { applicableSmokeChecks, runHealthCheck, runSmokeCheck } from '../suite/smoke-checks';
@@ -81,17 +82,12 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
 
   log(`${prefix} inspecting ${summary.reference}`);
   const inspection = await timedCheck('inspect', 'static inspection', async () => {
-    const options = { runtime: spec.runtime, architecture: spec.architecture, handler: spec.handler, environment: declared };
-    const report = artifact!.kind === 'zip' ? await inspectZip(artifact!.zipPath, options) : await inspectImage(artifact!.tag, options);
-    const problems = report.verdicts.filter((v) => v.level !== 'pass');
-    const lines = problems.map((v) => `${v.level.toUpperCase()} ${v.rule}: ${v.message}` +
-      v.evidence.slice(0, 5).map((e) => `\n    ${e.file}: ${e.detail}`).join('') + (v.fix ? `\n    fix: ${v.fix}` : ''));
-    const failed = problems.filter((v) => v.level === 'fail');
-    return {
-      passed: report.passed,
-      errorType: failed.length > 0 ? `Inspect.${failed[0].rule}` : undefined,
-      message: lines.length > 0 ? lines.join('\n') : `${report.verdicts.length} rules passed in ${Math.round(report.durationMs)} ms`,
+    const options = {
+      runtime: spec.runtime, architecture: spec.architecture, handler: spec.handler, environment: declared,
+      acknowledgements: spec.acknowledgements, functionName: spec.name,
     };
+    const report = artifact!.kind === 'zip' ? await inspectZip(artifact!.zipPath, options) : await inspectImage(artifact!.tag, options);
+    return inspectionCheck(report);
   });
   checks.push(inspection);
   if (!inspection.passed && !props.bootDespiteInspection) {
