@@ -14,7 +14,6 @@ import { RieFunction } from '../rie/rie-function';
 import { launchSpecFromArtifact } from '../emulator/launch-from-artifact';
 import { FunctionTarget } from '../suite/function-target';
 import { httpRequest } from '../suite/http-request';
-import { UsageError } from '../cli/cli-args';
 
 export interface ServeFunctionProps {
   readonly spec: FunctionSpec;
@@ -35,16 +34,9 @@ export interface ServeFunctionProps {
   readonly engine?: EngineName;
 }
 
-/** `--engine`: our Runtime API emulator (default) or AWS's RIE (harness/rie/). */
+/** `--engine`: our Runtime API emulator (default) or AWS's RIE (harness/rie/). Parsed by harness/cli/engine-option.ts. */
 export type EngineName = 'emulator' | 'rie';
 export const ENGINE_NAMES: readonly EngineName[] = ['emulator', 'rie'];
-
-/** Reads `--engine`; unknown names stop the command with the choices. */
-export function parseEngine(value: string | undefined, usage: string): EngineName {
-  if (value === undefined) return 'emulator';
-  if ((ENGINE_NAMES as readonly string[]).includes(value)) return value as EngineName;
-  throw new UsageError(`--engine must be ${ENGINE_NAMES.join(' or ')}, got '${value}'.`, usage);
-}
 
 /** What serves a function's invokes, whichever engine runs it. */
 export interface ServedInvoker extends Invoker {
