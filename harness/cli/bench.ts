@@ -12,7 +12,7 @@ import { emulatorBench } from '../bench/emulator-bench';
 import { inspectBench } from '../bench/inspect-bench';
 import { stderrLog } from '../build/progress';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
-import { ENGINES_OPTION_HELP, parseEngines } from './engines-option';
+import { ENGINES_OPTION_HELP, parseEngines } from './engine-option';
 
 const SECTIONS: readonly BenchSection[] = [emulatorBench(), inspectBench()];
 

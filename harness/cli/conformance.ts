@@ -20,7 +20,7 @@ import { updateReadmeConformanceTable } from '../conformance/readme-table';
 import { EngineName } from '../pipeline/served-function';
 import { REPORTS_DIR } from '../report/write-reports';
 import { formatOptions, OptionSpec, parseArgs, ParsedArgs, runCli, UsageError } from './cli-args';
-import { ENGINES_OPTION_HELP, parseEngines } from './engines-option';
+import { ENGINES_OPTION_HELP, parseEngines } from './engine-option';
 
 const OPTIONS: Record<string, OptionSpec> = {
   engine: { kind: 'repeatable', description: `${ENGINES_OPTION_HELP}; with --invoke-url: the report column's name (default external)` },

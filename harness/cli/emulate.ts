@@ -7,6 +7,9 @@
  * it alone on the invoke endpoint and a Function URL front (like `sam local start-lambda`), then
  * prints one line `READY {json}` on stdout with both URLs for scripts to read.
  *
+ * `--watch` (either form): an edit under a served function's source directory re-verifies that
+ * function alone and swaps the new version in on the same ports once it passed (watch-function.ts).
+ *
  * Ctrl-C, SIGTERM or SIGHUP at ANY moment (building, verifying, the first ingestion, --once)
  * stops everything and removes staging; what a `kill -9` left is reaped at the next start.
  */
@@ -29,8 +32,13 @@ import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
 import { formatOptions, OptionSpec, parseArgs, ParsedArgs, runCli, UsageError } from './cli-args';
 import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
-import { EngineName, parseEngine } from '../pipeline/served-function';
 import { RieFunction } from '../rie/rie-function';
+import { EngineName, startFunctionUrlFront } from '../pipeline/served-function';
+import { parseEngine } from './engine-option';
+import { VerifiedFunction } from '../pipeline/verify-function';
+import { recordPassedVersion } from '../pipeline/watch-manifest';
+import { SwitchableInvoker } from '../pipeline/watch-swap';
+import { FunctionWatch, ReverifyOptions, reverifyFor } from '../pipeline/watch-function';
 
 const OPTIONS: Record<string, OptionSpec> = {
   base: { kind: 'value', description: 'runtime base: auto (default, or $LAMBDA_BASE), official, standin' },
@@ -44,6 +52,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   once: { kind: 'switch', description: 'run one ingestion, wait for analysis, print the metrics and exit' },
   force: { kind: 'switch', description: 'rebuild artifacts even when cached' },
   verbose: { kind: 'switch', description: "print the functions' own log lines" },
+  watch: { kind: 'switch', description: 'rebuild, verify and swap in a function when its source directory changes; a failing edit keeps the last good version serving' },
   engine: { kind: 'value', description: "emulator (default: ours) or rie (AWS's Runtime Interface Emulator)" },
   ...FUNCTION_OPTIONS,
   'url-port': { kind: 'value', description: 'with --dir: Function URL front port (default 9001; 0 = any free port)' },
@@ -88,6 +97,7 @@ runCli(async () => {
     if (adHoc && args.values[flag] !== undefined) throw new UsageError(`--${flag} applies to the analyzer, not with --dir.`, USAGE);
   }
   if (adHoc && args.switches.once) throw new UsageError('--once applies to the analyzer, not with --dir.', USAGE);
+  if (args.switches.once && args.switches.watch) throw new UsageError('--watch serves until Ctrl-C and --once exits after one ingestion: choose one.', USAGE);
   const log = stderrLog;
   let serving = false;
   // From the first moment: Ctrl-C / SIGTERM stop everything started so far (exit 0 once serving).
@@ -117,6 +127,7 @@ async function emulateDirectory(spec: FunctionSpec, common: Common, markServing:
   const urlPort = integerOption(args.values['url-port'], 'url-port', 9001);
   if (invokePort !== 0 && invokePort === urlPort) throw new UsageError(`--port and --url-port must differ, both are ${invokePort}.`, USAGE);
   const serveAnyway = args.switches['serve-anyway'];
+  const watch = args.switches.watch;
   await prepare(log, [[invokePort, 'invoke endpoint', '--port'], [urlPort, 'Function URL', '--url-port']]);
 
   const run = await runVerify({
@@ -128,7 +139,8 @@ async function emulateDirectory(spec: FunctionSpec, common: Common, markServing:
     bootDespiteInspection: serveAnyway,
     maxEnvironments: common.maxEnvironments,
     engine: common.engine,
-    urlPorts: spec.url ? { [spec.name]: urlPort } : undefined,
+    // Watched: the port belongs to the switchable front below, each version's own front takes a free one.
+    urlPorts: spec.url && !watch ? { [spec.name]: urlPort } : undefined,
     recordManifest: false,
     onFunctionLog: common.onFunctionLog,
   });
@@ -143,21 +155,27 @@ async function emulateDirectory(spec: FunctionSpec, common: Common, markServing:
       : '\nNot serving: the function could not be built or booted (see above).');
     return 1;
   }
-  let functionUrl = served.url;
+  // The fronts hold a switchable invoker: `--watch` puts each verified version in it.
+  const invoker = new SwitchableInvoker(served);
+  onShutdown(() => invoker.stop());
+  let functionUrl = watch ? undefined : served.url;
   if (!functionUrl) {
-    const front = await new FunctionUrlFront({ invoker: served.emulator, port: urlPort }).start();
+    const front = spec.url
+      ? await startFunctionUrlFront(spec, invoker, { port: urlPort })
+      : await new FunctionUrlFront({ invoker, port: urlPort }).start();
     onShutdown(() => front.stop());
     functionUrl = front.url;
   }
-  const endpoint = await new InvokeEndpoint({ functions: [served.emulator], port: invokePort }).start();
+  const endpoint = await new InvokeEndpoint({ functions: [invoker], port: invokePort }).start();
   onShutdown(() => endpoint.stop());
+  if (watch) startWatch(invoker, common);
   markServing();
   console.log([
     '',
     `${spec.name} (${spec.sourceDir}) is served${run.report.passed ? '' : ' although its verification FAILED (--serve-anyway)'}:`,
     `  invoke endpoint:  curl -XPOST "${endpoint.invocationsUrl()}" -d '{}'`,
     `  Function URL:     curl ${functionUrl}`,
-    'Press Ctrl-C to stop.',
+    watch ? `Watching ${spec.sourceDir}: saved edits are verified and served on the same ports. Press Ctrl-C to stop.` : 'Press Ctrl-C to stop.',
   ].join('\n'));
   // One machine-readable line for scripts and test suites; under RIE also RIE's own invoke endpoint.
   const rieInvokeUrl = served.emulator instanceof RieFunction ? served.emulator.invocationsUrl : undefined;
@@ -191,6 +209,7 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
     articles: Array.from({ length: articleCount }, (_, i) => sampleArticle(i + 1)),
     onFunctionLog: common.onFunctionLog,
     asyncRetryDelaysMs,
+    swappable: args.switches.watch,
     onAsyncFailure: (failed) => log(failed.deadLettered
       ? `[emulate] DEAD-LETTERED: ${failed.functionName} event ${failed.requestId} failed ${failed.attempts} attempts (${failed.errorType}: ${failed.errorMessage.split('\n')[0]}); kept in its SQS queue ${stack.deadLetterQueueUrls[failed.functionName] ?? ''}`
       : `[emulate] FAILED: ${failed.functionName} event ${failed.requestId} failed ${failed.attempts} attempts (${failed.errorType}: ${failed.errorMessage.split('\n')[0]}); no dead-letter queue`),
@@ -224,6 +243,7 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
     `                    (functions: ${CATALOG.map((s) => s.name).join(', ')}: /2015-03-31/functions/<name>/invocations)`,
     `  local AWS (moto): ${stack.verify.localAws!.moto.endpoint}`,
     ingestEvery > 0 ? `  ingestion runs now and every ${ingestEvery} s.` : '  ingestion runs once now.',
+    ...(args.switches.watch ? ['  watching lambdas/<fn>/: saved edits are verified, then served on the same ports.'] : []),
     args.switches.once ? '' : 'Press Ctrl-C to stop.',
   ].join('\n'));
 
@@ -238,6 +258,13 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
     return stack.analysisRuns.every((run) => run.result.ok) ? 0 : 1;
   }
 
+  if (args.switches.watch) {
+    for (const invoker of Object.values(stack.invokers)) {
+      startWatch(invoker, common, { localAws: stack.verify.localAws, urlAccess: stack.urlAccess[invoker.functionName] }, (verified) => {
+        if (recordPassedVersion(verified)) common.log(`[watch] ${invoker.functionName}: recorded ${verified.served!.artifact.contentHash.slice(0, 12)} in the manifest`);
+      });
+    }
+  }
   markServing();
   await ingest().catch((error: Error) => log(`[emulate] ingestion error: ${error.message}`));
   if (ingestEvery > 0) {
@@ -245,4 +272,22 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
     onShutdown(() => clearInterval(timer));
   }
   return new Promise<number>(() => undefined); // until a signal: the shutdown handler exits
+}
+
+/** `--watch`: re-verifies the invoker's function on every edit and swaps in what passes. */
+function startWatch(invoker: SwitchableInvoker, common: Common, options: Omit<ReverifyOptions, 'log'> = {}, onVerified?: (verified: VerifiedFunction) => void): FunctionWatch {
+  const name = invoker.functionName;
+  const watch = new FunctionWatch({
+    invoker,
+    reverify: reverifyFor(invoker, {
+      ...options,
+      log: common.log,
+      maxEnvironments: common.maxEnvironments,
+      onFunctionLog: common.onFunctionLog ? (line) => common.onFunctionLog!(name, line) : undefined,
+    }),
+    log: (line) => common.log(`[watch] ${line}`),
+    onVerified,
+  }).start();
+  onShutdown(() => watch.close());
+  return watch;
 }

@@ -17,7 +17,7 @@ import { installShutdownHandlers } from '../lifecycle/shutdown';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 import { parseEventOptions } from './event-option';
 import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
-import { parseEngine } from '../pipeline/served-function';
+import { parseEngine } from './engine-option';
 
 const VERIFY_OPTIONS: Record<string, OptionSpec> = {
   ...FUNCTION_OPTIONS,

@@ -15,7 +15,8 @@ import { BaseChoice } from '../images/runtime-base';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
 import { SnsHttpBridge, startSnsHttpBridge } from '../local-aws/sns-http-bridge';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
-import { EngineName, ServedFunction } from './served-function';
+import { EngineName, ServedFunction, startFunctionUrlFront } from './served-function';
+import { SwitchableInvoker } from './watch-swap';
 import { synthesizedUrlAccess } from './stack-url-access';
 import { runVerify, VerifyRun } from './verify-run';
 
@@ -49,6 +50,11 @@ export interface LocalStackProps {
   readonly asyncRetryDelaysMs?: readonly number[];
   /** Told about each asynchronous event that failed all its attempts (the queues also log it). @default none */
   readonly onAsyncFailure?: (failed: FailedAsyncEvent & { readonly deadLettered: boolean }) => void;
+  /**
+   * Versions will be swapped in while serving (`emulate --watch`): the dashboard port belongs to a
+   * front on the switchable invoker instead of the verified version's own front. @default false
+   */
+  readonly swappable?: boolean;
 }
 
 export interface AnalysisRun {
@@ -61,6 +67,10 @@ export interface LocalStack {
   /** True when every function passed its suite; nothing else is started otherwise. */
   readonly passed: boolean;
   readonly functions: Readonly<Record<string, ServedFunction>>;
+  /** What every front holds per function (invoke endpoint, dashboard URL, SNS, schedule): swap versions here. */
+  readonly invokers: Readonly<Record<string, SwitchableInvoker>>;
+  /** Per function: what its Function URL answers anonymous callers (as verified). */
+  readonly urlAccess: Readonly<Record<string, FunctionUrlAccess>>;
   readonly invokeEndpoint?: InvokeEndpoint;
   readonly snsBridge?: SnsHttpBridge;
   /** Each function's asynchronous queue (SNS, schedule and `Event` invokes go through it). */
@@ -95,7 +105,7 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
     keepServing: true,
     maxEnvironments: props.maxEnvironments,
     engine: props.engine,
-    urlPorts: props.dashboardPort !== undefined ? { dashboard: props.dashboardPort } : undefined,
+    urlPorts: props.dashboardPort !== undefined && !props.swappable ? { dashboard: props.dashboardPort } : undefined,
     // Verify's boot check runs ingestion's scheduled event: against no articles, as `npm run verify`
     // does, so the articles are new (and reach analysis over SNS) on the stack's first ingestion.
     articles: [],
@@ -103,11 +113,18 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
     onFunctionLog: props.onFunctionLog,
   });
   const functions: Record<string, ServedFunction> = {};
-  for (const v of verify.verified) if (v.served) functions[v.report.name] = v.served;
+  const invokers: Record<string, SwitchableInvoker> = {};
+  for (const v of verify.verified) {
+    if (!v.served) continue;
+    functions[v.report.name] = v.served;
+    invokers[v.report.name] = new SwitchableInvoker(v.served);
+  }
   const analysisRuns: AnalysisRun[] = [];
   const base = {
     verify,
     functions,
+    invokers,
+    urlAccess,
     dashboardApiKey,
     analysisRuns,
   };
@@ -124,7 +141,7 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
   for (const [name, served] of Object.entries(functions)) {
     const queueUrl = deadLetterQueueUrls[name];
     asyncQueues.set(name, new AsyncInvocationQueue({
-      invoker: served.emulator,
+      invoker: invokers[name],
       concurrency: served.emulator.concurrencyLimit,
       retryDelaysMs: props.asyncRetryDelaysMs,
       onFailure: hasDeadLetterQueue(served.spec) && queueUrl && localAws
@@ -145,9 +162,17 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
     }
   };
   stops.push(async () => asyncQueues.forEach((queue) => queue.stop()));
+  // Versions swapped in later are stopped through their invoker (the first ones by verify.stop too).
+  stops.push(async () => { await Promise.allSettled(Object.values(invokers).map((invoker) => invoker.stop())); });
   try {
+    let dashboardUrl = functions.dashboard?.url;
+    if (props.swappable && functions.dashboard?.spec.url) {
+      const front = await startFunctionUrlFront(functions.dashboard.spec, invokers.dashboard, { port: props.dashboardPort, access: urlAccess.dashboard });
+      stops.push(() => front.stop());
+      dashboardUrl = front.url;
+    }
     const invokeEndpoint = await new InvokeEndpoint({
-      functions: Object.values(functions).map((served) => served.emulator),
+      functions: Object.values(invokers),
       port: props.invokePort ?? 9000,
       asyncQueues,
     }).start();
@@ -177,7 +202,7 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
       snsBridge,
       asyncQueues,
       deadLetterQueueUrls,
-      dashboardUrl: functions.dashboard?.url,
+      dashboardUrl,
       runIngestion: async () => {
         if (!ingestionQueue) throw new Error('ingestion is not served');
         // The shape of an EventBridge scheduled event; the schedule invokes asynchronously.

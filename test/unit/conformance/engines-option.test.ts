@@ -1,5 +1,5 @@
 import { UsageError } from '../../../harness/cli/cli-args';
-import { parseEngines } from '../../../harness/cli/engines-option';
+import { parseEngines } from '../../../harness/cli/engine-option';
 
 describe('--engine emulator|rie|all (conformance, bench)', () => {
   test('both engines by default and for all; our emulator first', () => {
