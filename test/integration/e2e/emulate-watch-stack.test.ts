@@ -65,7 +65,7 @@ describe('emulate --watch in the analyzer stack', () => {
     const localAws = stack!.verify.localAws!;
     await publishToTopic(localAws.moto.endpoint, localAws.seeded.topicArn, message);
     await stack!.settled();
-    const run = stack!.analysisRuns[stack!.analysisRuns.length - 1];
+    const run = stack!.triggerRuns[stack!.triggerRuns.length - 1];
     expect(run.result.ok).toBe(true);
     return JSON.parse(run.result.payload.toString());
   }
