@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yauzl from 'yauzl';
 import * as yazl from 'yazl';
-import { compareBytes } from './source-files';
+import { SourceFile, compareBytes } from './source-files';
 
 /**
  * The DOS epoch in LOCAL time: yazl converts with local-time getters, so a local-time
@@ -56,9 +56,35 @@ export function planTree(rootDir: string): ZipEntryPlan[] {
   return plan.sort((a, b) => compareBytes(a.name, b.name));
 }
 
+/**
+ * A function's sources laid over its dependency set, as `pip install --target` into the source
+ * directory would leave them: pip skips a top-level name that already exists, so the sources win
+ * over a dependency entry of the same top-level name. Directories come from the files' parents.
+ */
+export function planSourcesOverDependencies(sources: readonly SourceFile[], dependencyDir?: string): ZipEntryPlan[] {
+  const plan: ZipEntryPlan[] = [];
+  const directories = new Set<string>();
+  const topLevel = new Set<string>();
+  for (const file of sources) {
+    const parts = file.relativePath.split('/');
+    topLevel.add(parts[0]);
+    for (let depth = 1; depth < parts.length; depth += 1) directories.add(`${parts.slice(0, depth).join('/')}/`);
+    plan.push({ name: file.relativePath, kind: 'file', absolutePath: file.absolutePath, executable: file.executable });
+  }
+  for (const name of directories) plan.push({ name, kind: 'directory' });
+  if (dependencyDir) {
+    plan.push(...planTree(dependencyDir).filter((entry) => !topLevel.has(entry.name.split('/')[0])));
+  }
+  return plan.sort((a, b) => compareBytes(a.name, b.name));
+}
+
 /** Zips the tree under `rootDir` into `zipPath` deterministically (written to a temp file, then renamed). */
-export async function createDeterministicZip(rootDir: string, zipPath: string): Promise<ZipResult> {
-  const plan = planTree(rootDir);
+export function createDeterministicZip(rootDir: string, zipPath: string): Promise<ZipResult> {
+  return writeDeterministicZip(planTree(rootDir), zipPath);
+}
+
+/** Writes the planned entries (sorted by the caller) into `zipPath` deterministically. */
+export async function writeDeterministicZip(plan: readonly ZipEntryPlan[], zipPath: string): Promise<ZipResult> {
   const zip = new yazl.ZipFile();
   for (const entry of plan) {
     if (entry.kind === 'directory') {

@@ -6,13 +6,13 @@
 import { FunctionSpec, resolveEnvironment, TestEvent } from '../../lambdas/function-spec';
 import { Artifact, RuntimeBase } from '../build/artifact';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
-import { buildArtifact } from '../build/build-artifact';
+import { DEFAULT_WORK_DIR, buildArtifact } from '../build/build-artifact';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
-import { inspectImage, inspectZip } from '../inspect';
+import { inspectCached } from '../inspect/inspection-cache';
 import { formatBytes } from '../report/console-report';
 import { CheckResult, functionReport, FunctionReport, timedCheck } from '../suite/check-result';
-import { runImportSmoke } from '../suite/import-smoke';
+import { runImportSmokeCached } from '../suite/import-smoke';
 import { applicableSmokeChecks, runHealthCheck, runSmokeCheck } from '../suite/smoke-checks';
 import { runBootChecks } from './boot-check';
 import { LocalAwsSession } from './local-aws-session';
@@ -26,8 +26,10 @@ export interface VerifyFunctionProps {
   readonly log: ProgressLog;
   /** Local AWS the function's environment references resolve to. @default none (then it must have none) */
   readonly localAws?: LocalAwsSession;
-  /** Rebuild even on a cache hit. @default false */
+  /** Rebuild, inspect and run the import smoke even when cached. @default false */
   readonly force?: boolean;
+  /** Where artifacts and caches live. @default `<repo>/.work` */
+  readonly workDir?: string;
   /** ZIP requirements mode (seed reproductions). @default 'install' */
   readonly requirements?: RequirementsMode;
   /** Boot even when static inspection fails (to see the runtime's own error). @default false */
@@ -59,10 +61,11 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
   const { spec, base, log } = props;
   const checks: CheckResult[] = [];
   const prefix = `[${spec.name}]`;
+  const workDir = props.workDir ?? DEFAULT_WORK_DIR;
 
   let artifact: Artifact | undefined;
   checks.push(await timedCheck('build', `${spec.packaging} artifact`, async () => {
-    artifact = await buildArtifact(spec, { base, log, force: props.force, requirements: props.requirements });
+    artifact = await buildArtifact(spec, { base, log, force: props.force, requirements: props.requirements, workDir });
     const size = formatBytes(artifact.bytes);
     return { passed: true, message: `${artifact.kind === 'zip' ? artifact.zipPath : artifact.tag} (${size}${artifact.cacheHit ? ', cache hit' : ''})` };
   }));
@@ -82,7 +85,18 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
   log(`${prefix} inspecting ${summary.reference}`);
   const inspection = await timedCheck('inspect', 'static inspection', async () => {
     const options = { runtime: spec.runtime, architecture: spec.architecture, handler: spec.handler, environment: declared };
-    const report = artifact!.kind === 'zip' ? await inspectZip(artifact!.zipPath, options) : await inspectImage(artifact!.tag, options);
+    const built = artifact!;
+    const inspected = await inspectCached(
+      built.kind === 'zip' ? { kind: 'zip', zipPath: built.zipPath, sha256: built.sha256 } : { kind: 'image', tag: built.tag },
+      options,
+      { workDir, force: props.force },
+    );
+    const report = inspected.report;
+    // A reused verdict says so, with its date, so nobody mistakes a cache hit for a run.
+    const origin = inspected.cachedAt
+      ? `cached: verdict of ${inspected.cachedAt} for these bytes and this rule pack (environment rules judged now)`
+      : `${inspected.readNote ? `${inspected.readNote}; ` : ''}judged in ${Math.round(report.durationMs)} ms`;
+    log(`${prefix} inspection: ${origin}`);
     const problems = report.verdicts.filter((v) => v.level !== 'pass');
     const lines = problems.map((v) => `${v.level.toUpperCase()} ${v.rule}: ${v.message}` +
       v.evidence.slice(0, 5).map((e) => `\n    ${e.file}: ${e.detail}`).join('') + (v.fix ? `\n    fix: ${v.fix}` : ''));
@@ -90,7 +104,8 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
     return {
       passed: report.passed,
       errorType: failed.length > 0 ? `Inspect.${failed[0].rule}` : undefined,
-      message: lines.length > 0 ? lines.join('\n') : `${report.verdicts.length} rules passed in ${Math.round(report.durationMs)} ms`,
+      message: lines.length > 0 ? [...lines, `(${origin})`].join('\n') : `${report.verdicts.length} rules passed (${origin})`,
+      cachedAt: inspected.cachedAt,
     };
   });
   checks.push(inspection);
@@ -113,12 +128,19 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
       checks.push(await runHealthCheck(spec, served.target));
     }
     log(`${prefix} import smoke`);
-    checks.push(...(await runImportSmoke({
+    const smoke = await runImportSmokeCached({
       image: artifact.kind === 'zip' ? artifact.base.image : artifact.tag,
       taskDir: artifact.kind === 'zip' ? artifact.unpackedDir : undefined,
       environment,
       memoryMb: spec.memoryMb,
-    })));
+    }, {
+      workDir,
+      artifactId: artifact.kind === 'zip' ? artifact.sha256 : artifact.imageId,
+      baseImageId: artifact.base.imageId,
+      force: props.force,
+    });
+    if (smoke[0]?.cachedAt) log(`${prefix} import smoke: cached (passed on ${smoke[0].cachedAt} for these bytes on this base)`);
+    checks.push(...smoke);
     for (const check of applicableSmokeChecks(spec, served.target)) {
       log(`${prefix} smoke: ${check.name}`);
       checks.push(await runSmokeCheck(check, served.target));

@@ -19,6 +19,11 @@ export interface CheckResult {
    */
   readonly warning?: string;
   readonly durationMs: number;
+  /**
+   * The result was reused, not computed in this run (static inspection, import smoke: they depend
+   * only on the artifact's bytes): ISO time it was computed. @default undefined (ran in this run)
+   */
+  readonly cachedAt?: string;
 }
 
 export interface ArtifactSummary {
