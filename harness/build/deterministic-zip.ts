@@ -80,11 +80,11 @@ export function planSourcesOverDependencies(sources: readonly SourceFile[], depe
 
 /** Zips the tree under `rootDir` into `zipPath` deterministically (written to a temp file, then renamed). */
 export function createDeterministicZip(rootDir: string, zipPath: string): Promise<ZipResult> {
-  return writeDeterministicZip(planTree(rootDir), zipPath);
+  return writeZipFromPlan(planTree(rootDir), zipPath);
 }
 
 /** Writes the planned entries (sorted by the caller) into `zipPath` deterministically. */
-export async function writeDeterministicZip(plan: readonly ZipEntryPlan[], zipPath: string): Promise<ZipResult> {
+export async function writeZipFromPlan(plan: readonly ZipEntryPlan[], zipPath: string): Promise<ZipResult> {
   const zip = new yazl.ZipFile();
   for (const entry of plan) {
     if (entry.kind === 'directory') {

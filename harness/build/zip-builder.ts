@@ -13,7 +13,7 @@ import { isShuttingDown, ShuttingDownError } from '../lifecycle/shutdown';
 import { RuntimeBase, ZipArtifact } from './artifact';
 import { pruneArtifacts, touchArtifact } from './artifact-retention';
 import { computeContentHash } from './content-hash';
-import { extractZip, fileDigest, planSourcesOverDependencies, writeDeterministicZip } from './deterministic-zip';
+import { extractZip, fileDigest, planSourcesOverDependencies, writeZipFromPlan } from './deterministic-zip';
 import { ensureDependencySet } from './dependency-set';
 import { ProgressLog, silentLog, timedStep } from './progress';
 import { RequirementsMode, unpinnedRequirements, validateRequirementsMode } from './requirements';
@@ -85,7 +85,7 @@ export async function buildZipArtifact(spec: FunctionSpec, options: ZipBuildOpti
     ? await ensureDependencySet({ spec, base, sourceDir, workDir: options.workDir, install, mode: requirements, force: options.force, log })
     : undefined;
   const plan = planSourcesOverDependencies(listSourceFiles(sourceDir), dependencies?.dir);
-  const zip = await timedStep(log, prefix, dependencies?.cacheHit ? 'zip (sources over the cached dependencies)' : 'zip', () => writeDeterministicZip(plan, zipPath));
+  const zip = await timedStep(log, prefix, dependencies?.cacheHit ? 'zip (sources over the cached dependencies)' : 'zip', () => writeZipFromPlan(plan, zipPath));
   await extractFresh(zipPath, unpackedDir);
   log(`${prefix} ${zip.entries} entries, ${(zip.bytes / 1024 / 1024).toFixed(1)} MiB, sha256 ${zip.sha256.slice(0, 12)}`);
   keepRecent(artifactsDir, contentHash, log, prefix);
