@@ -9,11 +9,12 @@ import * as path from 'node:path';
 import { REPO_ROOT } from '../../lambdas/catalog';
 import { BenchSection, BenchSectionResult, metricsTable } from '../bench/bench-section';
 import { emulatorBench } from '../bench/emulator-bench';
+import { innerLoopBench } from '../bench/inner-loop-bench';
 import { inspectBench } from '../bench/inspect-bench';
 import { stderrLog } from '../build/progress';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 
-const SECTIONS: readonly BenchSection[] = [emulatorBench(), inspectBench()];
+const SECTIONS: readonly BenchSection[] = [emulatorBench(), inspectBench(), innerLoopBench()];
 
 const OPTIONS: Record<string, OptionSpec> = {
   only: { kind: 'repeatable', description: `run only this section (repeatable): ${SECTIONS.map((s) => s.name).join(', ')}` },
