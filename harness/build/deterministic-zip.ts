@@ -118,6 +118,24 @@ export async function writeZipFromPlan(plan: readonly ZipEntryPlan[], zipPath: s
   return { zipPath, sha256: hash.digest('hex'), bytes, entries: plan.length };
 }
 
+/**
+ * Writes the planned entries as a directory tree, with the modes the archive gives them: the same
+ * tree extracting `writeZipFromPlan`'s archive yields, without inflating it again.
+ */
+export function writeTreeFromPlan(plan: readonly ZipEntryPlan[], targetDir: string): void {
+  fs.mkdirSync(targetDir, { recursive: true, mode: 0o755 });
+  for (const entry of plan) {
+    const destination = path.join(targetDir, ...entry.name.split('/').filter(Boolean));
+    if (entry.kind === 'directory') {
+      fs.mkdirSync(destination, { recursive: true, mode: 0o755 });
+      continue;
+    }
+    fs.mkdirSync(path.dirname(destination), { recursive: true, mode: 0o755 });
+    fs.copyFileSync(entry.absolutePath as string, destination);
+    fs.chmodSync(destination, (entry.executable ? EXECUTABLE_MODE : FILE_MODE) & 0o777);
+  }
+}
+
 /** sha256 (hex) and size of a file. */
 export function fileDigest(filePath: string): { sha256: string; bytes: number } {
   const data = fs.readFileSync(filePath);

@@ -13,7 +13,7 @@ import { isShuttingDown, ShuttingDownError } from '../lifecycle/shutdown';
 import { RuntimeBase, ZipArtifact } from './artifact';
 import { pruneArtifacts, touchArtifact } from './artifact-retention';
 import { computeContentHash } from './content-hash';
-import { extractZip, fileDigest, planSourcesOverDependencies, writeZipFromPlan } from './deterministic-zip';
+import { extractZip, fileDigest, planSourcesOverDependencies, writeTreeFromPlan, writeZipFromPlan } from './deterministic-zip';
 import { ensureDependencySet } from './dependency-set';
 import { ProgressLog, silentLog, timedStep } from './progress';
 import { RequirementsMode, unpinnedRequirements, validateRequirementsMode } from './requirements';
@@ -86,7 +86,7 @@ export async function buildZipArtifact(spec: FunctionSpec, options: ZipBuildOpti
     : undefined;
   const plan = planSourcesOverDependencies(listSourceFiles(sourceDir), dependencies?.dir);
   const zip = await timedStep(log, prefix, dependencies?.cacheHit ? 'zip (sources over the cached dependencies)' : 'zip', () => writeZipFromPlan(plan, zipPath));
-  await extractFresh(zipPath, unpackedDir);
+  await replaceDir(unpackedDir, async (temporary) => writeTreeFromPlan(plan, temporary));
   log(`${prefix} ${zip.entries} entries, ${(zip.bytes / 1024 / 1024).toFixed(1)} MiB, sha256 ${zip.sha256.slice(0, 12)}`);
   keepRecent(artifactsDir, contentHash, log, prefix);
   // From the extracted archive: exactly the distributions the deployed ZIP carries.
@@ -105,9 +105,14 @@ function keepRecent(artifactsDir: string, contentHash: string, log: ProgressLog,
 }
 
 async function extractFresh(zipPath: string, unpackedDir: string): Promise<void> {
-  const temporary = `${unpackedDir}.${process.pid}.tmp`;
+  await replaceDir(unpackedDir, (temporary) => extractZip(zipPath, temporary));
+}
+
+/** Writes a directory beside `target` and swaps it in, so a half-written tree is never mounted. */
+async function replaceDir(target: string, write: (temporary: string) => Promise<void>): Promise<void> {
+  const temporary = `${target}.${process.pid}.tmp`;
   fs.rmSync(temporary, { recursive: true, force: true });
-  await extractZip(zipPath, temporary);
-  fs.rmSync(unpackedDir, { recursive: true, force: true });
-  fs.renameSync(temporary, unpackedDir);
+  await write(temporary);
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.renameSync(temporary, target);
 }

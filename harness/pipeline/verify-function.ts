@@ -114,11 +114,34 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
     return { report: functionReport(spec.name, base.description, checks, summary), artifact };
   }
 
-  log(`${prefix} booting ${summary.reference} on ${base.description}`);
-  const served = await serveFunction({
-    spec, artifact, environment, urlPort: props.urlPort, urlAccess: props.urlAccess, maxEnvironments: props.maxEnvironments, onLog: props.onFunctionLog,
-    engine: props.engine,
+  // The import smoke is a one-off container of its own: it runs while the function boots and is
+  // checked (its result is reported in the same place as before, after the health check).
+  log(`${prefix} import smoke (alongside the boot)`);
+  const importSmoke = runImportSmokeCached({
+    image: artifact.kind === 'zip' ? artifact.base.image : artifact.tag,
+    taskDir: artifact.kind === 'zip' ? artifact.unpackedDir : undefined,
+    environment,
+    memoryMb: spec.memoryMb,
+  }, {
+    workDir,
+    artifactId: artifact.kind === 'zip' ? artifact.sha256 : artifact.imageId,
+    baseImageId: artifact.base.imageId,
+    force: props.force,
   });
+  // Awaited below on every path; meanwhile a rejection must not count as unhandled.
+  importSmoke.catch(() => undefined);
+
+  log(`${prefix} booting ${summary.reference} on ${base.description}`);
+  let served: ServedFunction;
+  try {
+    served = await serveFunction({
+      spec, artifact, environment, urlPort: props.urlPort, urlAccess: props.urlAccess, maxEnvironments: props.maxEnvironments, onLog: props.onFunctionLog,
+      engine: props.engine,
+    });
+  } catch (error) {
+    await importSmoke.catch(() => undefined);
+    throw error;
+  }
   try {
     const events = [...(spec.events ?? []), ...(props.events ?? [])];
     log(`${prefix} boot check: ${events.length > 0 ? events.map((e) => e.name).join(', ') : 'one invoke with {} (no test event given)'}`);
@@ -127,19 +150,8 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
       log(`${prefix} health: GET ${spec.healthPath ?? '/health'} through the Function URL front`);
       checks.push(await runHealthCheck(spec, served.target));
     }
-    log(`${prefix} import smoke`);
-    const smoke = await runImportSmokeCached({
-      image: artifact.kind === 'zip' ? artifact.base.image : artifact.tag,
-      taskDir: artifact.kind === 'zip' ? artifact.unpackedDir : undefined,
-      environment,
-      memoryMb: spec.memoryMb,
-    }, {
-      workDir,
-      artifactId: artifact.kind === 'zip' ? artifact.sha256 : artifact.imageId,
-      baseImageId: artifact.base.imageId,
-      force: props.force,
-    });
-    if (smoke[0]?.cachedAt) log(`${prefix} import smoke: cached (passed on ${smoke[0].cachedAt} for these bytes on this base)`);
+    const smoke = await importSmoke;
+    log(`${prefix} import smoke: ${smoke[0]?.cachedAt ? `cached (passed on ${smoke[0].cachedAt} for these bytes on this base)` : `${smoke.filter((c) => c.passed).length} of ${smoke.length} imported`}`);
     checks.push(...smoke);
     for (const check of applicableSmokeChecks(spec, served.target)) {
       log(`${prefix} smoke: ${check.name}`);
@@ -147,6 +159,7 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
     }
   } catch (error) {
     await served.stop();
+    await importSmoke.catch(() => undefined);
     throw error;
   }
   const checked = functionReport(spec.name, base.description, checks, summary);

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DependencySetKeyInputs, dependencySetKey, pruneDependencySets } from '../../../harness/build/dependency-set';
-import { createDeterministicZip, planSourcesOverDependencies, writeZipFromPlan } from '../../../harness/build/deterministic-zip';
+import { createDeterministicZip, extractZip, planSourcesOverDependencies, writeTreeFromPlan, writeZipFromPlan } from '../../../harness/build/deterministic-zip';
 import { listSourceFiles } from '../../../harness/build/source-files';
 
 const KEY: DependencySetKeyInputs = {
@@ -81,6 +81,24 @@ describe('sources over a dependency set', () => {
     const full = await createDeterministicZip(staged, path.join(scratch, 'full.zip'));
     expect(layered.sha256).toBe(full.sha256);
     expect(layered.entries).toBe(full.entries);
+  });
+
+  test('the directory mounted at /var/task is written from the same plan: what extracting the ZIP gives, modes included', async () => {
+    const deps = write(path.join(scratch, 'deps'), { 'pkg/__init__.py': 'x', 'pkg/lib.so': 'elf', 'bin/tool': '#!/bin/sh\n' });
+    fs.chmodSync(path.join(deps, 'bin', 'tool'), 0o700);
+    fs.chmodSync(path.join(deps, 'pkg', 'lib.so'), 0o600);
+    const sources = write(path.join(scratch, 'src'), { 'handler.py': 'h', 'sub/a.py': 'a' });
+    const plan = planSourcesOverDependencies(listSourceFiles(sources), deps);
+    const zip = await writeZipFromPlan(plan, path.join(scratch, 'fn.zip'));
+    await extractZip(zip.zipPath, path.join(scratch, 'extracted'));
+    writeTreeFromPlan(plan, path.join(scratch, 'written'));
+    const describe = (root: string) => plan.map((entry) => {
+      const target = path.join(root, entry.name);
+      const stat = fs.statSync(target);
+      return [entry.name, (stat.mode & 0o777).toString(8), stat.isFile() ? fs.readFileSync(target, 'utf8') : 'dir'];
+    });
+    expect(describe(path.join(scratch, 'written'))).toEqual(describe(path.join(scratch, 'extracted')));
+    expect(fs.statSync(path.join(scratch, 'written', 'bin', 'tool')).mode & 0o777).toBe(0o755);
   });
 
   test('without a dependency set the ZIP holds the sources only', () => {
