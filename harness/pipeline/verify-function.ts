@@ -24,8 +24,8 @@ export interface VerifyFunctionProps {
   readonly spec: FunctionSpec;
   readonly base: RuntimeBase;
   readonly log: ProgressLog;
-  /** Local AWS the function's environment references resolve to. @default none (then it must have none) */
-  readonly localAws?: LocalAwsSession;
+  /** Local AWS the function's environment references resolve to (or its start, awaited after the build). @default none (then it must have none) */
+  readonly localAws?: LocalAwsSession | Promise<LocalAwsSession | undefined>;
   /** Rebuild, inspect and run the import smoke even when cached. @default false */
   readonly force?: boolean;
   /** Where artifacts and caches live. @default `<repo>/.work` */
@@ -78,9 +78,11 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
     cacheHit: artifact.cacheHit,
     sbom: artifact.sbom,
   };
-  const declared = declaredEnvironment(spec, props.localAws);
+  // Awaited only now: the session starts while the artifact builds (it is needed from here on).
+  const localAws = await props.localAws;
+  const declared = declaredEnvironment(spec, localAws);
   // Containers also get what points boto3 at the local AWS server; inspection judges only what deploys.
-  const environment = { ...props.localAws?.awsEnvironment, ...declared };
+  const environment = { ...localAws?.awsEnvironment, ...declared };
 
   log(`${prefix} inspecting ${summary.reference}`);
   const inspection = await timedCheck('inspect', 'static inspection', async () => {

@@ -79,9 +79,11 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
   const needsAws = deadLetterQueuesFor.length > 0 ||
     props.specs.some((spec) => Object.values(spec.environment ?? {}).some((value) => typeof value !== 'string'));
   const needsModel = props.specs.some((spec) => (spec.uses?.modelBucket ?? []).length > 0);
-  const localAws = needsAws
-    ? await startLocalAwsSession({ log: props.log, withModel: needsModel, articles: props.articles, dashboardApiKey: props.dashboardApiKey, deadLetterQueuesFor })
-    : undefined;
+  // Started now, awaited by each function after its build: moto and the builds overlap.
+  const localAwsStart = needsAws
+    ? startLocalAwsSession({ log: props.log, withModel: needsModel, articles: props.articles, dashboardApiKey: props.dashboardApiKey, deadLetterQueuesFor })
+    : Promise.resolve(undefined);
+  localAwsStart.catch(() => undefined);
 
   const jobs = validJobs(props.jobs ?? defaultJobs());
   const width = Math.max(...props.specs.map((spec) => spec.name.length));
@@ -91,7 +93,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
   const stop = async () => {
     const served = outcomes.flatMap((outcome) => (outcome?.status === 'fulfilled' ? [outcome.value] : []));
     await Promise.allSettled(served.map((v) => v.served?.stop()));
-    await localAws?.stop();
+    await (await localAwsStart.catch(() => undefined))?.stop();
   };
   if (jobs > 1 && props.specs.length > 1) props.log(`[verify] ${props.specs.length} functions, ${Math.min(jobs, props.specs.length)} at a time (--jobs)`);
   await forEachConcurrently(props.specs, jobs, async (spec, index) => {
@@ -103,7 +105,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
         spec,
         base,
         log,
-        localAws,
+        localAws: localAwsStart,
         force: props.force,
         workDir: props.workDir,
         requirements: props.requirements,
@@ -126,6 +128,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
     throw failure.reason;
   }
   for (const outcome of outcomes) if (outcome.status === 'fulfilled') verified.push(outcome.value);
+  const localAws = await localAwsStart;
 
   const functions = verified.map((v) => v.report);
   const report: VerifyReport = {
