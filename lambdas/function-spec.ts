@@ -125,6 +125,18 @@ export interface ImageSpec {
   readonly localWheels?: readonly string[];
 }
 
+/**
+ * A finding of static inspection accepted for this function, and why. It no longer fails verify,
+ * and every report still shows it, with the reason. The rule pack, not the catalog, sets how
+ * severe a finding is.
+ */
+export interface InspectionAcknowledgement {
+  /** Id of a rule of the pack (harness/inspect/rules/), e.g. `'image-size'`. */
+  readonly rule: string;
+  /** Why the finding is acceptable for this function (at least 10 characters). */
+  readonly reason: string;
+}
+
 export interface FunctionSpec {
   /** Short name, also the function's key in the catalog: `dashboard`. */
   readonly name: string;
@@ -165,6 +177,8 @@ export interface FunctionSpec {
    * The stack rules refuse a public function without one. @default no reservation (account pool)
    */
   readonly reservedConcurrency?: number;
+  /** Inspection findings accepted for this function, each with its reason. @default [] */
+  readonly acknowledgements?: readonly InspectionAcknowledgement[];
 }
 
 export const MEMORY_RANGE_MB = { min: 128, max: 10240 } as const;

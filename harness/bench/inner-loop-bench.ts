@@ -9,7 +9,7 @@
  * Edits are made on a temporary copy of the function's directory (lambdas/ is never written);
  * the copy keeps the function's name, so it meets the same caches a real edit would.
  * More rows measured in the same run (the `emulate --watch` edit-to-served latency) are added
- * with `innerLoopBench({ extraMeasurements: [...] })`.
+ * with `innerLoopBench({ verify: runVerify, extraMeasurements: [...] })` in harness/cli/bench.ts.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -21,8 +21,7 @@ import { FunctionSpec } from '../../lambdas/function-spec';
 import { resolveSourceDir } from '../build/build-artifact';
 import { EXCLUDED_DIRECTORIES } from '../build/source-files';
 import { ensureDockerEngine, removeImage } from '../docker/engine';
-import { defaultBaseChoice } from '../images/runtime-base';
-import { runVerify } from '../pipeline/verify-run';
+import { BaseChoice, defaultBaseChoice } from '../images/runtime-base';
 import { FunctionReport, VerifyReport } from '../suite/check-result';
 import { BenchContext, BenchMetric, BenchSection, BenchSectionResult, round } from './bench-section';
 
@@ -30,10 +29,24 @@ export const NO_CHANGE_TARGET_S = 10;
 export const ZIP_EDIT_TARGET_S = 5;
 export const IMAGE_EDIT_TARGET_S = 15;
 
+/**
+ * How a scenario verifies: harness/pipeline's `runVerify`, handed in by harness/cli/bench.ts, so
+ * that the bench folder does not import the pipeline (which imports harness/cli).
+ */
+export type VerifyRunner = (props: {
+  readonly specs: readonly FunctionSpec[];
+  readonly baseChoice: BaseChoice;
+  readonly log: (line: string) => void;
+  readonly force?: boolean;
+  readonly recordManifest?: boolean;
+}) => Promise<{ readonly report: VerifyReport; stop(): Promise<void> }>;
+
 /** A measurement added to the section's rows, run after the built-in scenarios (caches warm). */
 export type InnerLoopMeasurement = (context: BenchContext) => Promise<readonly BenchMetric[]>;
 
 export interface InnerLoopBenchProps {
+  /** Verifies a scenario's functions: `runVerify` from harness/pipeline/verify-run.ts. */
+  readonly verify: VerifyRunner;
   /** @default the catalog */
   readonly specs?: readonly FunctionSpec[];
   /** ZIP function whose handler is edited. @default the dashboard (as a ZIP) */
@@ -72,7 +85,7 @@ export function editedCopy(spec: FunctionSpec): EditedCopy {
   return { spec: { ...spec, sourceDir: copy }, editedFile, remove: () => fs.rmSync(copy, { recursive: true, force: true }) };
 }
 
-export async function measureInnerLoop(context: BenchContext, props: InnerLoopBenchProps = {}): Promise<BenchSectionResult> {
+export async function measureInnerLoop(context: BenchContext, props: InnerLoopBenchProps): Promise<BenchSectionResult> {
   await ensureDockerEngine();
   const specs = props.specs ?? CATALOG;
   const zipFunction = props.zipFunction ?? { ...catalogEntry('dashboard'), packaging: 'zip' as const };
@@ -83,7 +96,7 @@ export async function measureInnerLoop(context: BenchContext, props: InnerLoopBe
     log(`${name} ...`);
     const started = performance.now();
     // The bench measures; it does not vouch for anything: the manifest is left as it was.
-    const run = await runVerify({ specs: scenarioSpecs, baseChoice, log: context.log, force, recordManifest: false });
+    const run = await props.verify({ specs: scenarioSpecs, baseChoice, log: context.log, force, recordManifest: false });
     await run.stop();
     const seconds = (performance.now() - started) / 1000;
     if (!run.report.passed) {
@@ -171,7 +184,7 @@ function scenarioTable(scenarios: readonly Scenario[]): string {
 }
 
 /** The section `npm run bench` lists. */
-export function innerLoopBench(props: InnerLoopBenchProps = {}): BenchSection {
+export function innerLoopBench(props: InnerLoopBenchProps): BenchSection {
   return {
     name: 'inner-loop',
     description: 'edit -> verified: no-change re-verify, one-line ZIP and image edits, full --force rebuild',

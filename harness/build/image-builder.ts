@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FunctionSpec } from '../../lambdas/function-spec';
 import { DockerEngineError, HARNESS_LABEL, imageExists, inspectImage } from '../docker/engine';
-import { buildImage } from '../docker/image-build';
+import { buildImage, ociBaseLabels } from '../docker/image-build';
 import { ImageArtifact, RuntimeBase } from './artifact';
 import { computeContentHash } from './content-hash';
 import { stageLocalWheels } from './local-wheels';
@@ -64,6 +64,8 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
     BUILDER_IMAGE: base.image,
     ...(spec.image?.buildArgs ?? {}),
   };
+  // Which base the image is built on, by name and by the engine's image id (rule image-base-pinned).
+  const baseLabels = ociBaseLabels({ name: base.image, digest: base.imageId });
   const contentHash = computeContentHash({
     sourceDir,
     packaging: 'image',
@@ -73,6 +75,7 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
     options: {
       dockerfile: path.relative(sourceDir, dockerfile).split(path.sep).join('/'),
       buildArgs,
+      baseLabels,
       // Names and sizes stand in for the wheels' bytes (hundreds of MB): a different build has another name.
       localWheels: wheels.map((wheel) => `${wheel.name}:${wheel.bytes}`),
     },
@@ -111,6 +114,7 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
       [CONTENT_HASH_LABEL]: contentHash,
       [FUNCTION_LABEL]: spec.name,
       [BASE_LABEL]: `${base.image}@${base.imageId}`,
+      ...baseLabels,
     },
     networkMode: 'host',
     onOutput: progress,

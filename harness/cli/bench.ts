@@ -10,11 +10,12 @@ import { REPO_ROOT } from '../../lambdas/catalog';
 import { BenchSection, BenchSectionResult, metricsTable } from '../bench/bench-section';
 import { emulatorBench } from '../bench/emulator-bench';
 import { innerLoopBench } from '../bench/inner-loop-bench';
+import { runVerify } from '../pipeline/verify-run';
 import { inspectBench } from '../bench/inspect-bench';
 import { stderrLog } from '../build/progress';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 
-const SECTIONS: readonly BenchSection[] = [emulatorBench(), inspectBench(), innerLoopBench()];
+const SECTIONS: readonly BenchSection[] = [emulatorBench(), inspectBench(), innerLoopBench({ verify: runVerify })];
 
 const OPTIONS: Record<string, OptionSpec> = {
   only: { kind: 'repeatable', description: `run only this section (repeatable): ${SECTIONS.map((s) => s.name).join(', ')}` },

@@ -19,7 +19,7 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   runtime: { kind: 'value', description: `target runtime: ${SUPPORTED_RUNTIMES.join(', ')} (default python3.13, or the --function's)` },
   arch: { kind: 'value', description: `target architecture: ${SUPPORTED_ARCHITECTURES.join(', ')} (default x86_64, or the --function's)` },
   handler: { kind: 'value', description: 'module.function to look for (default: the --function\'s; for images, CMD[0])' },
-  function: { kind: 'value', description: 'take runtime, architecture and handler from this catalog function' },
+  function: { kind: 'value', description: 'take runtime, architecture, handler and acknowledgements from this catalog function' },
   env: { kind: 'repeatable', description: 'NAME=VALUE environment variable to check for secrets (repeatable)' },
   json: { kind: 'switch', description: 'print the report as JSON' },
   quiet: { kind: 'switch', description: 'print warnings and failures only' },
@@ -71,6 +71,9 @@ export function parseInspectArgs(argv: readonly string[]): { target: string; opt
       architecture: assertArchitecture(architecture),
       handler: args.values.handler ?? spec?.handler,
       environment,
+      // The catalog function's accepted findings count here as they do in verify.
+      acknowledgements: spec?.acknowledgements,
+      functionName: spec?.name,
     },
     json: args.switches.json,
     quiet: args.switches.quiet,

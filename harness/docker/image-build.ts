@@ -9,6 +9,19 @@ import * as path from 'node:path';
 import ignore from '@balena/dockerignore';
 import { DockerEngineError, dockerode, engineError, followProgress, refuseWhileShuttingDown } from './engine';
 
+/**
+ * The OCI annotation keys an image uses to say which base it was built on
+ * (https://github.com/opencontainers/image-spec/blob/main/annotations.md), set as labels: Docker
+ * does not record FROM, so without them nobody can tell later which base bytes an image holds.
+ */
+export const OCI_BASE_NAME_LABEL = 'org.opencontainers.image.base.name';
+export const OCI_BASE_DIGEST_LABEL = 'org.opencontainers.image.base.digest';
+
+/** The base labels of an image built FROM `name`, whose bytes `digest` (`sha256:...`) names. */
+export function ociBaseLabels(base: { readonly name: string; readonly digest: string }): Record<string, string> {
+  return { [OCI_BASE_NAME_LABEL]: base.name, [OCI_BASE_DIGEST_LABEL]: base.digest };
+}
+
 export interface ImageBuildProps {
   /** The build context directory. */
   readonly contextDir: string;

@@ -10,34 +10,19 @@
 import { HarnessContainer, demuxedLogs, waitForExit } from '../docker/harness-container';
 import { DockerEngineError, HARNESS_LABEL, dockerode, removeContainer } from '../docker/engine';
 import { ContainerMemory, bytesToReportedMb } from './container-memory';
+import { Environment, EnvironmentFactory, EnvironmentOptions, InvokeRequest } from './environment-factory';
+import {
+  EnvironmentEffect, EnvironmentEvent, EnvironmentState, EnvironmentStatus, InitFailure, InitOutcome, Interruption,
+  removalRequested, statusOf, transition,
+} from './environment-state';
 import { InvokeResult, buildReport, endLine, parseErrorPayload, startLine } from './invoke-result';
 import { EphemeralStorage, takeEphemeralStorage } from './ephemeral-storage';
 import { LaunchSpec, lambdaEnvironment, regionOf, sandboxLimits, validateLaunchSpec } from './launch-spec';
 import { MAX_PAYLOAD_BYTES, exitErrorMessage, functionArn, newTraceId, outOfMemoryMessage, timedOutMessage } from './lambda-limits';
-import { InitError, InvocationOutcome, RuntimeApiServer } from './runtime-api-server';
-
-export interface ExecutionEnvironmentOptions {
-  /** Every log line: the container's stdout/stderr and START/END/REPORT. @default none */
-  readonly onLog?: (line: string) => void;
-  /** Longest wait for the runtime's first `/next` (Lambda: 10 s init, then the invoke's timeout). @default 10 s + timeout */
-  readonly initTimeoutMs?: number;
-}
-
-export interface InvokeRequest {
-  readonly requestId: string;
-  readonly payload: Buffer;
-  /** JSON text for `Lambda-Runtime-Client-Context`. @default none */
-  readonly clientContext?: string;
-  /** JSON text for `Lambda-Runtime-Cognito-Identity`. @default none */
-  readonly cognitoIdentity?: string;
-  /** Return the last 4 KB of this invoke's log (`X-Amz-Log-Type: Tail`). @default false */
-  readonly tailLog?: boolean;
-}
+import { InvocationOutcome, RuntimeApiServer } from './runtime-api-server';
 
 /** `X-Amz-Log-Result` carries at most the last 4 KB of the invoke's log. */
 export const LOG_TAIL_BYTES = 4096;
-
-export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'dead';
 
 /** The environment could not be created at all (docker failed): a harness problem, not the function's. */
 export class EnvironmentStartError extends Error {
@@ -47,61 +32,45 @@ export class EnvironmentStartError extends Error {
   }
 }
 
-type InitOutcome =
-  | { readonly kind: 'ready'; readonly atMs: number }
-  | { readonly kind: 'init-error'; readonly error: InitError; readonly atMs: number }
-  | { readonly kind: 'exit'; readonly exitCode: number | null; readonly atMs: number }
-  | { readonly kind: 'init-timeout'; readonly atMs: number }
-  | { readonly kind: 'start-failed'; readonly error: Error };
-
-type Interrupt = { readonly kind: 'timeout' } | { readonly kind: 'exit'; readonly exitCode: number | null; readonly oomKilled: boolean };
-
 const RECENT_LOG_LINES = 40;
 /** Longest wait, after the exit, for the log stream to deliver the container's last lines. */
 const LOG_DRAIN_MS = 2000;
 
-export class ExecutionEnvironment {
+export class ExecutionEnvironment implements Environment {
   /** Creates the server and starts the container; does not wait for init (the first invoke does). */
-  static async launch(spec: LaunchSpec, options: ExecutionEnvironmentOptions = {}): Promise<ExecutionEnvironment> {
+  static async launch(spec: LaunchSpec, options: EnvironmentOptions = {}): Promise<ExecutionEnvironment> {
     const environment = new ExecutionEnvironment(validateLaunchSpec(spec), options);
     await environment.start();
     return environment;
   }
 
   readonly name: string;
+  /** Where the environment is in its life (environment-state.ts decides every move). */
+  private lifecycle: EnvironmentState = { kind: 'created' };
   private readonly server: RuntimeApiServer;
   private readonly container: HarnessContainer;
-  /** Settles once the engine started the container (its id) or refused to (undefined). */
-  private started: Promise<string | undefined> = Promise.resolve(undefined);
-  private containerId: string | undefined;
+  private readonly functionArn: string;
   private readonly ready: Promise<InitOutcome>;
   private settleReady!: (outcome: InitOutcome) => void;
-  private launchedAt = 0;
-  private firstNextAt: number | undefined;
-  private deliveredAt = 0;
-  private invokedOnce = false;
-  private stopping = false;
+  // Handles the effects act on: the engine's answer to the start (the container id, or undefined
+  // when it refused), the container's end, the invoke's interruption and its deadline timer.
+  private started: Promise<string | undefined> = Promise.resolve(undefined);
   private exited: Promise<void> = Promise.resolve();
-  private interrupt: ((reason: Interrupt) => void) | undefined;
+  private interrupt: ((reason: Interruption) => void) | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private memory: ContainerMemory | undefined;
+  private storage: EphemeralStorage | undefined;
+  // Log plumbing.
   private readonly recentLogs: string[] = [];
   private partialLine = '';
-  private currentState: EnvironmentState = 'starting';
-  /** Set once the container has exited (null: it never ran). */
-  private exitCode: number | null | undefined = undefined;
-  /** The engine says the memory cgroup's OOM killer ended the container. */
-  private oomKilled = false;
-  private storage: EphemeralStorage | undefined;
   /** Lines of the invoke in progress, kept only when it asked for a log tail. */
   private invokeLog: string[] | undefined;
   private lastOutputAt = 0;
   private lastPeakBytes: number | undefined;
-  private readonly functionArn: string;
 
   private constructor(
     readonly spec: LaunchSpec,
-    private readonly options: ExecutionEnvironmentOptions,
+    private readonly options: EnvironmentOptions,
   ) {
     this.container = new HarnessContainer(spec.image, spec.functionName);
     this.name = this.container.name;
@@ -109,25 +78,24 @@ export class ExecutionEnvironment {
     this.ready = new Promise((resolve) => (this.settleReady = resolve));
     this.server = new RuntimeApiServer({
       timeoutMs: spec.timeoutSeconds * 1000,
-      onNext: (atMs) => {
-        if (this.firstNextAt === undefined) {
-          this.firstNextAt = atMs;
-          if (this.currentState === 'starting') this.currentState = 'idle';
-          this.settleReady({ kind: 'ready', atMs });
-        }
-      },
-      onDelivered: (_requestId, atMs) => this.armDeadline(atMs),
-      onInitError: (error) => this.settleReady({ kind: 'init-error', error, atMs: performance.now() }),
+      onNext: (atMs) => this.dispatch({ type: 'runtime-polled', atMs }),
+      onDelivered: (_requestId, atMs) => this.dispatch({ type: 'delivered', atMs }),
+      onInitError: (error) => this.dispatch({ type: 'init-error', error, atMs: performance.now() }),
     });
   }
 
-  get state(): EnvironmentState {
-    return this.currentState;
+  get state(): EnvironmentStatus {
+    return statusOf(this.lifecycle);
   }
 
-  /** Container start -> first `/next`, once the runtime has polled. */
+  /** The full lifecycle state, for diagnostics and tests. */
+  get lifecycleState(): EnvironmentState {
+    return this.lifecycle;
+  }
+
+  /** Container start -> first `/next`, while the environment is ready or invoking. */
   get initDurationMs(): number | undefined {
-    return this.firstNextAt === undefined ? undefined : this.firstNextAt - this.launchedAt;
+    return this.lifecycle.kind === 'idle' || this.lifecycle.kind === 'invoking' ? this.lifecycle.initDurationMs : undefined;
   }
 
   /** Resolves once the runtime polled `/next` (true) or init failed (false). */
@@ -158,9 +126,9 @@ export class ExecutionEnvironment {
     if (this.spec.user) container.withUser(this.spec.user);
     if (this.spec.command.length > 0) container.withCommand([...this.spec.command]);
 
-    this.launchedAt = performance.now();
+    this.dispatch({ type: 'launch', atMs: performance.now() });
     this.started = container.start().then(
-      (started) => (this.containerId = started.getId()),
+      (started) => started.getId(),
       (error: unknown) => {
         this.onStartError(error);
         return undefined;
@@ -172,45 +140,37 @@ export class ExecutionEnvironment {
       const logs = await demuxedLogs(id, { onOutput: (chunk) => this.collectLogs(chunk), keepOutputBytes: 64 * 1024 }).catch(() => undefined);
       const exitCode = await waitForExit(id).catch(() => null);
       // 137 is SIGKILL: from the OOM killer (Runtime.OutOfMemory) or from someone else (Runtime.ExitError).
-      if (exitCode === 137 && !this.stopping) this.oomKilled = await this.engineSawOomKill(id);
+      const oomKilled = exitCode === 137 && !removalRequested(this.lifecycle) && (await this.engineSawOomKill(id));
       if (logs) await Promise.race([logs.ended, new Promise((resolve) => setTimeout(resolve, LOG_DRAIN_MS).unref())]);
-      this.onContainerExit(exitCode);
+      // Stopped by us or not: an invoke in flight (or the first one, still waiting for init) ends as an exit.
+      this.dispatch({ type: 'container-exited', exit: { exitCode, oomKilled }, atMs: performance.now() });
     });
     // An init that never reaches /next (hung import, endless loop at module level).
     const initTimeoutMs = this.options.initTimeoutMs ?? 10_000 + this.spec.timeoutSeconds * 1000;
-    const initTimer = setTimeout(() => {
-      if (this.firstNextAt === undefined && this.currentState !== 'dead') this.settleReady({ kind: 'init-timeout', atMs: performance.now() });
-    }, initTimeoutMs);
+    const initTimer = setTimeout(() => this.dispatch({ type: 'init-timed-out', atMs: performance.now() }), initTimeoutMs);
     void this.ready.then(() => clearTimeout(initTimer));
   }
 
   /** Runs one invoke; the environment must be idle or starting (one invoke at a time). */
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
-    if (this.currentState === 'busy' || this.currentState === 'dead') {
-      throw new Error(`Execution environment ${this.name} is ${this.currentState}; it runs one invoke at a time and cannot be reused once dead.`);
-    }
-    this.currentState = 'busy';
+    const accepted = this.dispatch({ type: 'invoke', requestId: request.requestId });
+    const coldStart = 'invoke' in accepted && accepted.invoke ? accepted.invoke.coldStart : false;
+    // Listening from now on: the container may die while this invoke still waits for init.
+    const interrupted = new Promise<Interruption>((resolve) => (this.interrupt = resolve));
     this.invokeLog = request.tailLog ? [] : undefined;
-    const coldStart = !this.invokedOnce;
-    this.invokedOnce = true;
     const invokeStartedAt = performance.now();
 
     const init = await this.ready;
-    if (init.kind === 'start-failed') {
-      this.currentState = 'dead';
-      throw init.error;
-    }
+    if (init.kind === 'start-failed') throw init.error;
     this.log(startLine(request.requestId));
     if (init.kind !== 'ready') {
       // Init failed: Lambda answers the invoke with the init error and discards the environment.
+      this.interrupt = undefined;
+      this.dispatch({ type: 'stop', reason: 'init-failed' });
       const failure = this.initFailure(request.requestId, init);
-      this.kill();
-      return this.finish(request.requestId, { ...failure, phase: 'init', durationMs: performance.now() - invokeStartedAt, coldStart, initDurationMs: 'atMs' in init ? init.atMs - this.launchedAt : undefined });
+      return this.finish(request.requestId, { ...failure, phase: 'init', durationMs: performance.now() - invokeStartedAt, coldStart, initDurationMs: init.initDurationMs });
     }
 
-    const interrupted = new Promise<Interrupt>((resolve) => (this.interrupt = resolve));
-    // The container may have died while this invoke was on its way here.
-    if (this.exitCode !== undefined) this.interrupt!({ kind: 'exit', exitCode: this.exitCode, oomKilled: this.oomKilled });
     const answered = this.server.submit({
       requestId: request.requestId,
       payload: request.payload,
@@ -219,38 +179,34 @@ export class ExecutionEnvironment {
       clientContext: request.clientContext,
       cognitoIdentity: request.cognitoIdentity,
     });
-    const outcome: InvocationOutcome | Interrupt = await Promise.race([answered, interrupted]);
+    const outcome: InvocationOutcome | Interruption = await Promise.race([answered, interrupted]);
     this.interrupt = undefined;
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = undefined;
-
-    const initDurationMs = coldStart ? this.initDurationMs : undefined;
-    const fields = { coldStart, initDurationMs };
+    const deliveredAt = this.lifecycle.kind === 'invoking' ? this.lifecycle.deliveredAtMs ?? invokeStartedAt : invokeStartedAt;
+    const fields = { coldStart, initDurationMs: coldStart ? init.initDurationMs : undefined };
     switch (outcome.kind) {
       case 'response':
-        this.currentState = 'idle';
-        return this.finish(request.requestId, { ok: true, payload: outcome.body, durationMs: outcome.atMs - this.deliveredAt, ...fields });
+        this.dispatch({ type: 'answered' });
+        return this.finish(request.requestId, { ok: true, payload: outcome.body, durationMs: outcome.atMs - deliveredAt, ...fields });
       case 'error': {
-        this.currentState = 'idle';
+        this.dispatch({ type: 'answered' });
         const parsed = parseErrorPayload(outcome.body);
         return this.finish(request.requestId, {
           ok: false, errorType: outcome.errorType, errorMessage: parsed.errorMessage ?? outcome.body.toString('utf8'),
-          trace: parsed.trace, payload: outcome.body, durationMs: outcome.atMs - this.deliveredAt, ...fields,
+          trace: parsed.trace, payload: outcome.body, durationMs: outcome.atMs - deliveredAt, ...fields,
         });
       }
       case 'response-too-large': {
-        // The runtime crashes on the 413; Lambda discards the environment too.
-        this.kill();
+        this.dispatch({ type: 'response-too-large' });
         const errorMessage = `Response payload size exceeded maximum allowed payload size (${MAX_PAYLOAD_BYTES} bytes).`;
         return this.finish(request.requestId, {
           ok: false, errorType: 'Function.ResponseSizeTooLarge', errorMessage,
           payload: Buffer.from(JSON.stringify({ errorMessage, errorType: 'Function.ResponseSizeTooLarge' })),
-          durationMs: outcome.atMs - this.deliveredAt, ...fields,
+          durationMs: outcome.atMs - deliveredAt, ...fields,
         });
       }
       case 'timeout': {
+        // The machine already discarded the environment (deadline-passed).
         this.server.abandon(request.requestId);
-        this.kill();
         const errorMessage = timedOutMessage(request.requestId, this.spec.timeoutSeconds);
         return this.finish(request.requestId, {
           ok: false, errorType: 'Sandbox.Timedout', errorMessage,
@@ -262,13 +218,13 @@ export class ExecutionEnvironment {
         this.server.abandon(request.requestId);
         // Runtime.OutOfMemory only when the engine saw the memory cgroup's OOM killer end it;
         // a `docker kill` / `docker stop` is an exit with its signal, as Lambda reports one.
-        const outOfMemory = outcome.oomKilled;
+        const outOfMemory = outcome.exit.oomKilled;
         const errorType = outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
-        const errorMessage = outOfMemory ? outOfMemoryMessage(request.requestId) : exitErrorMessage(request.requestId, outcome.exitCode);
+        const errorMessage = outOfMemory ? outOfMemoryMessage(request.requestId) : exitErrorMessage(request.requestId, outcome.exit.exitCode);
         return this.finish(request.requestId, {
           ok: false, errorType, errorMessage,
           payload: Buffer.from(JSON.stringify({ errorType, errorMessage })),
-          durationMs: performance.now() - this.deliveredAt, ...fields,
+          durationMs: performance.now() - (outcome.deliveredAtMs ?? invokeStartedAt), ...fields,
         }, outOfMemory ? this.spec.memoryMb : bytesToKnownMb(this.lastPeakBytes));
       }
     }
@@ -276,7 +232,7 @@ export class ExecutionEnvironment {
 
   /** Removes the container and closes the Runtime API server. Safe to call twice. */
   async stop(): Promise<void> {
-    this.kill();
+    this.dispatch({ type: 'stop', reason: 'retired' });
     await this.exited;
     this.memory?.close();
     await Promise.all([this.server.close(), this.storage?.release()]);
@@ -287,7 +243,42 @@ export class ExecutionEnvironment {
     return this.recentLogs;
   }
 
-  private initFailure(requestId: string, init: Exclude<InitOutcome, { kind: 'ready' } | { kind: 'start-failed' }>) {
+  /**
+   * Moves the lifecycle and performs what the move asks. A refused command (an invoke on a busy
+   * or dead environment) throws; facts are never refused.
+   */
+  private dispatch(event: EnvironmentEvent): EnvironmentState {
+    const next = transition(this.lifecycle, event);
+    if (next.refusal) throw new Error(`Execution environment ${this.name} ${next.refusal}.`);
+    this.lifecycle = next.state;
+    for (const effect of next.effects) this.perform(effect);
+    return next.state;
+  }
+
+  private perform(effect: EnvironmentEffect): void {
+    switch (effect.kind) {
+      case 'settle-init':
+        this.settleReady(effect.outcome);
+        return;
+      case 'arm-deadline':
+        this.deadlineTimer = setTimeout(() => this.dispatch({ type: 'deadline-passed' }), this.spec.timeoutSeconds * 1000);
+        return;
+      case 'clear-deadline':
+        if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+        this.deadlineTimer = undefined;
+        return;
+      case 'interrupt-invoke':
+        this.interrupt?.(effect.interruption);
+        return;
+      case 'remove-container':
+        // Once the engine has answered the start (a failed start removes its own container); the
+        // container's wait and log stream then end, which reports the exit.
+        void this.started.then((id) => (id ? removeContainer(id).catch(() => undefined) : undefined));
+        return;
+    }
+  }
+
+  private initFailure(requestId: string, init: InitFailure) {
     if (init.kind === 'init-error') {
       const parsed = parseErrorPayload(init.error.body);
       return { ok: false as const, errorType: init.error.errorType, errorMessage: parsed.errorMessage ?? init.error.body.toString('utf8'), trace: parsed.trace, payload: init.error.body };
@@ -297,9 +288,10 @@ export class ExecutionEnvironment {
       const errorMessage = timedOutMessage(requestId, this.spec.timeoutSeconds);
       return { ok: false as const, errorType: 'Sandbox.Timedout', errorMessage, payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage })) };
     }
-    const errorType = this.oomKilled ? 'Runtime.OutOfMemory'
-      : init.exitCode === 126 || init.exitCode === 127 ? 'Runtime.InvalidEntrypoint' : 'Runtime.ExitError';
-    const errorMessage = this.oomKilled ? outOfMemoryMessage(requestId) : exitErrorMessage(requestId, init.exitCode);
+    const { exitCode, oomKilled } = init.exit;
+    const errorType = oomKilled ? 'Runtime.OutOfMemory'
+      : exitCode === 126 || exitCode === 127 ? 'Runtime.InvalidEntrypoint' : 'Runtime.ExitError';
+    const errorMessage = oomKilled ? outOfMemoryMessage(requestId) : exitErrorMessage(requestId, exitCode);
     return { ok: false as const, errorType, errorMessage, payload: Buffer.from(JSON.stringify({ errorType, errorMessage })) };
   }
 
@@ -346,24 +338,12 @@ export class ExecutionEnvironment {
 
   private async peakMemoryBytes(): Promise<number | undefined> {
     if (!this.memory) {
-      if (!this.containerId) return undefined;
-      this.memory = new ContainerMemory(this.containerId);
+      const containerId = await this.started;
+      if (!containerId) return undefined;
+      this.memory = new ContainerMemory(containerId);
     }
-    if (this.currentState === 'dead') return this.memory.peakBytes().then((v) => v, () => undefined);
+    if (this.state === 'dead') return this.memory.peakBytes().then((v) => v, () => undefined);
     return this.memory.peakBytes();
-  }
-
-  private armDeadline(atMs: number): void {
-    this.deliveredAt = atMs;
-    this.deadlineTimer = setTimeout(() => this.interrupt?.({ kind: 'timeout' }), this.spec.timeoutSeconds * 1000);
-  }
-
-  private onContainerExit(exitCode: number | null): void {
-    this.exitCode = exitCode;
-    this.currentState = 'dead';
-    // Stopped by us or not: an invoke in flight (or the first one, still waiting for init) ends as an exit.
-    this.settleReady({ kind: 'exit', exitCode, atMs: performance.now() });
-    this.interrupt?.({ kind: 'exit', exitCode, oomKilled: this.oomKilled });
   }
 
   /** The engine's own verdict: did the memory cgroup's OOM killer end the container? */
@@ -386,34 +366,19 @@ export class ExecutionEnvironment {
     const missingImage = error instanceof DockerEngineError && error.statusCode === 404;
     if (!missingImage && /executable file not found|no such file or directory/i.test(message)) {
       this.log(message);
-      this.onContainerExit(127);
+      this.dispatch({ type: 'container-exited', exit: { exitCode: 127, oomKilled: false }, atMs: performance.now() });
       return;
     }
     if (!missingImage && /permission denied/i.test(message)) {
       this.log(message);
-      this.onContainerExit(126);
+      this.dispatch({ type: 'container-exited', exit: { exitCode: 126, oomKilled: false }, atMs: performance.now() });
       return;
     }
-    this.onStartFailure(new EnvironmentStartError(
+    this.dispatch({ type: 'start-failed', error: new EnvironmentStartError(
       `Could not start an execution environment for '${this.spec.functionName}' from image '${this.spec.image}'.\n` +
       `  the engine said: ${message.trim().split('\n').slice(-5).join('\n  ')}\n` +
       '  Likely cause: the image is not built locally (no registry is reachable). Build the runtime images with `npm run images`, or check the image tag.',
-    ));
-  }
-
-  private onStartFailure(error: Error): void {
-    this.currentState = 'dead';
-    this.settleReady({ kind: 'start-failed', error });
-  }
-
-  /** Removes the container without waiting (its wait and log stream then end). */
-  private kill(): void {
-    if (this.stopping) return;
-    this.stopping = true;
-    this.currentState = 'dead';
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    // Once the engine has answered the start (a failed start removes its own container).
-    void this.started.then((id) => (id ? removeContainer(id).catch(() => undefined) : undefined));
+    ) });
   }
 
   private collectLogs(chunk: string): void {
@@ -445,3 +410,8 @@ function lastBytes(text: string, limit: number): string {
 function bytesToKnownMb(bytes: number | undefined): number | undefined {
   return bytes === undefined ? undefined : bytesToReportedMb(bytes);
 }
+
+/** The real environments: containers through the Docker engine. */
+export const containerEnvironments: EnvironmentFactory = {
+  launch: (spec, options) => ExecutionEnvironment.launch(spec, options),
+};

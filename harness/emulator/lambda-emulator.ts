@@ -1,9 +1,12 @@
 /**
  * One function, served like Lambda serves it: a pool of execution environments, one invoke at
  * a time in each, a new environment for each concurrent invoke up to a maximum (then invokes
- * queue), dead or timed-out environments replaced by fresh ones on the next invoke.
+ * queue), dead or timed-out environments replaced by fresh ones on the next invoke
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
+ * The environments come from an injected factory: containers by default, fakes in unit tests.
  */
-import { ExecutionEnvironment } from './execution-environment';
+import { Environment, EnvironmentFactory } from './environment-factory';
+import { containerEnvironments } from './execution-environment';
 import { InvokeResult } from './invoke-result';
 import { LaunchSpec, validateLaunchSpec } from './launch-spec';
 import { MAX_REQUEST_BYTES, newRequestId } from './lambda-limits';
@@ -20,6 +23,8 @@ export interface LambdaEmulatorProps {
   readonly onLog?: (line: string) => void;
   /** Longest wait for a new environment's first `/next`. @default 10 s + the function's timeout */
   readonly initTimeoutMs?: number;
+  /** Makes the execution environments. @default containers through the Docker engine (`containerEnvironments`) */
+  readonly environmentFactory?: EnvironmentFactory;
 }
 
 export interface InvokeOptions {
@@ -48,7 +53,7 @@ export class InvokeRejectedError extends Error {
 const EMPTY_EVENT = Buffer.from('{}');
 
 interface Waiter {
-  readonly resolve: (environment: ExecutionEnvironment) => void;
+  readonly resolve: (environment: Environment) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -64,19 +69,21 @@ export class LambdaEmulator implements Invoker {
   private readonly launch: LaunchSpec;
   private readonly maxEnvironments: number;
   private readonly maxQueuedInvokes: number;
-  private readonly idle: ExecutionEnvironment[] = [];
-  private readonly environments = new Set<ExecutionEnvironment>();
+  private readonly factory: EnvironmentFactory;
+  private readonly idle: Environment[] = [];
+  private readonly environments = new Set<Environment>();
   private readonly waiters: Waiter[] = [];
   private readonly stopping = new Set<Promise<void>>();
   private created = 0;
   /** Environments being launched: they hold a slot before they exist. */
-  private launching = 0;
+  private readonly launches = new Set<Promise<Environment>>();
   private stopped = false;
 
   constructor(private readonly props: LambdaEmulatorProps) {
     this.launch = validateLaunchSpec(props.launch);
     this.maxEnvironments = props.maxEnvironments ?? 10;
     this.maxQueuedInvokes = props.maxQueuedInvokes ?? 1000;
+    this.factory = props.environmentFactory ?? containerEnvironments;
     if (!Number.isInteger(this.maxEnvironments) || this.maxEnvironments < 1) {
       throw new Error(`maxEnvironments must be an integer >= 1, got ${props.maxEnvironments}.`);
     }
@@ -133,8 +140,8 @@ export class LambdaEmulator implements Invoker {
 
   /** Starts `count` environments ahead of the first invokes and waits for their init. */
   async prewarm(count = 1): Promise<void> {
-    const started: ExecutionEnvironment[] = [];
-    while (started.length < count && this.environments.size + this.launching < this.maxEnvironments) started.push(await this.createEnvironment());
+    const started: Environment[] = [];
+    while (started.length < count && this.environments.size + this.launches.size < this.maxEnvironments) started.push(await this.createEnvironment());
     await Promise.all(started.map((environment) => environment.waitUntilReady()));
     for (const environment of started) this.release(environment);
   }
@@ -145,17 +152,19 @@ export class LambdaEmulator implements Invoker {
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(`The emulator for '${this.functionName}' was stopped.`));
     for (const environment of this.environments) this.retire(environment);
     this.idle.length = 0;
+    // An environment still being launched is retired as soon as it exists: wait for that too.
+    await Promise.allSettled([...this.launches]);
     await Promise.all([...this.stopping]);
   }
 
-  private async acquire(): Promise<ExecutionEnvironment> {
+  private async acquire(): Promise<Environment> {
     if (this.stopped) throw new Error(`The emulator for '${this.functionName}' is stopped.`);
     while (!this.props.perRequest && this.idle.length > 0) {
       const environment = this.idle.pop()!;
       if (environment.state === 'idle') return environment;
       this.retire(environment); // died while idle (runtime crashed between invokes)
     }
-    if (this.environments.size + this.launching < this.maxEnvironments) return this.createEnvironment();
+    if (this.environments.size + this.launches.size < this.maxEnvironments) return this.createEnvironment();
     if (this.waiters.length >= this.maxQueuedInvokes) {
       throw new InvokeRejectedError(429, 'TooManyRequestsException',
         `Rate Exceeded: ${this.maxEnvironments} environments busy and ${this.waiters.length} invokes already queued for '${this.functionName}'.`);
@@ -163,7 +172,7 @@ export class LambdaEmulator implements Invoker {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  private release(environment: ExecutionEnvironment): void {
+  private release(environment: Environment): void {
     if (this.stopped) return;
     if (this.props.perRequest || environment.state !== 'idle') this.retire(environment);
     else {
@@ -177,21 +186,26 @@ export class LambdaEmulator implements Invoker {
     if (waiter) this.createEnvironment().then(waiter.resolve, waiter.reject);
   }
 
-  private async createEnvironment(): Promise<ExecutionEnvironment> {
+  private async createEnvironment(): Promise<Environment> {
     this.created++;
-    this.launching++;
-    let environment: ExecutionEnvironment;
+    const launch = this.factory.launch(this.launch, { onLog: this.props.onLog, initTimeoutMs: this.props.initTimeoutMs });
+    this.launches.add(launch);
+    let environment: Environment;
     try {
-      environment = await ExecutionEnvironment.launch(this.launch, { onLog: this.props.onLog, initTimeoutMs: this.props.initTimeoutMs });
+      environment = await launch;
     } finally {
-      this.launching--;
+      this.launches.delete(launch);
     }
     this.environments.add(environment);
-    if (this.stopped) this.retire(environment);
+    if (this.stopped) {
+      // Stopped while this one was being launched: it is not handed to anyone.
+      this.retire(environment);
+      throw new Error(`The emulator for '${this.functionName}' was stopped.`);
+    }
     return environment;
   }
 
-  private retire(environment: ExecutionEnvironment): void {
+  private retire(environment: Environment): void {
     this.environments.delete(environment);
     const stopping = environment.stop().catch(() => undefined);
     this.stopping.add(stopping);

@@ -3,7 +3,9 @@
  * architecture, with the default rule pack. `verify` calls these before booting anything.
  */
 import { performance } from 'node:perf_hooks';
+import { InspectionAcknowledgement } from '../../lambdas/function-spec';
 import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from '../../lambdas/runtimes';
+import { applyAcknowledgements, inspectionPassed } from './acknowledgements';
 import { DEFAULT_PACK, runRules } from './default-pack';
 import { ImageReadOptions, readImageView } from './image-reader';
 import { ArtifactView, InspectionReport, InspectionRule, InspectionTarget } from './types';
@@ -20,6 +22,10 @@ export interface InspectOptions {
   readonly layersUnzippedBytes?: number;
   /** @default DEFAULT_PACK */
   readonly rules?: readonly InspectionRule[];
+  /** Findings the function's catalog entry accepts, with reasons (they then do not fail). @default [] */
+  readonly acknowledgements?: readonly InspectionAcknowledgement[];
+  /** The catalog function inspected, for the acknowledgements' messages. @default none */
+  readonly functionName?: string;
 }
 
 function validate(options: InspectOptions): InspectionTarget {
@@ -37,13 +43,16 @@ function validate(options: InspectOptions): InspectionTarget {
 /** Judges an already-read view: pure, no I/O. */
 export function inspectView(view: ArtifactView, options: InspectOptions, startedAt = performance.now()): InspectionReport {
   const target = validate(options);
-  const verdicts = runRules(view, target, options.rules ?? DEFAULT_PACK);
+  const rules = options.rules ?? DEFAULT_PACK;
+  const verdicts = applyAcknowledgements(runRules(view, target, rules), options.acknowledgements ?? [], {
+    functionName: options.functionName, rules, kind: view.kind,
+  });
   return {
     target: view.source,
     runtime: target.runtime,
     architecture: target.architecture,
     verdicts,
-    passed: verdicts.every((verdict) => verdict.level !== 'fail'),
+    passed: inspectionPassed(verdicts),
     durationMs: performance.now() - startedAt,
   };
 }

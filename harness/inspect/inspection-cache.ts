@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { KeyedCache } from '../build/keyed-cache';
+import { applyAcknowledgements, inspectionPassed } from './acknowledgements';
 import { DEFAULT_PACK } from './default-pack';
 import { InspectOptions, inspectView } from './inspect';
 import { LayerFacts, layerDigests, readImageByLayers } from './image-layers';
@@ -61,6 +62,9 @@ export async function inspectCached(artifact: InspectedArtifact, options: Inspec
     rules: options.rules ? options.rules.map((rule) => rule.id) : 'default',
   };
   const hit = props.force ? undefined : verdictCache.read(inputs);
+  // Rules run without acknowledgements here: what is cached is what the rules said about the bytes;
+  // the catalog's acknowledgements (configuration, not bytes) are applied below on every run.
+  const raw = { ...options, acknowledgements: [] };
   let view: ArtifactView;
   let byteVerdicts: readonly Verdict[];
   let readNote: string | undefined;
@@ -72,13 +76,22 @@ export async function inspectCached(artifact: InspectedArtifact, options: Inspec
     const read = await readArtifact(artifact, props);
     view = read.view;
     readNote = read.note;
-    byteVerdicts = inspectView(view, { ...options, rules: byteRules }).verdicts;
+    byteVerdicts = inspectView(view, { ...raw, rules: byteRules }).verdicts;
     verdictCache.write(inputs, { verdicts: byteVerdicts, readNote });
   }
-  const report = inspectView(view, { ...options, rules: environmentRules }, started);
-  const verdicts = orderLikePack(pack, [...byteVerdicts, ...report.verdicts]);
+  const environmentVerdicts = inspectView(view, { ...raw, rules: environmentRules }).verdicts;
+  const verdicts = applyAcknowledgements(orderLikePack(pack, [...byteVerdicts, ...environmentVerdicts]), options.acknowledgements ?? [], {
+    functionName: options.functionName, rules: pack, kind: view.kind,
+  });
   return {
-    report: { ...report, target: view.source, verdicts, passed: verdicts.every((verdict) => verdict.level !== 'fail') },
+    report: {
+      target: view.source,
+      runtime: options.runtime,
+      architecture: options.architecture,
+      verdicts,
+      passed: inspectionPassed(verdicts),
+      durationMs: performance.now() - started,
+    },
     cachedAt: hit?.at,
     readNote,
   };

@@ -23,6 +23,11 @@ export interface Verdict {
   readonly evidence: readonly Evidence[];
   /** What to do about a warn or fail; empty on a pass. */
   readonly fix: string;
+  /**
+   * The function's catalog accepts this warn or fail: its reason. An acknowledged fail does not
+   * fail the inspection; its level stays what the rule said. @default not acknowledged
+   */
+  readonly acknowledged?: string;
 }
 
 /** One file of the artifact, with its ELF facts when its first bytes are an ELF header. */
@@ -115,7 +120,7 @@ export interface InspectionReport {
   readonly runtime: PythonRuntime;
   readonly architecture: Architecture;
   readonly verdicts: readonly Verdict[];
-  /** True when no verdict is a fail. */
+  /** True when no verdict is an unacknowledged fail. */
   readonly passed: boolean;
   /** Reading plus judging, wall time. */
   readonly durationMs: number;

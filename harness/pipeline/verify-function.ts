@@ -11,6 +11,7 @@ import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { inspectCached } from '../inspect/inspection-cache';
 import { formatBytes } from '../report/console-report';
+import { inspectionCheck } from '../report/inspection-check';
 import { CheckResult, functionReport, FunctionReport, timedCheck } from '../suite/check-result';
 import { runImportSmokeCached } from '../suite/import-smoke';
 import { applicableSmokeChecks, runHealthCheck, runSmokeCheck } from '../suite/smoke-checks';
@@ -86,29 +87,23 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
 
   log(`${prefix} inspecting ${summary.reference}`);
   const inspection = await timedCheck('inspect', 'static inspection', async () => {
-    const options = { runtime: spec.runtime, architecture: spec.architecture, handler: spec.handler, environment: declared };
+    const options = {
+      runtime: spec.runtime, architecture: spec.architecture, handler: spec.handler, environment: declared,
+      acknowledgements: spec.acknowledgements, functionName: spec.name,
+    };
     const built = artifact!;
     const inspected = await inspectCached(
       built.kind === 'zip' ? { kind: 'zip', zipPath: built.zipPath, sha256: built.sha256 } : { kind: 'image', tag: built.tag },
       options,
       { workDir, force: props.force },
     );
-    const report = inspected.report;
     // A reused verdict says so, with its date, so nobody mistakes a cache hit for a run.
     const origin = inspected.cachedAt
-      ? `cached: verdict of ${inspected.cachedAt} for these bytes and this rule pack (environment rules judged now)`
-      : `${inspected.readNote ? `${inspected.readNote}; ` : ''}judged in ${Math.round(report.durationMs)} ms`;
+      ? `cached: verdict of ${inspected.cachedAt} for these bytes and this rule pack (environment rules and acknowledgements applied now)`
+      : `${inspected.readNote ? `${inspected.readNote}; ` : ''}judged in ${Math.round(inspected.report.durationMs)} ms`;
     log(`${prefix} inspection: ${origin}`);
-    const problems = report.verdicts.filter((v) => v.level !== 'pass');
-    const lines = problems.map((v) => `${v.level.toUpperCase()} ${v.rule}: ${v.message}` +
-      v.evidence.slice(0, 5).map((e) => `\n    ${e.file}: ${e.detail}`).join('') + (v.fix ? `\n    fix: ${v.fix}` : ''));
-    const failed = problems.filter((v) => v.level === 'fail');
-    return {
-      passed: report.passed,
-      errorType: failed.length > 0 ? `Inspect.${failed[0].rule}` : undefined,
-      message: lines.length > 0 ? [...lines, `(${origin})`].join('\n') : `${report.verdicts.length} rules passed (${origin})`,
-      cachedAt: inspected.cachedAt,
-    };
+    const check = inspectionCheck(inspected.report);
+    return { ...check, message: `${check.message}\n(${origin})`, cachedAt: inspected.cachedAt };
   });
   checks.push(inspection);
   if (!inspection.passed && !props.bootDespiteInspection) {

@@ -28,6 +28,11 @@ export function formatConsoleReport(report: VerifyReport): string {
       if (check.errorType) lines.push(`      errorType:    ${check.errorType}`);
       lines.push(...check.message.split('\n').map((line, i) => `      ${i === 0 ? 'errorMessage: ' : '              '}${line}`));
     }
+    // Accepted in the catalog, said every time with the reason, never hidden.
+    for (const finding of fn.checks.flatMap((c) => c.acknowledged ?? [])) {
+      lines.push(`  ~ ACKNOWLEDGED ${finding.level} ${finding.rule}: ${firstLine(finding.message)}`);
+      lines.push(`      reason: ${finding.reason}`);
+    }
     for (const check of fn.checks.filter((c) => c.passed && c.warning)) {
       lines.push(`  ! WARNING ${check.kind}: ${check.name}`);
       lines.push(...check.warning!.split('\n').map((line) => `      ${line}`));

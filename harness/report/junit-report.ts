@@ -7,10 +7,15 @@ export function formatJunitReport(report: VerifyReport): string {
     const seconds = fn.checks.reduce((sum, c) => sum + c.durationMs, 0) / 1000;
     const cases = fn.checks.map((check) => {
       const open = `    <testcase classname="${xml(fn.name)}.${check.kind}" name="${xml(check.name)}" time="${(check.durationMs / 1000).toFixed(3)}"`;
-      if (check.passed && check.warning) return `${open}>\n      <system-out>${xml(`WARNING: ${check.warning}`)}</system-out>\n    </testcase>`;
-      if (check.passed) return `${open}/>`;
+      // Warnings and acknowledged findings go to the case's output: CI shows them without failing.
+      const notes = [
+        ...(check.warning ? [`WARNING: ${check.warning}`] : []),
+        ...(check.acknowledged ?? []).map((finding) => `ACKNOWLEDGED ${finding.level} ${finding.rule}: ${finding.message} (reason: ${finding.reason})`),
+      ];
+      const output = notes.length > 0 ? `\n      <system-out>${xml(notes.join('\n'))}</system-out>` : '';
+      if (check.passed) return output ? `${open}>${output}\n    </testcase>` : `${open}/>`;
       const type = check.errorType ?? 'CheckFailed';
-      return `${open}>\n      <failure type="${xml(type)}" message="${xml(check.message.split('\n')[0])}">${xml(check.message)}</failure>\n    </testcase>`;
+      return `${open}>\n      <failure type="${xml(type)}" message="${xml(check.message.split('\n')[0])}">${xml(check.message)}</failure>${output}\n    </testcase>`;
     });
     return [
       `  <testsuite name="${xml(fn.name)}" tests="${fn.checks.length}" failures="${failures}" time="${seconds.toFixed(3)}">`,

@@ -18,12 +18,24 @@ export interface CheckResult {
    * placeholder `{}` event (give it a real one with `--event`). @default none
    */
   readonly warning?: string;
+  /** Inspection findings the catalog accepts for this function, with its reasons. @default none */
+  readonly acknowledged?: readonly AcknowledgedFinding[];
   readonly durationMs: number;
   /**
    * The result was reused, not computed in this run (static inspection, import smoke: they depend
    * only on the artifact's bytes): ISO time it was computed. @default undefined (ran in this run)
    */
   readonly cachedAt?: string;
+}
+
+/** A warn or fail of an inspection rule that the function's catalog entry acknowledges. */
+export interface AcknowledgedFinding {
+  readonly rule: string;
+  /** The level the rule gave it; acknowledging never changes it. */
+  readonly level: 'warn' | 'fail';
+  readonly message: string;
+  /** The catalog's reason. */
+  readonly reason: string;
 }
 
 export interface ArtifactSummary {

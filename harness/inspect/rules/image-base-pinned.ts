@@ -1,13 +1,16 @@
 /**
  * A base referenced by tag can change under the same name; pinning it by digest keeps the
  * verified bytes the deployed bytes. Docker does not record FROM, so the image must carry the
- * OCI annotation labels `org.opencontainers.image.base.digest` / `.base.name` (the build sets them).
+ * OCI annotation labels `org.opencontainers.image.base.digest` / `.base.name`
+ * (https://github.com/opencontainers/image-spec/blob/main/annotations.md); the harness's own
+ * image builds set them (harness/build/image-builder.ts), other images may not.
  */
+import { OCI_BASE_DIGEST_LABEL, OCI_BASE_NAME_LABEL } from '../../docker/image-build';
 import { InspectionRule } from '../types';
 import { pass, warn } from '../verdict';
 
-export const BASE_DIGEST_LABEL = 'org.opencontainers.image.base.digest';
-export const BASE_NAME_LABEL = 'org.opencontainers.image.base.name';
+export const BASE_DIGEST_LABEL = OCI_BASE_DIGEST_LABEL;
+export const BASE_NAME_LABEL = OCI_BASE_NAME_LABEL;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 export const imageBasePinnedRule: InspectionRule = {

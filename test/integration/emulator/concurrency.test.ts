@@ -2,8 +2,7 @@
  * One invoke at a time per environment, more environments for concurrent invokes up to the
  * maximum (the rest queue), and SAM-style per-request environments. Real containers.
  */
-import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
-import { json, launchSpec, runtimeImage, testEmulator, writeTaskDir } from './emulator-fixtures';
+import { emulatorSuite, json } from './emulator-fixtures';
 
 jest.setTimeout(15 * 60_000);
 
@@ -15,21 +14,10 @@ const ECHO = [
 ].join('\n');
 
 describe('concurrency on the runtime base', () => {
-  let image: string;
-  let taskDir: string;
-  const emulators: LambdaEmulator[] = [];
-
-  beforeAll(async () => {
-    image = await runtimeImage();
-    taskDir = writeTaskDir({ 'echo.py': ECHO });
-  });
-  afterAll(async () => {
-    await Promise.all(emulators.map((emulator) => emulator.stop()));
-  });
+  const suite = emulatorSuite({ 'echo.py': ECHO });
 
   test('20 concurrent invokes with at most 10 environments: all answered with their own payload', async () => {
-    const { emulator } = testEmulator(launchSpec(image, taskDir, 'echo.handler'), { maxEnvironments: 10 });
-    emulators.push(emulator);
+    const { emulator } = suite.start('echo.handler', {}, { maxEnvironments: 10 });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, index) => emulator.invokeJson({ index, token: `t-${index}`, sleep: 0.5 })),
     );
@@ -50,8 +38,7 @@ describe('concurrency on the runtime base', () => {
   });
 
   test('sequential invokes reuse one warm environment', async () => {
-    const { emulator } = testEmulator(launchSpec(image, taskDir, 'echo.handler'));
-    emulators.push(emulator);
+    const { emulator } = suite.start('echo.handler');
     const envs = new Set<string>();
     for (let index = 0; index < 5; index++) {
       const result = await emulator.invokeJson({ index });
@@ -62,8 +49,7 @@ describe('concurrency on the runtime base', () => {
   });
 
   test('per-request mode: a fresh environment for every invoke, removed afterwards', async () => {
-    const { emulator } = testEmulator(launchSpec(image, taskDir, 'echo.handler'), { perRequest: true });
-    emulators.push(emulator);
+    const { emulator } = suite.start('echo.handler', {}, { perRequest: true });
     const results = [];
     for (let index = 0; index < 3; index++) results.push(await emulator.invokeJson({ index }));
     expect(results.every((result) => result.ok && result.report.coldStart)).toBe(true);

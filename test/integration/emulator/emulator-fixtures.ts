@@ -51,6 +51,37 @@ export function testEmulator(launch: LaunchSpec, props: Partial<LambdaEmulatorPr
   return { emulator, logs };
 }
 
+export interface EmulatorSuite {
+  /** An emulator serving `handler` from the suite's task dir, stopped after the suite. */
+  start(handler: string, overrides?: Partial<LaunchSpec>, props?: Partial<LambdaEmulatorProps>): TestEmulator;
+}
+
+/**
+ * Call inside a describe block: finds the runtime image and writes the handlers before its
+ * tests, stops every emulator it started (and removes the task dir) after them. `defaults`
+ * apply to every launch spec, before each start's own overrides.
+ */
+export function emulatorSuite(handlers: Readonly<Record<string, string>>, defaults: Partial<LaunchSpec> = {}): EmulatorSuite {
+  let image = '';
+  let taskDir = '';
+  const emulators: LambdaEmulator[] = [];
+  beforeAll(async () => {
+    image = await runtimeImage();
+    taskDir = writeTaskDir(handlers);
+  });
+  afterAll(async () => {
+    await Promise.all(emulators.map((emulator) => emulator.stop()));
+    if (taskDir) fs.rmSync(taskDir, { recursive: true, force: true });
+  });
+  return {
+    start(handler, overrides = {}, props = {}) {
+      const created = testEmulator(launchSpec(image, taskDir, handler, { ...defaults, ...overrides }), props);
+      emulators.push(created.emulator);
+      return created;
+    },
+  };
+}
+
 export function json(payload: Buffer): unknown {
   return JSON.parse(payload.toString('utf8'));
 }

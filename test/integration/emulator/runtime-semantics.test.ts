@@ -4,8 +4,7 @@
  */
 import { InvokeResult } from '../../../harness/emulator/invoke-result';
 import { EnvironmentStartError } from '../../../harness/emulator/execution-environment';
-import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
-import { TestEmulator, json, launchSpec, runtimeImage, testEmulator, writeTaskDir } from './emulator-fixtures';
+import { TestEmulator, emulatorSuite, json } from './emulator-fixtures';
 
 jest.setTimeout(15 * 60_000);
 
@@ -41,22 +40,8 @@ function expectFailure(result: InvokeResult, errorType: string, message: RegExp)
 }
 
 describe('Lambda semantics on the runtime base (real awslambdaric)', () => {
-  let image: string;
-  let taskDir: string;
-  const emulators: LambdaEmulator[] = [];
-  const start = (handler: string, timeoutSeconds = 3): TestEmulator => {
-    const created = testEmulator(launchSpec(image, taskDir, handler, { timeoutSeconds }));
-    emulators.push(created.emulator);
-    return created;
-  };
-
-  beforeAll(async () => {
-    image = await runtimeImage();
-    taskDir = writeTaskDir(HANDLERS);
-  });
-  afterAll(async () => {
-    await Promise.all(emulators.map((emulator) => emulator.stop()));
-  });
+  const suite = emulatorSuite(HANDLERS);
+  const start = (handler: string, timeoutSeconds = 3): TestEmulator => suite.start(handler, { timeoutSeconds });
 
   test('ok: the JSON result, with the invoke request id inside the handler', async () => {
     const { emulator } = start('app.ok');
@@ -151,16 +136,14 @@ describe('Lambda semantics on the runtime base (real awslambdaric)', () => {
   });
 
   test('an init that never reaches /next times out (Sandbox.Timedout) and the environment is discarded', async () => {
-    const created = testEmulator(launchSpec(image, taskDir, 'hangs_at_import.handler', { timeoutSeconds: 1 }), { initTimeoutMs: 1500 });
-    emulators.push(created.emulator);
+    const created = suite.start('hangs_at_import.handler', { timeoutSeconds: 1 }, { initTimeoutMs: 1500 });
     const result = await created.emulator.invokeJson({});
     expectFailure(result, 'Sandbox.Timedout', /Task timed out after 1.00 seconds/);
     expect(created.emulator.environmentCount).toBe(0);
   });
 
   test('an image that does not exist fails the invoke with how to fix it (not a function error)', async () => {
-    const created = testEmulator(launchSpec('sentiment-harness/no-such-image:missing', taskDir, 'app.ok'));
-    emulators.push(created.emulator);
+    const created = suite.start('app.ok', { image: 'sentiment-harness/no-such-image:missing' });
     const failure = created.emulator.invokeJson({});
     await expect(failure).rejects.toBeInstanceOf(EnvironmentStartError);
     await expect(failure).rejects.toThrow(/no-such-image.*\n[\s\S]*npm run images/);

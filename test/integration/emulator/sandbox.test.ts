@@ -6,9 +6,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { InvokeResult } from '../../../harness/emulator/invoke-result';
-import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
+import { LaunchSpec } from '../../../harness/emulator/launch-spec';
 import { HARNESS_LABEL } from '../../../harness/docker/engine';
-import { json, launchSpec, runtimeImage, testEmulator, writeTaskDir } from './emulator-fixtures';
+import { emulatorSuite, json } from './emulator-fixtures';
 
 jest.setTimeout(10 * 60_000);
 const run = promisify(execFile);
@@ -45,22 +45,8 @@ function payloadOf(result: InvokeResult): Record<string, unknown> {
 }
 
 describe('the sandbox: CPU, /tmp, how an environment died', () => {
-  let image: string;
-  let taskDir: string;
-  const emulators: LambdaEmulator[] = [];
-  const start = (handler: string, functionName: string, overrides: Parameters<typeof launchSpec>[3] = {}) => {
-    const created = testEmulator(launchSpec(image, taskDir, handler, { functionName, timeoutSeconds: 60, ...overrides }));
-    emulators.push(created.emulator);
-    return created;
-  };
-
-  beforeAll(async () => {
-    image = await runtimeImage();
-    taskDir = writeTaskDir(HANDLERS);
-  });
-  afterAll(async () => {
-    await Promise.all(emulators.map((emulator) => emulator.stop()));
-  });
+  const suite = emulatorSuite(HANDLERS, { timeoutSeconds: 60 });
+  const start = (handler: string, functionName: string, overrides: Partial<LaunchSpec> = {}) => suite.start(handler, { functionName, ...overrides });
 
   // https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html: 1,769 MB = one vCPU.
   test('a 256 MB function gets 256/1769 = 0.145 of a core, measured', async () => {

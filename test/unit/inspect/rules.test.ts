@@ -4,6 +4,7 @@ import { elfSymbolVersionsRule } from '../../../harness/inspect/rules/elf-symbol
 import { environmentSecretsRule } from '../../../harness/inspect/rules/environment-secrets';
 import { extensionAbiRule } from '../../../harness/inspect/rules/extension-abi';
 import { handlerModuleRule, handlerModulePath, handlerProblem } from '../../../harness/inspect/rules/handler-module';
+import { ociBaseLabels } from '../../../harness/docker/image-build';
 import { BASE_DIGEST_LABEL, BASE_NAME_LABEL, imageBasePinnedRule } from '../../../harness/inspect/rules/image-base-pinned';
 import { imageEntrypointRule } from '../../../harness/inspect/rules/image-entrypoint';
 import { IMAGE_LIMIT_BYTES, imageSizeRule } from '../../../harness/inspect/rules/image-size';
@@ -235,6 +236,13 @@ describe('image-base-pinned', () => {
     expect(imageBasePinnedRule.check(imageView([], {}, { labels: { [BASE_NAME_LABEL]: `public.ecr.aws/lambda/python@${digest}` } }), TARGET).level).toBe('pass');
     expect(imageBasePinnedRule.check(imageView([]), TARGET).level).toBe('warn');
     expect(imageBasePinnedRule.check(imageView([], {}, { labels: { [BASE_NAME_LABEL]: 'public.ecr.aws/lambda/python:3.13' } }), TARGET).message).toMatch(/is a tag/);
+  });
+
+  test('the labels the harness\'s image builds set (base by tag + its image id) pass', () => {
+    const labels = ociBaseLabels({ name: 'lambda-standin/python:3.13', digest: 'sha256:' + 'c'.repeat(64) });
+    expect(labels).toEqual({ 'org.opencontainers.image.base.name': 'lambda-standin/python:3.13', 'org.opencontainers.image.base.digest': 'sha256:' + 'c'.repeat(64) });
+    const verdict = imageBasePinnedRule.check(imageView([], {}, { labels }), TARGET);
+    expect(verdict).toMatchObject({ level: 'pass', message: `base pinned: lambda-standin/python:3.13 sha256:${'c'.repeat(64)}` });
   });
 });
 
