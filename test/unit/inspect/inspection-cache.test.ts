@@ -74,6 +74,17 @@ test('environment rules are judged on every run, even when the byte verdicts are
   expect(leaked.report.verdicts.find((v) => v.rule === 'environment-secrets')?.level).toBe('fail');
 });
 
+test("the catalog's acknowledgements are applied on every run, to cached verdicts too (configuration, not bytes)", async () => {
+  const noHandler = await zipOf('bad', { 'other.py': 'x = 1\n' });
+  expect((await inspectCached(noHandler, OPTIONS, { workDir, rulePackVersion: 'v' })).report.passed).toBe(false);
+  const acknowledged = await inspectCached(noHandler, {
+    ...OPTIONS, functionName: 'fn', acknowledgements: [{ rule: 'handler-module', reason: 'the handler is provided by a layer here' }],
+  }, { workDir, rulePackVersion: 'v' });
+  expect(acknowledged.cachedAt).toBeDefined();
+  expect(acknowledged.report.passed).toBe(true);
+  expect(acknowledged.report.verdicts.find((v) => v.rule === 'handler-module')).toMatchObject({ level: 'fail', acknowledged: 'the handler is provided by a layer here' });
+});
+
 test('the rule-pack version is a hash of the rules and readers: editing a rule changes it', () => {
   const copy = path.join(scratch, 'inspect');
   fs.cpSync(path.join(__dirname, '../../../harness/inspect'), copy, { recursive: true });
