@@ -85,12 +85,15 @@ export async function buildZipArtifact(spec: FunctionSpec, options: ZipBuildOpti
     ? await ensureDependencySet({ spec, base, sourceDir, workDir: options.workDir, install, mode: requirements, force: options.force, log })
     : undefined;
   const plan = planSourcesOverDependencies(listSourceFiles(sourceDir), dependencies?.dir);
-  const zip = await timedStep(log, prefix, dependencies?.cacheHit ? 'zip (sources over the cached dependencies)' : 'zip', () => writeZipFromPlan(plan, zipPath));
+  // The /var/task tree comes from the same plan as the archive; its SBOM is written while the
+  // archive compresses (from that tree: exactly the distributions the deployed ZIP carries).
   await replaceDir(unpackedDir, async (temporary) => writeTreeFromPlan(plan, temporary));
+  const [zip, sbom] = await Promise.all([
+    timedStep(log, prefix, dependencies?.cacheHit ? 'zip (sources over the cached dependencies)' : 'zip', () => writeZipFromPlan(plan, zipPath)),
+    timedStep(log, prefix, 'SBOM (cyclonedx-py)', sbomOf),
+  ]);
   log(`${prefix} ${zip.entries} entries, ${(zip.bytes / 1024 / 1024).toFixed(1)} MiB, sha256 ${zip.sha256.slice(0, 12)}`);
   keepRecent(artifactsDir, contentHash, log, prefix);
-  // From the extracted archive: exactly the distributions the deployed ZIP carries.
-  const sbom = await timedStep(log, prefix, 'SBOM (cyclonedx-py)', sbomOf);
   log(`${prefix} SBOM ${sbom.components} components -> ${path.relative(process.cwd(), sbom.path) || sbom.path}`);
   return { ...common, sha256: zip.sha256, bytes: zip.bytes, cacheHit: false, buildMs: Date.now() - started, sbom };
 }
