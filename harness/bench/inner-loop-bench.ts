@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { CATALOG, catalogEntry } from '../../lambdas/catalog';
 import { FunctionSpec } from '../../lambdas/function-spec';
 import { resolveSourceDir } from '../build/build-artifact';
+import { SBOM_SUFFIX } from '../build/sbom';
 import { EXCLUDED_DIRECTORIES } from '../build/source-files';
 import { ensureDockerEngine, removeImage } from '../docker/engine';
 import { BaseChoice, defaultBaseChoice } from '../images/runtime-base';
@@ -114,9 +115,13 @@ export async function measureInnerLoop(context: BenchContext, props: InnerLoopBe
       return scenario;
     } finally {
       copy.remove();
-      // The edited image is ours alone and never used again.
+      // The edited artifact is ours alone and never used again: removed, so that it does not push
+      // the function's real artifacts out of retention (HARNESS_KEEP_ARTIFACTS).
       const built = scenario?.report.functions[0]?.artifact;
       if (built?.kind === 'image') await removeImage(built.reference, { untagOnly: true }).catch(() => undefined);
+      if (built?.kind === 'zip') {
+        for (const file of [built.reference, built.reference.replace(/\.zip$/, ''), built.reference.replace(/\.zip$/, SBOM_SUFFIX)]) fs.rmSync(file, { recursive: true, force: true });
+      }
     }
   };
 
