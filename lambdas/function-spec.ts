@@ -186,7 +186,17 @@ export const TIMEOUT_RANGE_SECONDS = { min: 1, max: 900 } as const;
 /** Our own ceiling: a higher reservation eats the account's unreserved pool (AWS keeps 100 unreserved). */
 export const RESERVED_CONCURRENCY_MAX = 100;
 export const EPHEMERAL_STORAGE_RANGE_MB = { min: 512, max: 10240 } as const;
-const HANDLER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * A Python handler, `module.function`: the one definition (catalog, modules, `--handler`, inspection).
+ * Lambda's API accepts any handler without white space (CreateFunction `Handler`, pattern `^[^\s]+$`:
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html); a Python handler's name is
+ * derived from the file name and the function name, `lambda_function.lambda_handler`
+ * (https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html). The runtime client
+ * (awslambdaric) splits at the last `.` and imports the rest as a module path, so a package or a
+ * folder works too (`pkg.module.handler`, `src/app.handler`); each part must be a Python
+ * identifier, or the first invoke fails with `Runtime.MalformedHandlerName` / `Runtime.ImportModuleError`.
+ */
+export const HANDLER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
 /**

@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { notifyingAlarm, requireAlarmActions } from './notifying-alarm';
 
 export interface DeadLetterQueueProps {
   /** `preprod-sentiment-analysis-dlq` */
@@ -25,9 +26,7 @@ export class DeadLetterQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
-    if (props.alarmActions.length === 0) {
-      throw new Error(`Dead-letter queue '${props.queueName}': alarmActions is empty; a dead letter nobody hears about is a lost event.`);
-    }
+    requireAlarmActions(`Dead-letter queue '${props.queueName}'`, props.alarmActions, 'a dead letter nobody hears about is a lost event.');
     const retention = props.retentionSeconds ?? 14 * 24 * 3600;
     if (!Number.isInteger(retention) || retention < 60 || retention > 1209600) {
       throw new Error(`Dead-letter queue '${props.queueName}': retentionSeconds must be 60 to 1209600 (SQS's range), got ${retention}.`);
@@ -38,20 +37,15 @@ export class DeadLetterQueue extends Construct {
       sqsManagedSseEnabled: true,
       tags: { ...props.tags },
     });
-    this.alarm = new CloudwatchMetricAlarm(this, 'dead-letters-alarm', {
+    this.alarm = notifyingAlarm(this, 'dead-letters-alarm', {
       alarmName: `${props.queueName}-messages`,
       alarmDescription: `Events in ${props.queueName}: an asynchronous invocation failed every retry. Inspect the message, fix the cause, replay it.`,
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: this.queue.name },
       statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [...props.alarmActions],
-      tags: { ...props.tags },
+      alarmActions: props.alarmActions,
+      tags: props.tags,
     });
   }
 

@@ -6,6 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { notifyingAlarm, requireAlarmActions } from './notifying-alarm';
 
 export interface FunctionAlarmsProps {
   /** The deployed function's name (a Terraform reference keeps the dependency). */
@@ -26,25 +27,19 @@ export class FunctionAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
     super(scope, id);
-    if (props.alarmActions.length === 0) {
-      throw new Error(`Alarms of '${props.functionName}': alarmActions is empty; an alarm nobody receives protects nothing. Pass the alert topic's ARN.`);
-    }
+    requireAlarmActions(`Alarms of '${props.functionName}'`, props.alarmActions, "an alarm nobody receives protects nothing. Pass the alert topic's ARN.");
     const alarm = (metricName: 'Errors' | 'Throttles', threshold: number, description: string) =>
-      new CloudwatchMetricAlarm(this, metricName.toLowerCase(), {
+      notifyingAlarm(this, metricName.toLowerCase(), {
         alarmName: `${props.functionName}-${metricName.toLowerCase()}`,
         alarmDescription: description,
         namespace: 'AWS/Lambda',
         metricName,
         dimensions: { FunctionName: props.functionName },
         statistic: 'Sum',
-        period: 300,
-        evaluationPeriods: 1,
         threshold,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold',
-        treatMissingData: 'notBreaching',
-        alarmActions: [...props.alarmActions],
-        okActions: [...props.alarmActions],
-        tags: { ...props.tags },
+        alarmActions: props.alarmActions,
+        notifyOnRecovery: true,
+        tags: props.tags,
       });
     this.errors = alarm('Errors', props.errorThreshold ?? 1, `${props.functionName} returned errors (unhandled exceptions or timeouts).`);
     this.throttles = alarm(

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { notifyingAlarm } from './notifying-alarm';
 
 export interface FunctionLogGroupProps {
   /** The Lambda function's name; the group is `/aws/lambda/<functionName>`. */
@@ -52,19 +53,15 @@ export class FunctionLogGroup extends Construct {
       pattern: IMPORT_ERROR_PATTERN,
       metricTransformation: { name: metricName, namespace, value: '1', defaultValue: '0' },
     });
-    this.importErrorAlarm = new CloudwatchMetricAlarm(this, 'import-error-alarm', {
+    this.importErrorAlarm = notifyingAlarm(this, 'import-error-alarm', {
       alarmName: `${props.functionName}-import-module-error`,
       alarmDescription: `${props.functionName} failed to import its handler's modules (Runtime.ImportModuleError): the deployed artifact is missing a dependency or carries one built for another platform.`,
       namespace,
       metricName,
       statistic: 'Sum',
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [...(props.alarmActions ?? [])],
-      tags: { ...props.tags },
+      periodSeconds: 60,
+      alarmActions: props.alarmActions ?? [],
+      tags: props.tags,
       dependsOn: [this.metricFilter],
     });
   }

@@ -4,6 +4,7 @@
  */
 import { assertLambdaSettings } from '../lambdas/function-spec';
 import { Architecture, assertArchitecture } from '../lambdas/runtimes';
+import { holdsSecretLiteral } from '../lambdas/secret-naming';
 
 export interface FunctionSettings {
   /** Deployed function name: `preprod-sentiment-dashboard`. */
@@ -34,8 +35,6 @@ export interface FunctionSettings {
 }
 
 const FUNCTION_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** Names that look like a secret value rather than a reference to one. */
-const SECRET_LOOKING_KEY = /(PASSWORD|SECRET|TOKEN|API_KEY)$/i;
 
 export function validateFunctionSettings(settings: FunctionSettings): void {
   const where = `Lambda function '${settings.functionName}'`;
@@ -50,8 +49,8 @@ export function validateFunctionSettings(settings: FunctionSettings): void {
   if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 0)) {
     throw new Error(`${where}: reservedConcurrency must be a non-negative integer (0 stops the function), got ${reserved}.`);
   }
-  for (const key of Object.keys(settings.environment ?? {})) {
-    if (SECRET_LOOKING_KEY.test(key)) {
+  for (const [key, value] of Object.entries(settings.environment ?? {})) {
+    if (holdsSecretLiteral(key, value)) {
       throw new Error(
         `${where}: environment variable '${key}' looks like a secret value. Secrets live in Secrets Manager: pass the secret's ARN as '${key}_SECRET_ARN' and read it at run time.`,
       );

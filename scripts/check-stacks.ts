@@ -6,27 +6,28 @@
  */
 import { ALL_STACK_NAMES } from '../main';
 import { enforceStackRules } from '../harness/stack-rules/default-pack';
-import { createManifestFixture } from '../test/unit/stacks/manifest-fixture';
+import { OptionSpec, formatOptions } from '../harness/cli/cli-args';
+import { createPlaceholderManifest } from '../harness/deploy-gate/placeholder-manifest';
 import { STACK_COMMAND_USAGE, parseStackCommandArgs, runMain, synthesize } from './stack-command';
+
+const PLACEHOLDER_OPTION: Record<string, OptionSpec> = {
+  'placeholder-manifest': { kind: 'switch', description: 'synthesize offline from stand-in artifacts (checks the stacks, not your build)' },
+};
 
 const USAGE = [
   'Usage: npm run check-stacks -- [<stack>...] [--placeholder-manifest] [options]',
   `Stacks: ${ALL_STACK_NAMES.join(', ')}`,
-  '  --placeholder-manifest  synthesize offline from stand-in artifacts (checks the stacks, not your build)',
+  formatOptions(PLACEHOLDER_OPTION),
   STACK_COMMAND_USAGE,
 ].join('\n');
 
 runMain(async () => {
-  const argv = process.argv.slice(2);
-  const placeholder = argv.includes('--placeholder-manifest');
-  const args = parseStackCommandArgs(
-    argv.filter((arg) => arg !== '--placeholder-manifest'),
-    USAGE,
-  );
+  const args = parseStackCommandArgs(process.argv.slice(2), USAGE, PLACEHOLDER_OPTION);
+  const placeholder = args.switches['placeholder-manifest'];
   const stacks = args.stacks.length > 0 ? args.stacks : ALL_STACK_NAMES;
   if (!args.skipSynth) {
     if (placeholder) {
-      const fixture = await createManifestFixture();
+      const fixture = await createPlaceholderManifest();
       try {
         synthesize({ ...args, manifestPath: fixture.manifestPath, target: { kind: 'offline' } }, stacks);
       } finally {

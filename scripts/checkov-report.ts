@@ -3,11 +3,13 @@
  * against stacks/checkov-skips.json: any failed check not listed there fails, and so does a skip
  * that matches nothing. Called by scripts/checkov.sh with the virtualenv's checkov.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../lambdas/catalog';
 import { runMain } from './stack-command';
+import { OptionSpec, UsageError, formatOptions, parseArgs } from '../harness/cli/cli-args';
+import { lastLines } from '../harness/docker/output-tail';
+import { runProcessAllowingFailure } from '../harness/process/run-process';
 
 export interface CheckovSkip {
   readonly check: string;
@@ -77,33 +79,36 @@ export function judgeCheckovOutput(output: unknown, skips: readonly CheckovSkip[
   };
 }
 
-function parseArgs(argv: readonly string[]): { checkov: string; outdir: string } {
-  let checkov = 'checkov';
-  let outdir = path.join(REPO_ROOT, '.work', 'stack-review');
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--checkov') checkov = argv[++i];
-    else if (argv[i] === '--outdir') outdir = path.resolve(argv[++i]);
-    else throw new Error(`Unknown argument '${argv[i]}'. Usage: checkov-report.ts [--checkov <path>] [--outdir <synth dir>]`);
-  }
-  return { checkov, outdir };
+const REPORT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  checkov: { kind: 'value', description: 'the checkov executable (default checkov on PATH)' },
+  outdir: { kind: 'value', description: 'the synthesis directory to scan (default .work/stack-review)' },
+};
+
+export function parseReportArgs(argv: readonly string[]): { checkov: string; outdir: string } {
+  const usage = `Usage: checkov-report.ts [--checkov <path>] [--outdir <synth dir>]\n${formatOptions(REPORT_OPTIONS)}`;
+  const { positionals, values } = parseArgs(argv, REPORT_OPTIONS, usage);
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'.`, usage);
+  return {
+    checkov: values.checkov ?? 'checkov',
+    outdir: path.resolve(values.outdir ?? path.join(REPO_ROOT, '.work', 'stack-review')),
+  };
 }
 
 if (require.main === module) {
   runMain(async () => {
-    const { checkov, outdir } = parseArgs(process.argv.slice(2));
+    const { checkov, outdir } = parseReportArgs(process.argv.slice(2));
     const stacksDir = path.join(outdir, 'stacks');
     if (!fs.existsSync(stacksDir)) throw new Error(`No synthesized stacks in ${stacksDir}. Run \`npm run check-stacks -- --placeholder-manifest --outdir ${outdir}\` first.`);
     // --skip-download: no call to checkov's vendor API (unreachable here; it only adds guideline links).
-    const run = spawnSync(checkov, ['-d', stacksDir, '--framework', 'terraform_json', '-o', 'json', '--compact', '--quiet', '--skip-download'], {
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
+    // checkov exits 1 when a check fails: the skip list judges that, so any exit code is read.
+    const run = await runProcessAllowingFailure(checkov, ['-d', stacksDir, '--framework', 'terraform_json', '-o', 'json', '--compact', '--quiet', '--skip-download'], {
+      hint: 'Run `npm run checkov`, which installs checkov.',
     });
-    if (run.error) throw new Error(`Could not run checkov (${checkov}): ${run.error.message}. Run \`npm run checkov\`, which installs it.`);
     let output: unknown;
     try {
       output = JSON.parse(run.stdout);
     } catch {
-      throw new Error(`checkov did not print a JSON report (exit ${run.status}):\n${run.stderr.slice(-2000)}`);
+      throw new Error(`checkov did not print a JSON report (exit ${run.exitCode}):\n  ${lastLines(run.stderr, 30).join('\n  ')}`);
     }
     const skips = readSkips();
     const judgement = judgeCheckovOutput(output, skips);

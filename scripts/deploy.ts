@@ -8,22 +8,14 @@ import * as path from 'node:path';
 import { ALL_STACK_NAMES } from '../main';
 import { readManifestIfPresent } from '../harness/manifest';
 import { checkDeployGate, formatVerdict } from '../harness/deploy-gate/deploy-gate';
-import { enforceStackRules } from '../harness/stack-rules/default-pack';
-import { STACK_COMMAND_USAGE, parseStackCommandArgs, runMain, synthesize } from './stack-command';
-import { stackDirectory, terraform, terraformInit, terraformSetup } from './terraform-cli';
+import { STACK_COMMAND_USAGE, parseStackCommandArgs, prepareOneStack, runMain } from './stack-command';
+import { terraform, terraformInit, terraformSetup } from './terraform-cli';
 
 const USAGE = `Usage: npm run deploy -- <stack> [options]\nStacks: ${ALL_STACK_NAMES.join(', ')}\n${STACK_COMMAND_USAGE}`;
 
 runMain(async () => {
   const args = parseStackCommandArgs(process.argv.slice(2), USAGE);
-  if (args.stacks.length !== 1) throw new Error(`Deploy one stack at a time.\n${USAGE}`);
-  const [stack] = args.stacks;
-  if (!args.skipSynth) synthesize(args, [stack]);
-  const cwd = stackDirectory(args.outdir, stack);
-  if (!enforceStackRules(args.outdir, [stack])) {
-    console.error(`Stack rules REFUSED '${stack}': nothing was planned or applied. Fix the stack (see above), then run again.`);
-    process.exit(2);
-  }
+  const { stack, cwd } = prepareOneStack(args, 'Deploy', USAGE);
 
   const verdict = checkDeployGate({
     stackName: stack,

@@ -22,6 +22,7 @@ import { targetFromEnvironment } from '../stacks/aws-target';
 import { ecrRegistry, environmentSettings } from '../stacks/environment-settings';
 import { ecrRepositoryName } from '../stacks/naming';
 import { runMain } from './stack-command';
+import { OptionSpec, UsageError, formatOptions, parseArgs } from '../harness/cli/cli-args';
 
 const USAGE = `Usage: npx tsx scripts/publish-images.ts <${DEPLOY_ENVIRONMENTS.join('|')}> [--manifest <file>] [--registry <host[:port]>] [--endpoint <local AWS url>]`;
 
@@ -122,26 +123,29 @@ export async function publishImages(options: PublishOptions): Promise<PublishedI
   return published;
 }
 
-function parsePublishArgs(argv: readonly string[]): PublishOptions {
-  const [environment, ...rest] = argv;
-  if (!(DEPLOY_ENVIRONMENTS as readonly string[]).includes(environment ?? '')) throw new Error(USAGE);
-  let manifestPath = MANIFEST_PATH;
-  let registry: string | undefined;
-  let endpoint = process.env.SENTIMENT_AWS_TARGET === 'local' ? process.env.SENTIMENT_AWS_ENDPOINT : undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    const value = rest[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value.\n${USAGE}`);
-    if (flag === '--manifest') manifestPath = value;
-    else if (flag === '--registry') registry = value;
-    else if (flag === '--endpoint') endpoint = value;
-    else throw new Error(`Unknown option '${flag}'.\n${USAGE}`);
-    i++;
+const PUBLISH_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  manifest: { kind: 'value', description: 'artifact manifest (default .work/manifest.json)' },
+  registry: { kind: 'value', description: "push to this OCI registry (host[:port]) instead of the environment's ECR" },
+  endpoint: { kind: 'value', description: "also mirror the pushed manifest into this local AWS server's ECR" },
+};
+
+export function parsePublishArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): PublishOptions {
+  const usage = `${USAGE}\n${formatOptions(PUBLISH_OPTIONS)}`;
+  const { positionals, values } = parseArgs(argv, PUBLISH_OPTIONS, usage);
+  const [environment, ...extra] = positionals;
+  if (!(DEPLOY_ENVIRONMENTS as readonly string[]).includes(environment ?? '') || extra.length > 0) {
+    throw new UsageError(`Name one environment (${DEPLOY_ENVIRONMENTS.join(' or ')}), got ${positionals.map((p) => `'${p}'`).join(' ') || 'none'}.`, usage);
   }
+  const { registry } = values;
   if (registry !== undefined && !/^[a-z0-9.-]+(:\d+)?$/i.test(registry)) {
-    throw new Error(`--registry must be a registry host with an optional port, such as 127.0.0.1:5350, got '${registry}'.`);
+    throw new UsageError(`--registry must be a registry host with an optional port, such as 127.0.0.1:5350, got '${registry}'.`, usage);
   }
-  return { environment: environment as DeployEnvironment, manifestPath, registry, endpoint };
+  return {
+    environment: environment as DeployEnvironment,
+    manifestPath: values.manifest ?? MANIFEST_PATH,
+    registry,
+    endpoint: values.endpoint ?? (env.SENTIMENT_AWS_TARGET === 'local' ? env.SENTIMENT_AWS_ENDPOINT : undefined),
+  };
 }
 
 if (require.main === module) {

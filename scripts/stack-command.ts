@@ -7,6 +7,9 @@ import { buildApp, assertStackName } from '../main';
 import { REPO_ROOT } from '../lambdas/catalog';
 import { MANIFEST_PATH } from '../harness/manifest';
 import { AwsTarget, targetFromEnvironment } from '../stacks/aws-target';
+import { OptionSpec, UsageError, formatOptions, parseArgs } from '../harness/cli/cli-args';
+import { enforceStackRules } from '../harness/stack-rules/default-pack';
+import { stackDirectory } from './terraform-cli';
 
 export interface StackCommandArgs {
   readonly stacks: readonly string[];
@@ -20,47 +23,61 @@ export interface StackCommandArgs {
   readonly planFile?: string;
 }
 
-export const STACK_COMMAND_USAGE = [
-  'Options:',
-  '  --manifest <file>   artifact manifest (default .work/manifest.json)',
-  '  --outdir <dir>      synthesis output (default cdktf.out)',
-  '  --offline           AWS provider calls nothing (plan without an AWS account)',
-  '  --endpoint <url>    AWS provider talks to a local AWS API server (moto), e.g. http://127.0.0.1:5000',
-  '  --state-dir <dir>   local state directory (default .work/terraform-state)',
-  '  --skip-synth        use the stacks already synthesized in --outdir',
-  '  --plan <file>       deploy only: apply this saved plan (from `npm run plan`), nothing re-synthesized or re-planned',
-].join('\n');
+/** The options synth, plan, deploy and check-stacks share. */
+export const STACK_COMMAND_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  manifest: { kind: 'value', description: 'artifact manifest (default .work/manifest.json)' },
+  outdir: { kind: 'value', description: 'synthesis output (default cdktf.out)' },
+  offline: { kind: 'switch', description: 'AWS provider calls nothing (plan without an AWS account)' },
+  endpoint: { kind: 'value', description: 'AWS provider talks to a local AWS API server (moto), e.g. http://127.0.0.1:5000' },
+  'state-dir': { kind: 'value', description: 'local state directory (default .work/terraform-state)' },
+  'skip-synth': { kind: 'switch', description: 'use the stacks already synthesized in --outdir' },
+  plan: { kind: 'value', description: 'deploy only: apply this saved plan (from `npm run plan`), nothing re-synthesized or re-planned' },
+};
 
-export function parseStackCommandArgs(argv: readonly string[], usage: string): StackCommandArgs {
-  const stacks: string[] = [];
-  let manifestPath = MANIFEST_PATH;
-  let outdir = path.join(REPO_ROOT, 'cdktf.out');
-  let target = targetFromEnvironment();
-  let skipSynth = false;
-  let stateDir: string | undefined;
-  let planFile: string | undefined;
-  const value = (flag: string, index: number): string => {
-    const next = argv[index + 1];
-    if (next === undefined || next.startsWith('--')) throw new Error(`${flag} needs a value.\n${usage}`);
-    return next;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--manifest') manifestPath = path.resolve(value(arg, i++));
-    else if (arg === '--outdir') outdir = path.resolve(value(arg, i++));
-    else if (arg === '--state-dir') stateDir = path.resolve(value(arg, i++));
-    else if (arg === '--offline') target = { kind: 'offline' };
-    else if (arg === '--endpoint') target = { kind: 'local', endpoint: value(arg, i++) };
-    else if (arg === '--skip-synth') skipSynth = true;
-    else if (arg === '--plan') {
-      planFile = path.resolve(value(arg, i++));
-      skipSynth = true;
-    }
-    else if (arg === '--help' || arg === '-h') throw new Error(usage);
-    else if (arg.startsWith('--')) throw new Error(`Unknown option '${arg}'.\n${usage}`);
-    else stacks.push(assertStackName(arg));
+export const STACK_COMMAND_USAGE = `Options:\n${formatOptions(STACK_COMMAND_OPTIONS)}`;
+
+/** Parses `<stack>... [options]`; `extra` adds a command's own switches (read them from `switches`). */
+export function parseStackCommandArgs(
+  argv: readonly string[],
+  usage: string,
+  extra: Readonly<Record<string, OptionSpec>> = {},
+): StackCommandArgs & { readonly switches: Readonly<Record<string, boolean>> } {
+  const args = parseArgs(argv, { ...STACK_COMMAND_OPTIONS, ...extra }, usage);
+  const { values, switches } = args;
+  if (switches.offline && values.endpoint !== undefined) {
+    throw new UsageError('--offline and --endpoint exclude each other: plan without AWS, or against the local AWS server.', usage);
   }
-  return { stacks, manifestPath, outdir, target, skipSynth, stateDir, planFile };
+  const resolved = (value: string | undefined) => (value === undefined ? undefined : path.resolve(value));
+  const target: AwsTarget = switches.offline
+    ? { kind: 'offline' }
+    : values.endpoint !== undefined ? { kind: 'local', endpoint: values.endpoint } : targetFromEnvironment();
+  const planFile = resolved(values.plan);
+  return {
+    stacks: args.positionals.map(assertStackName),
+    manifestPath: resolved(values.manifest) ?? MANIFEST_PATH,
+    outdir: resolved(values.outdir) ?? path.join(REPO_ROOT, 'cdktf.out'),
+    target,
+    skipSynth: switches['skip-synth'] || planFile !== undefined,
+    stateDir: resolved(values['state-dir']),
+    planFile,
+    switches,
+  };
+}
+
+/**
+ * What plan and deploy do first: one stack named, synthesized (unless --skip-synth), and passing the
+ * stack rules; exits 2 when a rule fails, before anything is planned. Returns the stack and its directory.
+ */
+export function prepareOneStack(args: StackCommandArgs, verb: 'Plan' | 'Deploy', usage: string): { stack: string; cwd: string } {
+  if (args.stacks.length !== 1) throw new Error(`${verb} one stack at a time.\n${usage}`);
+  const [stack] = args.stacks;
+  if (!args.skipSynth) synthesize(args, [stack]);
+  const cwd = stackDirectory(args.outdir, stack);
+  if (!enforceStackRules(args.outdir, [stack])) {
+    console.error(`Stack rules REFUSED '${stack}': nothing was planned or applied. Fix the stack (see above), then run again.`);
+    process.exit(2);
+  }
+  return { stack, cwd };
 }
 
 export function synthesize(args: StackCommandArgs, stacks: readonly string[]): void {

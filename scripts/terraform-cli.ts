@@ -2,38 +2,16 @@
  * Runs the real Terraform CLI on a synthesized stack. Offline machines use a filesystem mirror of
  * hashicorp/aws; everywhere else Terraform installs providers the usual way.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../lambdas/catalog';
+import { runProcess } from '../harness/process/run-process';
 
 const AWS_PROVIDER_PATH = path.join('registry.terraform.io', 'hashicorp', 'aws');
 const WELL_KNOWN_MIRRORS = ['/opt/tf-plugins', '/usr/share/terraform/plugins', '/usr/local/share/terraform/plugins'];
 
-export class TerraformCommandError extends Error {
-  constructor(
-    readonly args: readonly string[],
-    readonly cwd: string,
-    readonly exitCode: number | null,
-    readonly output: string,
-  ) {
-    super(
-      [
-        `terraform ${args.join(' ')} failed (exit ${exitCode}) in ${cwd}.`,
-        '  Last output:',
-        ...lastLines(output, 30).map((line) => `    ${line}`),
-        `  ${hintFor(output)}`,
-      ].join('\n'),
-    );
-    this.name = 'TerraformCommandError';
-  }
-}
-
-function lastLines(text: string, count: number): string[] {
-  return text.trimEnd().split('\n').slice(-count);
-}
-
-function hintFor(output: string): string {
+function hintFor(output: string, startError?: Error): string {
+  if (startError) return 'Install Terraform >= 1.5 and put it on PATH.';
   if (/Failed to query available provider packages|could not connect to registry/i.test(output)) {
     return 'Likely cause: no provider mirror and no registry access. Set SENTIMENT_TF_PLUGIN_DIR to a directory containing registry.terraform.io/hashicorp/aws.';
   }
@@ -60,11 +38,36 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string
   for (const candidate of WELL_KNOWN_MIRRORS) {
     if (fs.existsSync(path.join(candidate, AWS_PROVIDER_PATH))) return candidate;
   }
-  const found = spawnSync('find', ['/', '-maxdepth', '6', '-path', `*${AWS_PROVIDER_PATH}`, '-not', '-path', '*/.terraform/*'], {
-    encoding: 'utf8',
-  });
-  const first = found.stdout.split('\n').find((line) => line.trim() !== '');
-  return first ? path.resolve(first, '..', '..', '..') : undefined;
+  const found = findDirectoryEndingWith('/', AWS_PROVIDER_PATH, 6);
+  return found ? path.resolve(found, '..', '..', '..') : undefined;
+}
+
+/**
+ * The first directory at most `maxDepth` levels below `root` whose path ends with `suffix`
+ * (breadth-first; symlinks, /proc, /sys and Terraform's own `.terraform` caches are not entered).
+ */
+function findDirectoryEndingWith(root: string, suffix: string, maxDepth: number): string | undefined {
+  let level = [root];
+  for (let depth = 1; depth <= maxDepth && level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const dir of level) {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue; // unreadable: skipped, as find does
+      }
+      for (const entry of entries) {
+        if (!entry.isDirectory() || entry.name === '.terraform') continue;
+        const full = path.join(dir, entry.name);
+        if (full === '/proc' || full === '/sys') continue;
+        if (full.endsWith(`${path.sep}${suffix}`)) return full;
+        next.push(full);
+      }
+    }
+    level = next;
+  }
+  return undefined;
 }
 
 export interface TerraformSetup {
@@ -106,25 +109,15 @@ export interface TerraformRunOptions {
   readonly stream?: boolean;
 }
 
-export function terraform(args: readonly string[], options: TerraformRunOptions): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('terraform', [...args], {
-      cwd: options.cwd,
-      env: { ...options.setup.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (options.stream) process.stdout.write(chunk);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', (error) =>
-      reject(new Error(`Could not run terraform (${error.message}). Install Terraform >= 1.5 and put it on PATH.`)),
-    );
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new TerraformCommandError(args, options.cwd, code, output))));
+/** Runs `terraform args` in the stack directory; resolves with its output, rejects with a ProcessError (last 30 lines and a hint). */
+export async function terraform(args: readonly string[], options: TerraformRunOptions): Promise<string> {
+  const result = await runProcess('terraform', args, {
+    cwd: options.cwd,
+    env: { ...options.setup.env, ...options.env },
+    onOutput: options.stream ? (chunk) => process.stdout.write(chunk) : undefined,
+    hint: (tail, startError) => hintFor(tail.join('\n'), startError),
   });
+  return result.output;
 }
 
 /** The directory cdktf synthesized a stack into. */

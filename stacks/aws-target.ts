@@ -4,6 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { AwsProvider, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
+import { LOCAL_AWS_CREDENTIALS } from '../lambdas/local-aws-account';
 
 export type AwsTarget =
   /** Real AWS; credentials come from the usual AWS environment variables/profiles. */
@@ -13,8 +14,6 @@ export type AwsTarget =
   /** A local AWS API server such as moto: `http://127.0.0.1:5000`. */
   | { readonly kind: 'local'; readonly endpoint: string };
 
-/** The account a local AWS API server (moto) and offline plans use. */
-export const LOCAL_ACCOUNT_ID = '123456789012';
 
 /** Every service the stacks call; each must be pointed at the local server in rehearsal mode. */
 export const SERVICES_USED = [
@@ -67,8 +66,8 @@ export function configureAwsProvider(scope: Construct, setup: AwsProviderSetup):
     region: setup.region,
     defaultTags,
     // Not credentials: placeholders the local server and offline plans accept.
-    accessKey: 'local-not-a-secret',
-    secretKey: 'local-not-a-secret',
+    accessKey: LOCAL_AWS_CREDENTIALS.accessKeyId,
+    secretKey: LOCAL_AWS_CREDENTIALS.secretAccessKey,
     skipCredentialsValidation: true,
     skipRequestingAccountId: true,
     skipMetadataApiCheck: 'true',

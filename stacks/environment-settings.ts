@@ -4,7 +4,8 @@
  */
 import { DeployEnvironment } from '../lambdas/resources';
 import { alertProtocol } from '../modules/alert-topic';
-import { AwsTarget, LOCAL_ACCOUNT_ID } from './aws-target';
+import { AwsTarget } from './aws-target';
+import { LOCAL_ACCOUNT_ID } from '../lambdas/local-aws-account';
 
 export interface EnvironmentSettings {
   readonly environment: DeployEnvironment;

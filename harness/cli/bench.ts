@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only <section>] [--quick] [--out reports/bench.json]`
+ * `npm run bench [-- --only <section>] [--engine emulator|rie|all] [--quick] [--out reports/bench.json]`
  * Runs the benchmark sections, writes their results as JSON and prints markdown tables.
  * To add a section: export a BenchSection (harness/bench/bench-section.ts) and list it in SECTIONS.
  */
@@ -14,11 +14,13 @@ import { runVerify } from '../pipeline/verify-run';
 import { inspectBench } from '../bench/inspect-bench';
 import { stderrLog } from '../build/progress';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
+import { ENGINES_OPTION_HELP, parseEngines } from './engines-option';
 
 const SECTIONS: readonly BenchSection[] = [emulatorBench(), inspectBench(), innerLoopBench({ verify: runVerify })];
 
 const OPTIONS: Record<string, OptionSpec> = {
   only: { kind: 'repeatable', description: `run only this section (repeatable): ${SECTIONS.map((s) => s.name).join(', ')}` },
+  engine: { kind: 'repeatable', description: `the emulator section's engines: ${ENGINES_OPTION_HELP}` },
   quick: { kind: 'switch', description: 'fewer iterations (checks the bench itself runs)' },
   out: { kind: 'value', description: 'JSON results file (default reports/bench.json)' },
 };
@@ -31,11 +33,12 @@ runCli(async () => {
   if (unknown.length > 0) throw new UsageError(`Unknown section(s): ${unknown.join(', ')}.`, USAGE);
   const selected = args.lists.only.length > 0 ? SECTIONS.filter((section) => args.lists.only.includes(section.name)) : SECTIONS;
   const out = path.resolve(REPO_ROOT, args.values.out ?? 'reports/bench.json');
+  const engines = parseEngines(args.lists.engine, USAGE);
 
   const results: BenchSectionResult[] = [];
   for (const section of selected) {
     stderrLog(`[bench] section ${section.name}: ${section.description}`);
-    results.push(await section.run({ log: stderrLog, quick: args.switches.quick }));
+    results.push(await section.run({ log: stderrLog, quick: args.switches.quick, engines }));
   }
 
   fs.mkdirSync(path.dirname(out), { recursive: true });

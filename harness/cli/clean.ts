@@ -16,6 +16,7 @@ import { CACHE_DIR_NAME } from '../build/keyed-cache';
 import { stderrLog } from '../build/progress';
 import { ensureDockerEngine } from '../docker/engine';
 import { reapOrphans } from '../lifecycle/reap';
+import { formatBytes } from '../report/console-report';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 
 const OPTIONS: Record<string, OptionSpec> = {
@@ -41,7 +42,7 @@ runCli(async () => {
       freed += diskUsage(target);
       fs.rmSync(target, { recursive: true, force: true });
     }
-    console.log(`removed .work/artifacts, .work/staging, .work/pip-cache and .work/cache (${mib(freed)}); the next verify rebuilds and re-inspects`);
+    console.log(`removed .work/artifacts, .work/staging, .work/pip-cache and .work/cache (${formatBytes(freed)}); the next verify rebuilds and re-inspects`);
     return 0;
   }
   const functions = fs.existsSync(artifactsDir) ? fs.readdirSync(artifactsDir) : [];
@@ -56,10 +57,6 @@ runCli(async () => {
     freed += result.bytesFreed;
     if (result.removed.length > 0) console.log(`${fn}: removed ${result.removed.length} older dependency set(s)`);
   }
-  console.log(`kept the newest ${keep} artifact(s) and dependency set(s) per function and the manifest's artifacts; freed ${mib(freed)}`);
+  console.log(`kept the newest ${keep} artifact(s) and dependency set(s) per function and the manifest's artifacts; freed ${formatBytes(freed)}`);
   return 0;
 });
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}

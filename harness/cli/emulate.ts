@@ -30,6 +30,7 @@ import { writeReports } from '../report/write-reports';
 import { formatOptions, OptionSpec, parseArgs, ParsedArgs, runCli, UsageError } from './cli-args';
 import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
 import { EngineName, parseEngine } from '../pipeline/served-function';
+import { RieFunction } from '../rie/rie-function';
 
 const OPTIONS: Record<string, OptionSpec> = {
   base: { kind: 'value', description: 'runtime base: auto (default, or $LAMBDA_BASE), official, standin' },
@@ -158,8 +159,9 @@ async function emulateDirectory(spec: FunctionSpec, common: Common, markServing:
     `  Function URL:     curl ${functionUrl}`,
     'Press Ctrl-C to stop.',
   ].join('\n'));
-  // One machine-readable line for scripts and test suites.
-  console.log(`READY ${JSON.stringify({ function: spec.name, invokeUrl: endpoint.invocationsUrl(), functionUrl, verified: run.report.passed, pid: process.pid })}`);
+  // One machine-readable line for scripts and test suites; under RIE also RIE's own invoke endpoint.
+  const rieInvokeUrl = served.emulator instanceof RieFunction ? served.emulator.invocationsUrl : undefined;
+  console.log(`READY ${JSON.stringify({ function: spec.name, invokeUrl: endpoint.invocationsUrl(), functionUrl, ...(rieInvokeUrl ? { rieInvokeUrl } : {}), verified: run.report.passed, pid: process.pid })}`);
   return new Promise<number>(() => undefined); // until a signal: the shutdown handler exits
 }
 

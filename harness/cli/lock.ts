@@ -15,6 +15,7 @@ import { resolveSourceDir } from '../build/build-artifact';
 import { stderrLog } from '../build/progress';
 import { LOCK_FILE, REQUIREMENTS_FILE, hashLockedFunction, lockHeader, lockTarget } from '../build/requirements-lock';
 import { ensurePythonVenv, runVenvTool } from '../local-aws/python-venv';
+import { lastLines } from '../docker/output-tail';
 import { OptionSpec, formatOptions, parseArgs, runCli } from './cli-args';
 
 const OPTIONS: Record<string, OptionSpec> = {
@@ -41,7 +42,7 @@ async function lockFunction(spec: FunctionSpec, index: string): Promise<void> {
   const result = await runVenvTool('uv', args, sourceDir);
   if (result.code !== 0) {
     throw new Error(
-      `uv could not lock ${spec.name}'s ${REQUIREMENTS_FILE} for python ${target.pythonVersion} ${target.pythonPlatform}:\n  ${result.stderr.trim().split('\n').slice(-8).join('\n  ')}\n` +
+      `uv could not lock ${spec.name}'s ${REQUIREMENTS_FILE} for python ${target.pythonVersion} ${target.pythonPlatform}:\n  ${lastLines(result.stderr, 8).join('\n  ')}\n` +
         '  Likely cause: a pin with no release for that Python/platform, or the index is unreachable.',
     );
   }

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { HARNESS_LABEL, OWNER_LABEL, ownerId, ownerLabels } from '../lifecycle/owner';
 import { isShuttingDown, onShutdown, ShuttingDownError } from '../lifecycle/shutdown';
+import { lastLines } from './output-tail';
 
 /** The dockerode client testcontainers built for the engine it found. */
 export type Dockerode = ContainerRuntimeClient['container']['dockerode'];
@@ -55,7 +56,7 @@ export class DockerEngineError extends Error {
     readonly detail: string,
     readonly statusCode?: number,
   ) {
-    super(`${operation} failed${statusCode ? ` (HTTP ${statusCode})` : ''}: ${lastLines(detail, 20)}`);
+    super(`${operation} failed${statusCode ? ` (HTTP ${statusCode})` : ''}: ${lastLines(detail, 20).join('\n')}`);
     this.name = 'DockerEngineError';
   }
 }
@@ -249,7 +250,7 @@ export async function followProgress(
       stream,
       (error: Error | null) => {
         if (error) reject(engineError(operation, error));
-        else if (failure) reject(new DockerEngineError(operation, `${lastLines(tailText(events), 20)}\n${failure}`.trim()));
+        else if (failure) reject(new DockerEngineError(operation, `${lastLines(tailText(events), 20).join('\n')}\n${failure}`.trim()));
         else resolve(events);
       },
       (event: Record<string, unknown>) => {
@@ -265,10 +266,6 @@ export async function followProgress(
 
 function tailText(events: ReadonlyArray<Record<string, unknown>>): string {
   return events.map((event) => (typeof event.stream === 'string' ? event.stream : '')).join('');
-}
-
-export function lastLines(text: string, count: number): string {
-  return text.trim().split('\n').slice(-count).join('\n');
 }
 
 /** `repo` and `tag` of a reference such as `127.0.0.1:5000/sentiment/dashboard:abc` (tag defaults to latest). */

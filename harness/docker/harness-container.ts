@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import type { GenericContainer, StartedTestContainer } from 'testcontainers';
-import { OutputTail } from './output-tail';
+import { OutputTail, lastLines } from './output-tail';
 import { DockerEngineError, dockerode, engine, engineError, engineInfo, imageExists, ownerLabels, refuseWhileShuttingDown, removeContainer } from './engine';
 
 export interface BindMount {
@@ -162,7 +162,7 @@ export class ContainerExitError extends Error {
     readonly stdout: string,
     readonly stderr: string,
   ) {
-    super(`container from ${image} ${exitCode === null ? 'was killed at its time limit' : `exited ${exitCode}`}: ${(stderr || stdout).trim().split('\n').slice(-20).join('\n')}`);
+    super(`container from ${image} ${exitCode === null ? 'was killed at its time limit' : `exited ${exitCode}`}: ${lastLines(stderr || stdout, 20).join('\n')}`);
     this.name = 'ContainerExitError';
   }
 }

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { processAlive } from '../lifecycle/owner';
 
 export interface FileLockOptions {
   /** A lock older than this is taken to belong to a crashed process. @default 30 minutes */
@@ -56,14 +57,7 @@ function readOwner(lockDir: string): string {
 
 function isStale(lockDir: string, holder: string, staleAfterMs: number): boolean {
   const pid = Number(/^pid (\d+)/.exec(holder)?.[1]);
-  if (Number.isInteger(pid) && pid > 0) {
-    try {
-      process.kill(pid, 0);
-    } catch (error) {
-      // ESRCH: the holder is gone. EPERM: it exists but is not ours, so it is alive.
-      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
-    }
-  }
+  if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) return true; // the holder is gone
   try {
     return Date.now() - fs.statSync(lockDir).mtimeMs > staleAfterMs;
   } catch {

@@ -3,12 +3,12 @@
  * debootstrap and `docker import` because no registry is reachable. Cached by image presence
  * only: everything here can be rebuilt from the Debian mirror.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HARNESS_LABEL, imageExists, importImage } from '../docker/engine';
-import { ProgressLog, lineSplitter, silentLog, timedStep } from '../build/progress';
+import { ProgressLog, silentLog, timedStep } from '../build/progress';
+import { runProcess } from '../process/run-process';
 import { withFileLock } from './file-lock';
 
 /** Packages every stand-in rootfs starts from; the image build adds pip and awslambdaric. */
@@ -85,39 +85,18 @@ function assertDebootstrapUsable(): void {
 }
 
 /** Runs a host command, streaming its output as progress lines; rejects with its last lines on failure. */
-function run(command: string, args: readonly string[], log: ProgressLog): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` },
-    });
-    const tail: string[] = [];
-    const progress = lineSplitter((line) => {
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
+async function run(command: string, args: readonly string[], log: ProgressLog): Promise<void> {
+  await runProcess(command, args, {
+    env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` },
+    collect: false,
+    tailLines: 15,
+    onLine: (line) => {
       // debootstrap prints hundreds of "I: Retrieving ..." lines; keep the console readable.
       if (/\bI: (Retrieving|Validating|Extracting|Unpacking|Configuring|Checking|Found|Resolving)/.test(line)) return;
-      log(line);
-    }, `[images] ${command}:`);
-    child.stdout.on('data', (chunk: Buffer) => progress(chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => progress(chunk.toString()));
-    child.on('error', (error) => reject(new Error(`Could not start ${command}: ${error.message}`)));
-    child.on('close', (code) => {
-      progress(undefined);
-      if (code === 0) resolve();
-      else {
-        reject(
-          new Error(
-            [
-              `${command} ${args.join(' ')} failed (exit ${code}).`,
-              ...tail.slice(-15).map((line) => `  ${line}`),
-              command === 'debootstrap'
-                ? '  Likely cause: the Debian mirror is unreachable. Check network access to deb.debian.org, or set DEBIAN_MIRROR.'
-                : '',
-            ].filter(Boolean).join('\n'),
-          ),
-        );
-      }
-    });
+      log(`[images] ${command}: ${line}`);
+    },
+    hint: command === 'debootstrap'
+      ? 'Likely cause: the Debian mirror is unreachable. Check network access to deb.debian.org, or set DEBIAN_MIRROR.'
+      : undefined,
   });
 }

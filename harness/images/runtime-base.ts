@@ -8,6 +8,7 @@
 import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from '../../lambdas/runtimes';
 import { RuntimeBase } from '../build/artifact';
 import { DockerEngineError, ensureDockerEngine, inspectImage, pullImage } from '../docker/engine';
+import { lastLines } from '../docker/output-tail';
 import { ProgressLog, silentLog } from '../build/progress';
 import { ensureStandinImages } from './standin-image';
 
@@ -132,7 +133,7 @@ async function findOfficialImage(reference: string, architecture: Architecture, 
     log(`[images] docker pull ${reference} (one try, ${OFFICIAL_PULL_TIMEOUT_MS / 1000} s limit)`);
     await pullImage(reference, { platform: `linux/${wantArch}`, timeoutMs: OFFICIAL_PULL_TIMEOUT_MS });
   } catch (error) {
-    const reason = error instanceof DockerEngineError ? (error.detail.trim().split('\n').pop() ?? '') : String(error);
+    const reason = error instanceof DockerEngineError ? (lastLines(error.detail, 1)[0] ?? '') : String(error);
     log(`[images] pull failed: ${reason || 'timed out'}`);
     failedPulls.add(pullKey);
     return undefined;

@@ -33,12 +33,35 @@ export function ownerAlive(owner: string): boolean {
   const pid = Number(match[1]);
   const started = processStartTime(pid);
   if (started !== undefined) return match[2] === 'unknown' || started === match[2];
+  return processAlive(pid); // no /proc (not Linux): fall back to "a process with this pid exists"
+}
+
+/** True while a process with this pid exists (EPERM: it does, as another user's). */
+export function processAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0); // no /proc (not Linux): fall back to "a process with this pid exists"
+    process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * The entries of `dir` left by processes that are gone: `pidOf` reads the owning pid from a name
+ * (undefined or NaN: not such an entry). This process's own entries are never listed; an
+ * unreadable `dir` lists nothing. What reaping staging or /tmp directories starts from.
+ */
+export function entriesOfGoneProcesses(dir: string, pidOf: (name: string) => number | undefined): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => {
+    const pid = pidOf(name);
+    return pid !== undefined && Number.isInteger(pid) && pid !== process.pid && !processAlive(pid);
+  });
 }
 
 /**
@@ -50,7 +73,3 @@ export function ownerLabels(): Record<string, string> {
   return { [HARNESS_LABEL]: '1', [OWNER_LABEL]: ownerId() };
 }
 
-/** `ownerLabels()` as `docker run` arguments. */
-export function ownerLabelArgs(): string[] {
-  return Object.entries(ownerLabels()).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
-}

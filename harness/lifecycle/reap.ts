@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dockerode, removeContainer } from '../docker/engine';
 import { commandLine, readHelperRecords } from './helper-processes';
-import { OWNER_LABEL, ownerAlive, processStartTime } from './owner';
+import { OWNER_LABEL, entriesOfGoneProcesses, ownerAlive, processStartTime } from './owner';
 
 export interface ReapSummary {
   readonly containers: number;
@@ -82,21 +82,9 @@ async function terminate(pid: number): Promise<void> {
 function reapStaging(workDir: string | undefined): number {
   if (!workDir) return 0;
   const staging = path.join(workDir, 'staging');
-  let names: string[];
-  try {
-    names = fs.readdirSync(staging);
-  } catch {
-    return 0;
-  }
-  let removed = 0;
-  for (const name of names) {
-    const pid = Number(/-(\d+)$/.exec(name)?.[1]);
-    if (Number.isInteger(pid) && pid !== process.pid && processStartTime(pid) === undefined) {
-      fs.rmSync(path.join(staging, name), { recursive: true, force: true });
-      removed++;
-    }
-  }
-  return removed;
+  const gone = entriesOfGoneProcesses(staging, (name) => Number(/-(\d+)$/.exec(name)?.[1]));
+  for (const name of gone) fs.rmSync(path.join(staging, name), { recursive: true, force: true });
+  return gone.length;
 }
 
 function olderThanGrace(file: string): boolean {

@@ -2,11 +2,11 @@
  * Runs one operation of `local_aws.py` (real boto3 from .work/venv) against the local AWS server.
  * boto3 speaks the AWS protocols exactly as the functions do, so seeding cannot drift from them.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { LOCAL_AWS_ENV } from './moto-server';
+import { LOCAL_AWS_ENV } from '../../lambdas/local-aws-account';
 import { ensurePythonVenv, venvBin, venvHas } from './python-venv';
-import { stopOnShutdown } from '../lifecycle/shutdown';
+import { lastLines } from '../docker/output-tail';
+import { runProcessAllowingFailure } from '../process/run-process';
 
 const SCRIPT = path.join(__dirname, 'local_aws.py');
 
@@ -28,10 +28,13 @@ export async function runLocalAws<T>(endpoint: string, command: LocalAwsCommand,
     throw new Error(`Local AWS endpoint must be an http(s) URL such as http://127.0.0.1:5000, got '${endpoint}'.`);
   }
   if (!venvHas('python')) await ensurePythonVenv();
-  const { code, stdout, stderr } = await run(venvBin('python'), [SCRIPT, command, '--endpoint', endpoint], JSON.stringify(input));
+  const { exitCode: code, stdout, stderr } = await runProcessAllowingFailure(venvBin('python'), [SCRIPT, command, '--endpoint', endpoint], {
+    env: { ...process.env, ...LOCAL_AWS_ENV },
+    input: JSON.stringify(input),
+  });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(stdout.trim().split('\n').pop() ?? '');
+    parsed = JSON.parse(lastLines(stdout, 1)[0] ?? '');
   } catch {
     parsed = undefined;
   }
@@ -39,7 +42,7 @@ export async function runLocalAws<T>(endpoint: string, command: LocalAwsCommand,
     const detail =
       typeof parsed === 'object' && parsed !== null && 'error' in parsed
         ? `${(parsed as { type?: string }).type}: ${(parsed as { error: string }).error}`
-        : (stderr || stdout).trim().split('\n').slice(-10).join('\n    ');
+        : lastLines(stderr || stdout, 10).join('\n    ');
     throw new Error(
       [
         `Local AWS operation '${command}' against ${endpoint} failed (exit ${code}).`,
@@ -49,20 +52,4 @@ export async function runLocalAws<T>(endpoint: string, command: LocalAwsCommand,
     );
   }
   return parsed as T;
-}
-
-function run(cmd: string, args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...LOCAL_AWS_ENV } });
-    stopOnShutdown(child);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
-    );
-    child.stdin.end(input);
-  });
 }

@@ -22,11 +22,8 @@ REGION = "us-east-1"
 
 
 def clients(endpoint: str) -> Callable[[str], Any]:
-    session = boto3.session.Session(
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name=REGION,
-    )
+    # Credentials from the environment: the caller passes the local account's (lambdas/local-aws-account.ts).
+    session = boto3.session.Session(region_name=REGION)
     # Loopback server: fail fast instead of botocore's retries with backoff when it is not there.
     config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=3, read_timeout=60)
     return lambda service: session.client(service, endpoint_url=endpoint, config=config)

@@ -2,15 +2,15 @@
  * The local AWS API server: a real moto server (DynamoDB, SNS, S3, Secrets Manager, ...) in the
  * project's virtualenv, on loopback. Functions reach it through `AWS_ENDPOINT_URL`.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { recordHelperProcess } from '../lifecycle/helper-processes';
-import { onShutdown, ShuttingDownError, isShuttingDown } from '../lifecycle/shutdown';
+import { ShuttingDownError, isShuttingDown } from '../lifecycle/shutdown';
 import { ensurePythonVenv, venvBin, venvHas } from './python-venv';
+import { startProcess } from '../process/run-process';
+import { LOCAL_AWS_ENV } from '../../lambdas/local-aws-account';
 
 export interface MotoServerOptions {
   /** TCP port on 127.0.0.1. @default a free port chosen by the OS */
@@ -31,14 +31,6 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** Credentials and region moto accepts; real AWS would refuse them, which is the point. */
-export const LOCAL_AWS_ENV: Readonly<Record<string, string>> = {
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_SESSION_TOKEN: 'testing',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_REGION: 'us-east-1',
-};
 
 /** Starts `moto_server -H 127.0.0.1 -p <port>` and resolves once it answers HTTP. */
 export async function startMotoServer(options: MotoServerOptions = {}): Promise<MotoServer> {
@@ -63,61 +55,42 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   // The server logs every request. Into a file, not a pipe: a pipe nobody drains (this process
   // busy in a synchronous call) fills up and blocks moto on its next log line, and with it every
   // AWS call of the run. The file is read back on a timer.
-  const logFile = path.join(os.tmpdir(), `sentiment-moto-${process.pid}-${port}.log`);
-  const logFd = fs.openSync(logFile, 'w');
-  let child: ChildProcess;
-  try {
-    child = spawn(venvBin('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
-      stdio: ['ignore', logFd, logFd],
-      env: { ...process.env, ...LOCAL_AWS_ENV, PYTHONUNBUFFERED: '1' },
-    });
-  } finally {
-    fs.closeSync(logFd);
-  }
-  const recent: string[] = [];
-  const log = new LogFileReader(logFile, (line) => {
-    recent.push(line);
-    if (recent.length > 30) recent.shift();
-    options.log?.(line);
+  const server = startProcess(venvBin('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, ...LOCAL_AWS_ENV, PYTHONUNBUFFERED: '1' },
+    logFile: path.join(os.tmpdir(), `sentiment-moto-${process.pid}-${port}.log`),
+    onLine: (line) => options.log?.(line),
+    tailLines: 30,
+    // Ctrl-C or SIGTERM at any moment (even while it is starting) stops it: stopOnShutdown's default.
   });
-  const logTimer = setInterval(() => log.drain(), 500);
-  logTimer.unref();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  void exited.then(() => {
-    clearInterval(logTimer);
-    log.drain();
-    fs.rmSync(logFile, { force: true });
-  });
+  const child = server.child;
+  const exited = server.exited;
   // A pid file names this process as its owner: if we die by kill -9, the next start kills it.
-  const forgetPid = child.pid ? recordHelperProcess({ kind: 'moto', pid: child.pid, commandMatch: 'moto_server', port }) : () => undefined;
+  const forgetPid = server.pid ? recordHelperProcess({ kind: 'moto', pid: server.pid, commandMatch: 'moto_server', port }) : () => undefined;
   void exited.then(forgetPid);
-  // Ctrl-C or SIGTERM at any moment (even while it is starting) stops it.
-  const unregister = onShutdown(() => killAndWait(child, exited));
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+  const output = (): string[] => server.tail().map((line) => `    ${line}`);
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
-  void exited.then(unregister);
   while (!(await answers(endpoint))) {
-    if (exitCode !== undefined || child.exitCode !== null) {
-      log.drain();
+    if (hasExited || child.exitCode !== null) {
+      await exited;
       throw new Error(
         [
           `The moto server exited (code ${child.exitCode}) before answering on ${endpoint}.`,
           '  Its output:',
-          ...recent.map((line) => `    ${line}`),
+          ...output(),
           '  Likely cause: a broken .work/venv (re-run scripts/setup-python.sh) or the port taken meanwhile.',
         ].join('\n'),
       );
     }
     if (Date.now() > deadline) {
-      log.drain();
-      await killAndWait(child, exited);
+      await server.stop();
       throw new Error(
         [
           `The moto server did not answer on ${endpoint} within ${options.startTimeoutMs ?? 60_000} ms; stopped it.`,
           '  Its output:',
-          ...recent.map((line) => `    ${line}`),
+          ...output(),
         ].join('\n'),
       );
     }
@@ -136,46 +109,8 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     port,
     pid: child.pid ?? -1,
     stop: () =>
-      (stopping ??= killAndWait(child, exited).finally(() => process.removeListener('exit', killOnExit))),
+      (stopping ??= server.stop().then(() => undefined).finally(() => process.removeListener('exit', killOnExit))),
   };
-}
-
-async function killAndWait(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Reads the lines appended to a log file since the last call. */
-class LogFileReader {
-  private offset = 0;
-  private partial = '';
-
-  constructor(private readonly file: string, private readonly onLine: (line: string) => void) {}
-
-  drain(): void {
-    let fd: number;
-    try {
-      fd = fs.openSync(this.file, 'r');
-    } catch {
-      return; // removed after the exit
-    }
-    try {
-      const buffer = Buffer.alloc(64 * 1024);
-      for (;;) {
-        const read = fs.readSync(fd, buffer, 0, buffer.length, this.offset);
-        if (read === 0) break;
-        this.offset += read;
-        const lines = (this.partial + buffer.subarray(0, read).toString()).split('\n');
-        this.partial = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) this.onLine(line);
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
 }
 
 /** Any HTTP answer counts: moto's dashboard path answers 200 once the server is up. */

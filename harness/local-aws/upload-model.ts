@@ -3,14 +3,13 @@
  * scripts/model/make_tiny_model.py when missing, uploads it to the model bucket under the seeds'
  * key layout (`resourceNames(env).modelKey` = distilbert/v1.0.0/model.tar.gz).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EnvironmentName, resourceNames } from '../../lambdas/resources';
 import { runLocalAws } from './local-aws-cli';
 import { REPO_ROOT } from '../../lambdas/catalog';
 import { ensurePythonVenv, venvBin } from './python-venv';
-import { stopOnShutdown } from '../lifecycle/shutdown';
+import { runProcess } from '../process/run-process';
 
 export const TINY_MODEL_ARCHIVE = path.join(REPO_ROOT, '.work', 'model', 'model.tar.gz');
 const MAKE_SCRIPT = path.join(REPO_ROOT, 'scripts', 'model', 'make_tiny_model.py');
@@ -30,28 +29,16 @@ export async function ensureTinyModel(options: EnsureTinyModelOptions = {}): Pro
   if (fs.existsSync(archive) && !options.rebuild) return archive;
   options.log?.(`making the tiny model at ${archive}`);
   await ensurePythonVenv({ ml: true, log: options.log });
-  const output: string[] = [];
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(venvBin('python'), [MAKE_SCRIPT, '--out', archive], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    stopOnShutdown(child);
-    const collect = (chunk: Buffer): void => {
-      output.push(chunk.toString());
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', reject);
-    child.on('close', resolve);
+  const result = await runProcess(venvBin('python'), [MAKE_SCRIPT, '--out', archive], {
+    cwd: REPO_ROOT,
+    tailLines: 10,
+    label: `Making the tiny model: ${path.relative(REPO_ROOT, MAKE_SCRIPT)}`,
+    hint: 'Likely cause: torch/transformers missing in .work/venv (scripts/setup-python.sh --ml).',
   });
-  if (code !== 0 || !fs.existsSync(archive)) {
-    throw new Error(
-      [
-        `Making the tiny model failed: ${path.relative(REPO_ROOT, MAKE_SCRIPT)} exited ${code}.`,
-        `  Output: ${output.join('').trim().split('\n').slice(-10).join('\n    ')}`,
-        '  Likely cause: torch/transformers missing in .work/venv (scripts/setup-python.sh --ml).',
-      ].join('\n'),
-    );
+  if (!fs.existsSync(archive)) {
+    throw new Error(`Making the tiny model failed: ${path.relative(REPO_ROOT, MAKE_SCRIPT)} exited 0 but wrote no ${archive}.`);
   }
-  options.log?.(output.join('').trim());
+  options.log?.(result.output.trim());
   return archive;
 }
 

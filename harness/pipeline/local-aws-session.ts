@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { EnvironmentValue } from '../../lambdas/function-spec';
 import { FakeNewsApi, NewsApiArticle, startFakeNewsApi } from '../local-aws/fake-newsapi';
-import { LOCAL_AWS_ENV, MotoServer, startMotoServer } from '../local-aws/moto-server';
+import { MotoServer, startMotoServer } from '../local-aws/moto-server';
+import { LOCAL_AWS_ENV } from '../../lambdas/local-aws-account';
 import { SeededLocalAws, seedLocalAws } from '../local-aws/seed-local-aws';
 import { ProgressLog, timedStep } from '../build/progress';
 

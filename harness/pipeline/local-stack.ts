@@ -4,6 +4,7 @@
  * AWS (schedule -> ingestion, SNS -> analysis, Function URL -> dashboard).
  */
 import { CATALOG } from '../../lambdas/catalog';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../lambdas/local-aws-account';
 import { FunctionSpec, hasDeadLetterQueue } from '../../lambdas/function-spec';
 import { ProgressLog } from '../build/progress';
 import { AsyncInvocationQueue, FailedAsyncEvent } from '../emulator/async-invocation-queue';
@@ -182,7 +183,7 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
         // The shape of an EventBridge scheduled event; the schedule invokes asynchronously.
         const { outcome } = ingestionQueue.submit(Buffer.from(JSON.stringify({
           version: '0', id: `local-${Date.now()}`, 'detail-type': 'Scheduled Event', source: 'aws.events',
-          account: '123456789012', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {},
+          account: LOCAL_ACCOUNT_ID, time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {},
         })));
         const ended = await outcome;
         reportFailures();

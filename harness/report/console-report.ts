@@ -1,5 +1,9 @@
 /** Renders the verify report as a table for the terminal, failures with their full evidence. */
 import { VerifyReport } from '../suite/check-result';
+import { formatBytes } from '../inspect/verdict';
+
+/** Sizes in IEC units (KiB, MiB, GiB), the one byte formatter (re-exported for the verify pipeline). */
+export { formatBytes };
 
 export function formatConsoleReport(report: VerifyReport): string {
   const rows: string[][] = [['function', 'check', 'result', 'ms', 'detail']];
@@ -46,13 +50,6 @@ export function formatConsoleReport(report: VerifyReport): string {
     ? `All ${report.functions.length} function(s) passed in ${(report.durationMs / 1000).toFixed(1)} s${warnings > 0 ? `, with ${warnings} warning(s)` : ''}.`
     : `FAILED: ${failed.join(', ')} (${failed.length} of ${report.functions.length}).`);
   return lines.join('\n');
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} B`;
 }
 
 function firstLine(text: string): string {

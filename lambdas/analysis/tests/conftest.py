@@ -13,6 +13,9 @@ from moto import mock_aws
 HERE = Path(__file__).resolve()
 sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE.parents[3] / "scripts" / "model"))
+sys.path.insert(0, str(HERE.parents[2] / "test_support"))
+
+from function_test_env import TABLE, create_items_table, set_function_environment  # noqa: E402
 
 try:
     import torch  # noqa: F401
@@ -23,7 +26,6 @@ except ImportError as error:  # fail loudly: these tests are part of CI
         "(scripts/test-python.sh does), or scripts/test-python.sh --no-ml to leave these tests out on purpose."
     ) from error
 
-TABLE = "test-sentiment-items"
 BUCKET = "test-sentiment-models"
 KEY = "distilbert/v1.0.0/model.tar.gz"
 MODEL_URI = f"s3://{BUCKET}/{KEY}"
@@ -40,28 +42,14 @@ def tiny_model_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture()
 def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny_model_archive: Path) -> Iterator[dict[str, Any]]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "DYNAMODB_TABLE": TABLE,
-        "ENVIRONMENT": "test",
-        "MODEL_S3_URI": MODEL_URI,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    set_function_environment(monkeypatch, MODEL_S3_URI=MODEL_URI)
     monkeypatch.delenv("AWS_LAMBDA_RUNTIME_API", raising=False)
     import handler
     import model_store
 
     monkeypatch.setattr(model_store, "MODEL_ROOT", tmp_path / "model-cache")
     with mock_aws():
-        boto3.client("dynamodb").create_table(
-            TableName=TABLE,
-            AttributeDefinitions=[{"AttributeName": "source_id", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "source_id", "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_items_table()
         s3 = boto3.client("s3")
         s3.create_bucket(Bucket=BUCKET)
         s3.upload_file(str(tiny_model_archive), BUCKET, KEY)

@@ -11,35 +11,21 @@ import pytest
 from moto import mock_aws
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "test_support"))
 
-TABLE = "test-sentiment-items"
+from function_test_env import TABLE, create_items_table, set_function_environment  # noqa: E402
 API_KEY = "test-dashboard-key"
 
 
 @pytest.fixture(autouse=True)
 def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "DYNAMODB_TABLE": TABLE,
-        "ENVIRONMENT": "test",
-        "SSE_POLL_INTERVAL": "0.01",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    set_function_environment(monkeypatch, SSE_POLL_INTERVAL="0.01")
 
 
 @pytest.fixture()
 def aws(aws_env: None) -> Iterator[dict[str, str]]:
     with mock_aws():
-        dynamodb = boto3.client("dynamodb")
-        dynamodb.create_table(
-            TableName=TABLE,
-            AttributeDefinitions=[{"AttributeName": "source_id", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "source_id", "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_items_table()
         arn = boto3.client("secretsmanager").create_secret(Name="test/dashboard-api-key", SecretString=API_KEY)["ARN"]
         os.environ["DASHBOARD_API_KEY_SECRET_ARN"] = arn
         import handler

@@ -16,8 +16,9 @@ import pytest
 from moto import mock_aws
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "test_support"))
 
-TABLE = "test-sentiment-items"
+from function_test_env import TABLE, create_items_table, set_function_environment  # noqa: E402
 NEWSAPI_KEY = "test-newsapi-key"
 
 
@@ -82,24 +83,9 @@ def newsapi() -> Iterator[FakeNewsApiMock]:
 
 @pytest.fixture()
 def aws(monkeypatch: pytest.MonkeyPatch, newsapi: FakeNewsApiMock) -> Iterator[dict[str, Any]]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "DYNAMODB_TABLE": TABLE,
-        "ENVIRONMENT": "test",
-        "NEWSAPI_BASE_URL": newsapi.base_url,
-        "NEWSAPI_QUERY": "technology",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    set_function_environment(monkeypatch, NEWSAPI_BASE_URL=newsapi.base_url, NEWSAPI_QUERY="technology")
     with mock_aws():
-        boto3.client("dynamodb").create_table(
-            TableName=TABLE,
-            AttributeDefinitions=[{"AttributeName": "source_id", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "source_id", "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_items_table()
         topic_arn = boto3.client("sns").create_topic(Name="test-topic")["TopicArn"]
         # An SQS queue on the topic lets the tests read what was published.
         sqs = boto3.client("sqs")

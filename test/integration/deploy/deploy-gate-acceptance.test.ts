@@ -15,7 +15,6 @@
  * real ingestion ZIP, and the analysis declaration with a small real image in place of the
  * DistilBERT source (its build takes minutes; the catalog declaration is unchanged).
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,7 +22,8 @@ import { request } from 'undici';
 import { REPO_ROOT } from '../../../lambdas/catalog';
 import { Manifest, ImageManifestEntry } from '../../../harness/manifest';
 import { MotoServer, startMotoServer } from '../../../harness/local-aws/moto-server';
-import { venvBin } from '../../../harness/local-aws/python-venv';
+import { RunningProcess, runProcess, runProcessAllowingFailure, startProcess } from '../../../harness/process/run-process';
+import { readAwsInventory } from '../terraform/aws-inventory';
 import { fetchRemoteManifest } from '../../../harness/deploy-gate/oci-registry';
 import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
 import { imageId, pullImage, removeImage } from '../../../harness/docker/engine';
@@ -40,7 +40,7 @@ const CDKTF_OFFLINE = ['--skip-provider-lock'];
 let work: string;
 let clone: string;
 let moto: MotoServer;
-let registry: ChildProcess | undefined;
+let registry: RunningProcess | undefined;
 let env: Record<string, string>;
 
 interface Run {
@@ -48,10 +48,10 @@ interface Run {
   readonly output: string;
 }
 
-function run(command: string, args: readonly string[], cwd = clone): Run {
-  const result = spawnSync(command, [...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+async function run(command: string, args: readonly string[], cwd = clone): Promise<Run> {
+  const result = await runProcessAllowingFailure(command, args, { cwd, env: { ...process.env, ...env } });
   // cdktf colours Terraform's output even when piped: the assertions read plain text.
-  return { code: result.status, output: `${result.stdout}\n${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '') };
+  return { code: result.exitCode, output: result.output.replace(/\x1b\[[0-9;]*m/g, '') };
 }
 
 function ok(result: Run, what: string): string {
@@ -83,8 +83,8 @@ function editIngestion(from: string, to: string): void {
 }
 
 /** A copy of the tracked files as they are on disk, sharing node_modules and the Python venv. */
-function copyRepository(to: string): void {
-  const files = spawnSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
+async function copyRepository(to: string): Promise<void> {
+  const files = (await runProcess('git', ['ls-files', '-z'], { cwd: REPO_ROOT })).stdout.split('\0').filter(Boolean);
   for (const file of files) {
     if (!fs.existsSync(path.join(REPO_ROOT, file))) continue;
     fs.mkdirSync(path.dirname(path.join(to, file)), { recursive: true });
@@ -118,7 +118,7 @@ async function startRegistry(): Promise<void> {
     config,
     ['version: 0.1', 'log:', '  level: warn', 'storage:', '  filesystem:', `    rootdirectory: ${path.join(work, 'registry-data')}`, 'http:', `  addr: ${REGISTRY}`, ''].join('\n'),
   );
-  registry = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
+  registry = startProcess('docker-registry', ['serve', config]);
   for (let i = 0; i < 100; i++) {
     const up = await request(`http://${REGISTRY}/v2/`).then((r) => (r.body.dump(), r.statusCode === 200)).catch(() => false);
     if (up) return;
@@ -127,18 +127,14 @@ async function startRegistry(): Promise<void> {
   throw new Error(`docker-registry did not answer on ${REGISTRY} (is the docker-registry package installed?)`);
 }
 
-function lambdaDetails(): Record<string, Record<string, unknown>> {
-  const result = spawnSync(venvBin('python'), [path.join(REPO_ROOT, 'test', 'integration', 'terraform', 'aws-inventory.py'), moto.endpoint, '--details'], {
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`aws-inventory.py failed: ${result.stderr}`);
-  return (JSON.parse(result.stdout) as { details: Record<string, Record<string, unknown>> }).details;
+async function lambdaDetails(): Promise<Record<string, Record<string, unknown>>> {
+  return (await readAwsInventory(moto.endpoint, true)).details;
 }
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-gate-'));
   clone = path.join(work, 'clone');
-  copyRepository(clone);
+  await copyRepository(clone);
   // Two functions keep the run short: the real ingestion ZIP and a small real analysis image.
   editCatalog(/\[dashboard\(choices\), ingestion, analysis\(choices\)\]/, '[ingestion, analysis(choices)]');
   replaceAnalysisSource();
@@ -156,26 +152,26 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  registry?.kill('SIGTERM');
+  await registry?.stop();
   await moto?.stop();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
 describe('fresh clone, nothing verified or pushed', () => {
-  it('npx cdktf synth synthesizes every stack', () => {
-    ok(run('npx', ['cdktf', 'synth']), 'npx cdktf synth');
+  it('npx cdktf synth synthesizes every stack', async () => {
+    ok(await run('npx', ['cdktf', 'synth']), 'npx cdktf synth');
     for (const stack of ['preprod-registry', 'preprod', 'prod-registry', 'prod']) {
       expect(fs.existsSync(path.join(clone, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'))).toBe(true);
     }
   });
 
-  it('npx cdktf deploy preprod-registry applies against moto', () => {
-    const output = ok(run('npx', ['cdktf', 'deploy', 'preprod-registry', ...CDKTF_OFFLINE, '--auto-approve']), 'cdktf deploy preprod-registry');
+  it('npx cdktf deploy preprod-registry applies against moto', async () => {
+    const output = ok(await run('npx', ['cdktf', 'deploy', 'preprod-registry', ...CDKTF_OFFLINE, '--auto-approve']), 'cdktf deploy preprod-registry');
     expect(output).toMatch(/Apply complete! Resources: \d+ added/);
   });
 
-  it('the application stack refuses at plan with the gate message, not a synth crash', () => {
-    const { code, output } = run('npx', ['cdktf', 'plan', 'preprod', ...CDKTF_OFFLINE]);
+  it('the application stack refuses at plan with the gate message, not a synth crash', async () => {
+    const { code, output } = await run('npx', ['cdktf', 'plan', 'preprod', ...CDKTF_OFFLINE]);
     expect(code).not.toBe(0);
     expect(output).toMatch(/Deploy gate: function 'ingestion' \(preprod-sentiment-ingestion\)/);
     expect(output).toMatch(/never verified/);
@@ -186,19 +182,19 @@ describe('fresh clone, nothing verified or pushed', () => {
 describe('verify, publish for real, deploy', () => {
   let first: ImageManifestEntry;
 
-  it('npm run verify records both functions with their configuration', () => {
+  it('npm run verify records both functions with their configuration', async () => {
     // Reuse the worktree's ingestion build when there is one (the build is keyed by content hash).
     const cached = path.join(REPO_ROOT, '.work', 'artifacts', 'ingestion');
     if (fs.existsSync(cached)) fs.cpSync(cached, path.join(clone, '.work', 'artifacts', 'ingestion'), { recursive: true });
-    ok(run('npm', ['run', '--silent', 'verify', '--', 'ingestion', 'analysis']), 'npm run verify');
+    ok(await run('npm', ['run', '--silent', 'verify', '--', 'ingestion', 'analysis']), 'npm run verify');
     const manifest = readManifest();
     expect(manifest.functions.ingestion.configuration?.configuration).toMatchObject({ runtime: 'python3.13', memoryMb: 256 });
     expect(manifest.functions.analysis).toMatchObject({ kind: 'image', choices: { ANALYSIS_RUNTIME: 'python3.13' } });
   });
 
   it('publishes the verified image to the real registry, twice; the tag never changes digest', async () => {
-    const publish = () => ok(run('npx', ['tsx', 'scripts/publish-images.ts', 'preprod', '--registry', REGISTRY, '--endpoint', moto.endpoint]), 'publish');
-    expect(publish()).toMatch(/Pushing sentiment\/analysis:/);
+    const publish = async () => ok(await run('npx', ['tsx', 'scripts/publish-images.ts', 'preprod', '--registry', REGISTRY, '--endpoint', moto.endpoint]), 'publish');
+    expect(await publish()).toMatch(/Pushing sentiment\/analysis:/);
     first = readManifest().functions.analysis as ImageManifestEntry;
     const tag = first.publishedTag!;
     const pushed = await fetchRemoteManifest(REGISTRY, REPOSITORY, tag);
@@ -207,7 +203,7 @@ describe('verify, publish for real, deploy', () => {
     expect(pushed?.configDigest).toBe(first.imageId);
 
     // Unchanged inputs: succeeds without pushing, reusing the already-pushed verified digest.
-    expect(publish()).toMatch(/already holds the verified image .*nothing pushed/);
+    expect(await publish()).toMatch(/already holds the verified image .*nothing pushed/);
     expect((readManifest().functions.analysis as ImageManifestEntry).repoDigest).toBe(first.repoDigest);
     // The registry has no immutability setting: the test enforces it.
     expect((await fetchRemoteManifest(REGISTRY, REPOSITORY, tag))?.digest).toBe(pushed?.digest);
@@ -230,12 +226,12 @@ describe('verify, publish for real, deploy', () => {
     }
   });
 
-  it('npx cdktf deploy preprod applies, with the image pinned to the registry digest', () => {
-    const output = ok(run('npx', ['cdktf', 'deploy', 'preprod', ...CDKTF_OFFLINE, '--auto-approve']), 'cdktf deploy preprod');
+  it('npx cdktf deploy preprod applies, with the image pinned to the registry digest', async () => {
+    const output = ok(await run('npx', ['cdktf', 'deploy', 'preprod', ...CDKTF_OFFLINE, '--auto-approve']), 'cdktf deploy preprod');
     expect(output).toMatch(/Apply complete!/);
     const stack = fs.readFileSync(path.join(clone, 'cdktf.out', 'stacks', 'preprod', 'cdk.tf.json'), 'utf8');
     expect(stack).toContain(`@${first.repoDigest}`);
-    const details = lambdaDetails();
+    const details = await lambdaDetails();
     expect(String(details['preprod-sentiment-analysis'].ImageUri)).toMatch(new RegExp(`/${REPOSITORY}@${first.repoDigest}$`));
   });
 });
@@ -261,43 +257,43 @@ describe('a catalog edit after verify is refused by every path, naming each diff
     editIngestion("NEWSAPI_QUERY: 'technology'", "NEWSAPI_QUERY: 'science'");
   });
 
-  it('npx cdktf plan preprod refuses', () => expectRefused(run('npx', ['cdktf', 'plan', 'preprod', ...CDKTF_OFFLINE])));
+  it('npx cdktf plan preprod refuses', async () => expectRefused(await run('npx', ['cdktf', 'plan', 'preprod', ...CDKTF_OFFLINE])));
 
-  it('terraform plan in cdktf.out/stacks/preprod refuses', () => {
-    expectRefused(run('terraform', ['plan', '-input=false', '-no-color'], path.join(clone, 'cdktf.out', 'stacks', 'preprod')));
+  it('terraform plan in cdktf.out/stacks/preprod refuses', async () => {
+    expectRefused(await run('terraform', ['plan', '-input=false', '-no-color'], path.join(clone, 'cdktf.out', 'stacks', 'preprod')));
   });
 
-  it('npx cdktf deploy preprod refuses and changes nothing', () => {
-    expectRefused(run('npx', ['cdktf', 'deploy', 'preprod', ...CDKTF_OFFLINE, '--auto-approve']));
-    expect(lambdaDetails()['preprod-sentiment-ingestion']).toMatchObject({ MemorySize: 256 });
+  it('npx cdktf deploy preprod refuses and changes nothing', async () => {
+    expectRefused(await run('npx', ['cdktf', 'deploy', 'preprod', ...CDKTF_OFFLINE, '--auto-approve']));
+    expect((await lambdaDetails())['preprod-sentiment-ingestion']).toMatchObject({ MemorySize: 256 });
   });
 
-  it('npm run deploy -- preprod refuses before terraform runs', () => {
-    const result = run('npm', ['run', '--silent', 'deploy', '--', 'preprod', '--endpoint', moto.endpoint]);
+  it('npm run deploy -- preprod refuses before terraform runs', async () => {
+    const result = await run('npm', ['run', '--silent', 'deploy', '--', 'preprod', '--endpoint', moto.endpoint]);
     expectRefused(result);
     expect(result.output).toMatch(/Deploy gate REFUSED 'preprod'/);
   });
 
-  it('re-running npm run verify lets them proceed', () => {
+  it('re-running npm run verify lets them proceed', async () => {
     // Back to a runtime and handler this copy's function has; memory and the query stay edited.
     editIngestion("runtime: 'python3.12'", "runtime: 'python3.13'");
     editIngestion("handler: 'handler.handle'", "handler: 'handler.lambda_handler'");
-    ok(run('npm', ['run', '--silent', 'verify', '--', 'ingestion']), 're-verify');
-    expect(ok(run('npx', ['cdktf', 'plan', 'preprod', ...CDKTF_OFFLINE]), 'cdktf plan after re-verify')).toMatch(/Plan: \d+ to add, [1-9]\d* to change/);
-    ok(run('terraform', ['plan', '-input=false', '-no-color'], path.join(clone, 'cdktf.out', 'stacks', 'preprod')), 'terraform plan after re-verify');
-    ok(run('npm', ['run', '--silent', 'deploy', '--', 'preprod', '--endpoint', moto.endpoint]), 'npm run deploy after re-verify');
-    expect(lambdaDetails()['preprod-sentiment-ingestion']).toMatchObject({ MemorySize: 384 });
+    ok(await run('npm', ['run', '--silent', 'verify', '--', 'ingestion']), 're-verify');
+    expect(ok(await run('npx', ['cdktf', 'plan', 'preprod', ...CDKTF_OFFLINE]), 'cdktf plan after re-verify')).toMatch(/Plan: \d+ to add, [1-9]\d* to change/);
+    ok(await run('terraform', ['plan', '-input=false', '-no-color'], path.join(clone, 'cdktf.out', 'stacks', 'preprod')), 'terraform plan after re-verify');
+    ok(await run('npm', ['run', '--silent', 'deploy', '--', 'preprod', '--endpoint', moto.endpoint]), 'npm run deploy after re-verify');
+    expect((await lambdaDetails())['preprod-sentiment-ingestion']).toMatchObject({ MemorySize: 384 });
   });
 
-  it('a ZIP replaced after verify is refused at plan', () => {
+  it('a ZIP replaced after verify is refused at plan', async () => {
     const entry = readManifest().functions.ingestion;
     if (entry.kind !== 'zip') throw new Error('ingestion should be a zip');
     const zip = path.join(clone, entry.zipPath);
     fs.appendFileSync(zip, 'replaced after verification');
-    const { code, output } = run('terraform', ['plan', '-input=false', '-no-color'], path.join(clone, 'cdktf.out', 'stacks', 'preprod'));
+    const { code, output } = await run('terraform', ['plan', '-input=false', '-no-color'], path.join(clone, 'cdktf.out', 'stacks', 'preprod'));
     expect(code).not.toBe(0);
     expect(output.replace(/\s+/g, ' ')).toMatch(/the archive \S+ingestion\S+\.zip is not the verified one/);
-    const deploy = run('npm', ['run', '--silent', 'deploy', '--', 'preprod', '--endpoint', moto.endpoint]);
+    const deploy = await run('npm', ['run', '--silent', 'deploy', '--', 'preprod', '--endpoint', moto.endpoint]);
     expect(deploy.code).not.toBe(0);
     expect(deploy.output).toMatch(/changed on disk since verification/);
   });

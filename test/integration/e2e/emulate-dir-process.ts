@@ -2,7 +2,7 @@
  * Runs `emulate --dir` on a tiny function as a real child process (as `npm run emulate` starts
  * it, or through npm itself), waits for its READY line and tells what it left behind.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { dockerode } from '../../../harness/docker/engine';
 import { OWNER_LABEL } from '../../../harness/lifecycle/owner';
 import { REPO } from '../harness/run-cli';
+import { startProcess } from '../../../harness/process/run-process';
 
 export interface Ready {
   readonly function: string;
@@ -46,15 +47,13 @@ export function startEmulate(args: readonly string[], options: { viaNpm?: boolea
     ? ['run', '--silent', 'emulate', '--', ...args]
     : ['--import', 'tsx', path.join(REPO, 'harness', 'cli', 'emulate.ts'), ...args];
   // Its own process group, like a terminal's foreground job (Ctrl-C signals the whole group).
-  const child = spawn(command, argv, { cwd: REPO, env: { ...process.env, ...options.env }, detached: true });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  const emulate = startProcess(command, argv, { cwd: REPO, env: { ...process.env, ...options.env }, detached: true, collect: true, stopOnShutdown: false });
+  const child = emulate.child;
+  const exited = emulate.exited.then(({ exitCode, signal }) => exitCode ?? (signal ? -1 : null));
   const waitFor = async (pattern: RegExp, timeoutMs = 5 * 60_000): Promise<RegExpMatchArray> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      const { stdout, stderr } = emulate.output();
       const match = pattern.exec(stdout) ?? pattern.exec(stderr);
       if (match) return match;
       if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
@@ -66,7 +65,7 @@ export function startEmulate(args: readonly string[], options: { viaNpm?: boolea
   return {
     child,
     exited,
-    output: () => ({ stdout, stderr }),
+    output: emulate.output,
     waitFor,
     ready: async () => JSON.parse((await waitFor(/^READY (\{.*\})$/m))[1]) as Ready,
   };

@@ -1,12 +1,11 @@
 // `npm run emulate` stops cleanly whatever the moment and whoever signals it, and a start after
 // `kill -9` reaps what the dead process left. Real processes, real containers, real moto server.
-import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { readHelperRecords } from '../../../harness/lifecycle/helper-processes';
 import { reapOrphans } from '../../../harness/lifecycle/reap';
 import { REPO } from '../harness/run-cli';
+import { runProcess, startProcess } from '../../../harness/process/run-process';
 import { containersOwnedBy, EmulateProcess, killGroup, portOf, portOpen, processRuns, startEmulate, tinyFunctionDir } from './emulate-dir-process';
 
 jest.setTimeout(15 * 60_000);
@@ -19,7 +18,6 @@ function processParent(pid: number): number | undefined {
     return undefined;
   }
 }
-const run = promisify(execFile);
 
 async function invokeOnce(url: string): Promise<void> {
   const response = await fetch(url, { method: 'POST', body: '{"warm":"up"}' });
@@ -97,7 +95,7 @@ describe('emulate lifecycle: signals at any moment, and kill -9', () => {
     // already); one that does not (a hung runtime, a helper container) must be reaped: plant one
     // with the dead owner's label.
     const orphan = `emulator-robustness-orphan-${ready.pid}`;
-    await run('docker', ['run', '-d', '--rm', '--name', orphan, '--label', 'sentiment-harness=1', '--label', `sentiment-harness.owner=${ready.pid}-1`,
+    await runProcess('docker', ['run', '-d', '--rm', '--name', orphan, '--label', 'sentiment-harness=1', '--label', `sentiment-harness.owner=${ready.pid}-1`,
       '--entrypoint', 'sleep', 'lambda-standin/python:3.13', '600']);
 
     const second = startEmulate(['--dir', dir, '--port', '9461', '--url-port', '9462']);
@@ -130,14 +128,12 @@ describe('emulate lifecycle: signals at any moment, and kill -9', () => {
     const script = `
       const { startMotoServer } = require(${JSON.stringify(path.join(REPO, 'harness', 'local-aws', 'moto-server.ts'))});
       startMotoServer().then((moto) => { console.log('MOTO ' + moto.pid + ' ' + moto.port); setInterval(() => undefined, 1000); });`;
-    const owner = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO });
-    let out = '';
-    owner.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    for (let waited = 0; !/MOTO \d+ \d+/.test(out) && waited < 120_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
-    const [, motoPid, motoPort] = /MOTO (\d+) (\d+)/.exec(out)!.map(Number);
+    const owner = startProcess(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO, collect: true });
+    const out = () => owner.output().stdout;
+    for (let waited = 0; !/MOTO \d+ \d+/.test(out()) && waited < 120_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+    const [, motoPid, motoPort] = /MOTO (\d+) (\d+)/.exec(out())!.map(Number);
     expect(readHelperRecords().some((entry) => entry.record?.pid === motoPid)).toBe(true);
-    owner.kill('SIGKILL');
-    await new Promise((resolve) => owner.once('exit', resolve));
+    await owner.stop('SIGKILL');
     expect(processRuns(motoPid)).toBe(true); // orphaned, still holding its port
     expect(await portOpen(motoPort)).toBe(true);
 

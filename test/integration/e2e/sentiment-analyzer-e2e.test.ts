@@ -1,10 +1,8 @@
 // The whole analyzer under the harness, for real: ZIP and image functions in containers polling
 // our Runtime API emulator, a real moto server, real SNS HTTP delivery, real inference on the tiny
 // model. Only NewsAPI (a third party) is mocked, and the test names it so.
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { request } from 'undici';
 import { REPO_ROOT } from '../../../lambdas/catalog';
 import { formatConsoleReport } from '../../../harness/report/console-report';
@@ -12,8 +10,8 @@ import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { sampleArticle } from '../../../harness/local-aws/fake-newsapi';
 import { scanItems } from '../../../harness/local-aws/seed-local-aws';
 import { LocalStack, startLocalStack } from '../../../harness/pipeline/local-stack';
+import { runProcess } from '../../../harness/process/run-process';
 
-const run = promisify(execFile);
 const API_KEY = 'e2e-dashboard-key';
 const REPORTS = path.join(REPO_ROOT, 'reports');
 const log: string[] = [];
@@ -133,11 +131,11 @@ describe('sentiment analyzer end to end under the harness (NewsAPI mocked)', () 
   test('the dashboard page loads in headless Chromium and shows the metrics (screenshot in reports/)', async () => {
     const page = `${stack.dashboardUrl}?key=${API_KEY}`;
     const chromium = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--window-size=1200,900', '--virtual-time-budget=8000'];
-    const { stdout: dom } = await run('chromium', [...chromium, '--dump-dom', page], { maxBuffer: 10 * 1024 * 1024 });
+    const { stdout: dom } = await runProcess('chromium', [...chromium, '--dump-dom', page]);
     expect(dom).toMatch(/id="total"[^>]*>3</);
     const screenshot = path.join(REPORTS, 'dashboard.png');
     fs.rmSync(screenshot, { force: true });
-    await run('chromium', [...chromium, `--screenshot=${screenshot}`, page]);
+    await runProcess('chromium', [...chromium, `--screenshot=${screenshot}`, page]);
     expect(fs.statSync(screenshot).size).toBeGreaterThan(10_000);
   });
 });

@@ -2,7 +2,7 @@
  * Seeding the real moto server with the names the stacks declare, twice.
  */
 import { resourceNames } from '../../../lambdas/resources';
-import { MotoServer, startMotoServer } from '../../../harness/local-aws/moto-server';
+import { motoServerForBlock } from './moto-fixture';
 import { putItems, scanItems, seedLocalAws } from '../../../harness/local-aws/seed-local-aws';
 import { runLocalAws } from '../../../harness/local-aws/local-aws-cli';
 import { uploadModel } from '../../../harness/local-aws/upload-model';
@@ -10,13 +10,7 @@ import { uploadModel } from '../../../harness/local-aws/upload-model';
 jest.setTimeout(120_000);
 
 describe('seedLocalAws (real moto server)', () => {
-  let moto: MotoServer;
-  beforeAll(async () => {
-    moto = await startMotoServer();
-  });
-  afterAll(async () => {
-    await moto?.stop();
-  });
+  const moto = motoServerForBlock();
 
   it('creates table, topic, bucket and secrets under the local names, and is idempotent', async () => {
     const names = resourceNames('local');
@@ -44,13 +38,7 @@ describe('seedLocalAws (real moto server)', () => {
 });
 
 describe('uploadModel (real moto server, tiny model made by scripts/model/make_tiny_model.py)', () => {
-  let moto: MotoServer;
-  beforeAll(async () => {
-    moto = await startMotoServer();
-  });
-  afterAll(async () => {
-    await moto?.stop();
-  });
+  const moto = motoServerForBlock();
 
   it('puts the tiny model archive at the seeds key layout in the local model bucket', async () => {
     const names = resourceNames('local');

@@ -2,20 +2,14 @@
  * moto server (server mode) POSTs SNS notifications to an HTTP subscription: the bridge turns
  * them into Lambda SNS events.
  */
-import { MotoServer, startMotoServer } from '../../../harness/local-aws/moto-server';
+import { motoServerForBlock } from './moto-fixture';
 import { publishToTopic, seedLocalAws } from '../../../harness/local-aws/seed-local-aws';
 import { SnsLambdaEvent, startSnsHttpBridge } from '../../../harness/local-aws/sns-http-bridge';
 
 jest.setTimeout(120_000);
 
 describe('SNS HTTP bridge (real moto server)', () => {
-  let moto: MotoServer;
-  beforeAll(async () => {
-    moto = await startMotoServer();
-  });
-  afterAll(async () => {
-    await moto?.stop();
-  });
+  const moto = motoServerForBlock();
 
   it('receives a published message and hands over a Lambda SNS event', async () => {
     const seeded = await seedLocalAws({ endpoint: moto.endpoint, dashboardApiKey: 'd', newsApiKey: 'n' });

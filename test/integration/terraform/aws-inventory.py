@@ -5,7 +5,8 @@ import sys
 import boto3
 
 endpoint = sys.argv[1]
-kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+# Credentials from the environment: the test passes the local account's (lambdas/local-aws-account.ts).
+kw = dict(endpoint_url=endpoint, region_name="us-east-1")
 c = lambda name: boto3.client(name, **kw)  # noqa: E731
 
 inventory = {

@@ -6,7 +6,6 @@
  * digest comes from the manifest fixture and is put into moto's ECR directly (the real push to a
  * real registry is test/integration/deploy/deploy-gate-acceptance.test.ts).
  */
-import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,56 +14,36 @@ import { REPO_ROOT } from '../../../lambdas/catalog';
 import { MotoServer, startMotoServer } from '../../../harness/local-aws/moto-server';
 import { runLocalAws } from '../../../harness/local-aws/local-aws-cli';
 import { publishTag } from '../../../harness/manifest';
-import { venvBin } from '../../../harness/local-aws/python-venv';
+import { runProcessAllowingFailure } from '../../../harness/process/run-process';
+import { AwsInventory, readAwsInventory } from './aws-inventory';
 import { TerraformSetup, terraform, terraformInit, terraformSetup } from '../../../scripts/terraform-cli';
-import { ManifestFixture, createManifestFixture } from '../../unit/stacks/manifest-fixture';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
 
 // jest 29 ignores `testTimeout` inside a project config; Terraform runs take minutes.
 jest.setTimeout(15 * 60 * 1000);
 
-interface Inventory {
-  inventory: Record<string, string[]>;
-  details: Record<string, Record<string, unknown>>;
-}
-
 let moto: MotoServer;
-let fixture: ManifestFixture;
-let failedFixture: ManifestFixture;
+let fixture: PlaceholderManifest;
+let failedFixture: PlaceholderManifest;
 let work: string;
 let setup: TerraformSetup;
 
-function inventory(details = false): Inventory {
-  const result = spawnSync(venvBin('python'), [path.join(__dirname, 'aws-inventory.py'), moto.endpoint, ...(details ? ['--details'] : [])], {
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`aws-inventory.py failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as Inventory;
-}
+const inventory = (details = false): Promise<AwsInventory> => readAwsInventory(moto.endpoint, details);
 
-function nonEmpty(inv: Inventory): Record<string, string[]> {
+function nonEmpty(inv: AwsInventory): Record<string, string[]> {
   return Object.fromEntries(Object.entries(inv.inventory).filter(([, items]) => items.length > 0));
 }
 
-/**
- * Runs an npm script without blocking this process: the moto server's output is drained by this
- * process's event loop, and a spawnSync of a long deploy let its pipe fill until moto (and with it
- * Terraform) hung forever.
- */
-function npmRun(script: string, args: string[]): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, output }));
-  });
+/** Runs an npm script as a user does, without blocking this process. */
+async function npmRun(script: string, args: string[]): Promise<{ status: number | null; output: string }> {
+  const result = await runProcessAllowingFailure('npm', ['run', '--silent', script, '--', ...args], { cwd: REPO_ROOT });
+  return { status: result.exitCode, output: result.output };
 }
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-stacks-'));
-  fixture = await createManifestFixture();
-  failedFixture = await createManifestFixture({ passed: false });
+  fixture = await createPlaceholderManifest();
+  failedFixture = await createPlaceholderManifest({ passed: false });
   setup = terraformSetup();
   moto = await startMotoServer();
 });
@@ -96,15 +75,15 @@ describe('terraform apply rehearsal against a local AWS API server (moto)', () =
   const stateDir = () => path.join(work, 'rehearsal-state');
   const deployArgs = (stack: string, manifest: string) => [stack, '--endpoint', moto.endpoint, '--manifest', manifest, '--outdir', outdir(), '--state-dir', stateDir()];
 
-  it('starts from an empty local AWS', () => {
-    expect(nonEmpty(inventory())).toEqual({});
+  it('starts from an empty local AWS', async () => {
+    expect(nonEmpty(await inventory())).toEqual({});
   });
 
   it('npm run deploy refuses a failed verification and creates nothing', async () => {
     const { status, output } = await npmRun('deploy', deployArgs('preprod', failedFixture.manifestPath));
     expect(status).not.toBe(0);
     expect(output).toMatch(/Deploy gate REFUSED 'preprod'/);
-    expect(nonEmpty(inventory())).toEqual({});
+    expect(nonEmpty(await inventory())).toEqual({});
     expect(fs.existsSync(path.join(outdir(), 'stacks', 'preprod', '.terraform'))).toBe(false);
   });
 
@@ -131,7 +110,7 @@ describe('terraform apply rehearsal against a local AWS API server (moto)', () =
         });
       }
     }
-    const { inventory: inv, details } = inventory(true);
+    const { inventory: inv, details } = await inventory(true);
     expect(inv.lambda_functions.sort()).toEqual(['preprod-sentiment-analysis', 'preprod-sentiment-dashboard', 'preprod-sentiment-ingestion']);
     expect(inv.dynamodb_tables).toEqual(['preprod-sentiment-items']);
     // moto's account is 123456789012: bucket names carry it (S3 names are global across accounts).
@@ -189,6 +168,6 @@ describe('terraform apply rehearsal against a local AWS API server (moto)', () =
       expect(destroyed).toMatch(/Destroy complete! Resources: \d+ destroyed/);
       expect((await terraform(['state', 'list'], { cwd, setup })).trim()).toBe('');
     }
-    expect(nonEmpty(inventory())).toEqual({});
+    expect(nonEmpty(await inventory())).toEqual({});
   });
 });

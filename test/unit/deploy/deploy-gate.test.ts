@@ -6,14 +6,14 @@ import { Manifest, ManifestEntry } from '../../../harness/manifest';
 import { checkDeployGate, formatVerdict } from '../../../harness/deploy-gate/deploy-gate';
 import { stackArtifacts, readStackJson } from '../../../harness/deploy-gate/stack-artifacts';
 import { configurationFingerprint } from '../../../harness/deploy-gate/verified-configuration';
-import { ManifestFixture, createManifestFixture, sha256Hex } from '../stacks/manifest-fixture';
+import { PlaceholderManifest, createPlaceholderManifest, sha256Hex } from '../../../harness/deploy-gate/placeholder-manifest';
 
-let fixture: ManifestFixture;
+let fixture: PlaceholderManifest;
 let outdir: string;
 let stackJsonPath: string;
 
 beforeAll(async () => {
-  fixture = await createManifestFixture();
+  fixture = await createPlaceholderManifest();
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
   buildApp({ outdir, stacks: ['preprod', 'preprod-registry'], manifest: fixture.manifest, manifestPath: fixture.manifestPath, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
   stackJsonPath = path.join(outdir, 'stacks', 'preprod', 'cdk.tf.json');

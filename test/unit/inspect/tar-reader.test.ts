@@ -1,16 +1,16 @@
 /** The tar reader on archives made by GNU tar in both GNU and pax formats (long names, links). */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { TarEntry, TarFormatError, TarWant, readTar } from '../../../harness/inspect/tar-reader';
 import { buildElf } from './elf-builder';
+import { runProcess } from '../../../harness/process/run-process';
 
 const LONG_DIR = `usr/lib/python3.13/site-packages/${'a_very_long_package_name_'.repeat(5)}`;
 
 let root: string;
-beforeAll(() => {
+beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'tar-reader-'));
   const tree = path.join(root, 'tree');
   fs.mkdirSync(path.join(tree, LONG_DIR), { recursive: true });
@@ -21,7 +21,7 @@ beforeAll(() => {
   fs.symlinkSync('handler.py', path.join(tree, 'var/task/link.py'));
   fs.linkSync(path.join(tree, LONG_DIR, '_native.cpython-313-x86_64-linux-gnu.so'), path.join(tree, 'var/task/hard.so'));
   for (const format of ['gnu', 'pax']) {
-    execFileSync('tar', [`--format=${format}`, '-C', tree, '-cf', path.join(root, `${format}.tar`), '.']);
+    await runProcess('tar', [`--format=${format}`, '-C', tree, '-cf', path.join(root, `${format}.tar`), '.']);
   }
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -15,9 +15,12 @@ const props = (overrides: Partial<FunctionUrlProps> = {}): FunctionUrlProps => (
   ...overrides,
 });
 
+/** The synthesized Terraform JSON of one FunctionUrl with these props. */
+const synthUrl = (overrides: Partial<FunctionUrlProps> = {}): string => Testing.synthScope((scope) => new FunctionUrl(scope, 'url', props(overrides)));
+
 describe('FunctionUrl', () => {
   it('declares auth type, invoke mode and CORS', () => {
-    const synthesized = Testing.synthScope((scope) => new FunctionUrl(scope, 'url', props()));
+    const synthesized = synthUrl();
     expect(synthesized).toHaveResourceWithProperties(LambdaFunctionUrl, {
       function_name: 'prod-sentiment-dashboard',
       authorization_type: 'NONE',
@@ -34,23 +37,23 @@ describe('FunctionUrl', () => {
   });
 
   it('grants public InvokeFunctionUrl only, and only for auth type NONE', () => {
-    const open = Testing.synthScope((scope) => new FunctionUrl(scope, 'url', props()));
+    const open = synthUrl();
     expect(open).toHaveResourceWithProperties(LambdaPermission, {
       action: 'lambda:InvokeFunctionUrl',
       principal: '*',
       function_url_auth_type: 'NONE',
     });
-    const iam = Testing.synthScope((scope) => new FunctionUrl(scope, 'url', props({ authType: 'AWS_IAM' })));
+    const iam = synthUrl({ authType: 'AWS_IAM' });
     expect(iam).toHaveResourceWithProperties(LambdaFunctionUrl, { authorization_type: 'AWS_IAM' });
     expect(iam).not.toHaveResource(LambdaPermission);
   });
 
   it('allows a wildcard origin only when asked to (pre-production)', () => {
     const wildcard = { ...CORS, allowOrigins: ['*'] };
-    expect(() => Testing.synthScope((scope) => new FunctionUrl(scope, 'url', props({ cors: wildcard })))).toThrow(
+    expect(() => synthUrl({ cors: wildcard })).toThrow(
       /CORS allowOrigins '\*' is not allowed here \(pre-production only\)/,
     );
-    const synthesized = Testing.synthScope((scope) => new FunctionUrl(scope, 'url', props({ cors: wildcard, allowWildcardOrigin: true })));
+    const synthesized = synthUrl({ cors: wildcard, allowWildcardOrigin: true });
     expect(synthesized).toHaveResourceWithProperties(LambdaFunctionUrl, { cors: expect.objectContaining({ allow_origins: ['*'] }) });
   });
 
@@ -62,6 +65,6 @@ describe('FunctionUrl', () => {
     [{ cors: { ...CORS, maxAgeSeconds: 100000 } }, /maxAgeSeconds must be an integer from 0 to 86400, got 100000/],
     [{ cors: { ...CORS, allowOrigins: ['*'], allowCredentials: true }, allowWildcardOrigin: true }, /cannot allow credentials with origin '\*'/],
   ])('rejects %j with a clear message', (overrides, message) => {
-    expect(() => Testing.synthScope((scope) => new FunctionUrl(scope, 'url', props(overrides)))).toThrow(message);
+    expect(() => synthUrl(overrides)).toThrow(message);
   });
 });

@@ -8,7 +8,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { ZipFunction, ZipFunctionProps } from '../../../modules/zip-function';
 import { ImageFunction, ImageFunctionProps, parseEcrRepositoryUrl } from '../../../modules/image-function';
 import { hexSha256ToBase64 } from '../../../modules/function-settings';
-import { makeZip, sha256Hex } from '../stacks/manifest-fixture';
+import { writePlaceholderZip, sha256Hex } from '../../../harness/deploy-gate/placeholder-manifest';
 
 Testing.setupJest();
 
@@ -21,7 +21,7 @@ let zipSha: string;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zip-function-'));
   zipPath = path.join(dir, 'dashboard.zip');
-  zipSha = sha256Hex(await makeZip(zipPath, { 'handler.py': 'def lambda_handler(e, c):\n    return 1\n' }));
+  zipSha = sha256Hex(await writePlaceholderZip(zipPath, { 'handler.py': 'def lambda_handler(e, c):\n    return 1\n' }));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -55,9 +55,13 @@ function imageProps(overrides: Partial<ImageFunctionProps> = {}): ImageFunctionP
   };
 }
 
+/** The synthesized Terraform JSON of one function construct with these props. */
+const synthZip = (overrides: Partial<ZipFunctionProps> = {}): string => Testing.synthScope((scope) => new ZipFunction(scope, 'fn', zipProps(overrides)));
+const synthImage = (overrides: Partial<ImageFunctionProps> = {}): string => Testing.synthScope((scope) => new ImageFunction(scope, 'fn', imageProps(overrides)));
+
 describe('ZipFunction', () => {
   it('deploys the archive from S3 under its sha256 and pins source_code_hash to those bytes', () => {
-    const synthesized = Testing.synthScope((scope) => new ZipFunction(scope, 'fn', zipProps()));
+    const synthesized = synthZip();
     expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
       function_name: 'preprod-sentiment-dashboard',
       package_type: 'Zip',
@@ -92,24 +96,30 @@ describe('ZipFunction', () => {
     [{ handler: 'handler' }, /handler is required and must look like 'module.function'.*got 'handler'/],
     [{ functionName: 'bad name!' }, /functionName must be 1-64/],
     [{ environment: { NEWSAPI_KEY: 'abc' } }, /'NEWSAPI_KEY' looks like a secret value.*Secrets Manager/],
+    // The one secret-naming rule (lambdas/secret-naming.ts): any word of the name, not only its end.
+    [{ environment: { DB_PASSWORD_PROD: 'hunter2' } }, /'DB_PASSWORD_PROD' looks like a secret value/],
   ])('rejects %j with a clear message', (overrides, message) => {
-    expect(() => Testing.synthScope((scope) => new ZipFunction(scope, 'fn', zipProps(overrides)))).toThrow(message);
+    expect(() => synthZip(overrides)).toThrow(message);
+  });
+
+  it('accepts a reference to a secret under a name that says so', () => {
+    const environment = { NEWSAPI_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:newsapi-key' };
+    const synthesized = synthZip({ environment });
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, { environment: { variables: environment } });
   });
 
   it('rejects an archive that is not on disk, pointing at npm run verify', () => {
-    const props = zipProps({ artifact: { zipPath: path.join(dir, 'missing.zip'), sha256: zipSha } });
-    expect(() => Testing.synthScope((scope) => new ZipFunction(scope, 'fn', props))).toThrow(/does not exist.*npm run verify/);
+    expect(() => synthZip({ artifact: { zipPath: path.join(dir, 'missing.zip'), sha256: zipSha } })).toThrow(/does not exist.*npm run verify/);
   });
 
   it('rejects a sha256 that is not 64 hex characters', () => {
-    const props = zipProps({ artifact: { zipPath, sha256: 'deadbeef' } });
-    expect(() => Testing.synthScope((scope) => new ZipFunction(scope, 'fn', props))).toThrow(/64 lower-case hex.*deadbeef/);
+    expect(() => synthZip({ artifact: { zipPath, sha256: 'deadbeef' } })).toThrow(/64 lower-case hex.*deadbeef/);
   });
 });
 
 describe('ImageFunction', () => {
   it('pins image_uri by digest and states the handler as the image command', () => {
-    const synthesized = Testing.synthScope((scope) => new ImageFunction(scope, 'fn', imageProps()));
+    const synthesized = synthImage();
     expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
       function_name: 'preprod-sentiment-analysis',
       package_type: 'Image',
@@ -132,7 +142,7 @@ describe('ImageFunction', () => {
     [{ handler: '' }, /handler is required/],
     [{ memoryMb: 127 }, /memoryMb must be an integer from 128/],
   ])('rejects %j with a clear message', (overrides, message) => {
-    expect(() => Testing.synthScope((scope) => new ImageFunction(scope, 'fn', imageProps(overrides)))).toThrow(message);
+    expect(() => synthImage(overrides)).toThrow(message);
   });
 
   it('derives the repository ARN from its URL, for an ECR pull grant on that repository only', () => {

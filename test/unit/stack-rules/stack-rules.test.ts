@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { STACK_RULES, checkStack, checkSynthesizedStack, formatStackReport } from '../../../harness/stack-rules/default-pack';
 import { StackJson, StackRule } from '../../../harness/stack-rules/types';
-import { ManifestFixture, createManifestFixture } from '../stacks/manifest-fixture';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
 
 const rule = (id: string): StackRule => {
   const found = STACK_RULES.find((candidate) => candidate.id === id);
@@ -235,10 +235,10 @@ describe('each stack rule catches its mistake on a hand-made bad stack', () => {
 });
 
 describe('the real synthesized stacks', () => {
-  let fixture: ManifestFixture;
+  let fixture: PlaceholderManifest;
   let outdir: string;
   beforeAll(async () => {
-    fixture = await createManifestFixture();
+    fixture = await createPlaceholderManifest();
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-rules-'));
     buildApp({ outdir, manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
   });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../../main';
-import { ManifestFixture, createManifestFixture } from './manifest-fixture';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 interface StackJson {
@@ -14,7 +14,7 @@ interface StackJson {
   data?: Blocks;
 }
 
-let fixture: ManifestFixture;
+let fixture: PlaceholderManifest;
 let outdir: string;
 const stacks: Record<string, StackJson> = {};
 
@@ -36,7 +36,7 @@ function synth(env: 'preprod' | 'prod', outputDir: string, extraEnv: Record<stri
 const blocks = (stack: StackJson, type: string) => Object.entries(stack.resource[type] ?? {});
 
 beforeAll(async () => {
-  fixture = await createManifestFixture();
+  fixture = await createPlaceholderManifest();
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-'));
   stacks.preprod = synth('preprod', path.join(outdir, 'a'), { SENTIMENT_ALERT_ENDPOINT: undefined, SENTIMENT_ALERT_ENDPOINT_PREPROD: 'ops@example.com' });
   stacks.prod = synth('prod', path.join(outdir, 'b'), { SENTIMENT_ALERT_ENDPOINT: 'https://hooks.example.com/alerts', SENTIMENT_ALERT_ENDPOINT_PROD: undefined });

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE, isWildcardAction, isWildcardResource } from '../../../modules/policy-statements';
-import { ManifestFixture, createManifestFixture } from './manifest-fixture';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
 
 interface Statement {
   readonly sid?: string;
@@ -20,12 +20,12 @@ interface Statement {
 }
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 
-let fixture: ManifestFixture;
+let fixture: PlaceholderManifest;
 let outdir: string;
 const stacks: Record<string, { resource?: Blocks; data?: Blocks }> = {};
 
 beforeAll(async () => {
-  fixture = await createManifestFixture();
+  fixture = await createPlaceholderManifest();
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-walk-'));
   buildApp({ outdir, manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
   for (const name of ALL_STACK_NAMES) {

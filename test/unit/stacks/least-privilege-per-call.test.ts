@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { CATALOG, REPO_ROOT } from '../../../lambdas/catalog';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { boto3CallsInDirectory, boto3CallsInSource } from './boto3-calls';
-import { ManifestFixture, createManifestFixture } from './manifest-fixture';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
 
 interface Statement { readonly sid?: string; readonly actions?: string[]; readonly resources?: string[]; readonly principals?: unknown }
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
@@ -24,12 +24,12 @@ function isPlatformGrant(action: string, resources: readonly string[]): boolean 
   return action === 'sqs:SendMessage' && resources.length > 0 && resources.every((r) => /^\$\{aws_sqs_queue\.[^.]*dead-letters[^.]*\.arn\}$/.test(r));
 }
 
-let fixture: ManifestFixture;
+let fixture: PlaceholderManifest;
 let outdir: string;
 const stacks: Record<string, { data?: Blocks }> = {};
 
 beforeAll(async () => {
-  fixture = await createManifestFixture();
+  fixture = await createPlaceholderManifest();
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'per-call-'));
   buildApp({ outdir, manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
   for (const name of ALL_STACK_NAMES) stacks[name] = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));

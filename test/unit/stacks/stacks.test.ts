@@ -17,7 +17,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { AwsTarget } from '../../../stacks/aws-target';
-import { ManifestFixture, createManifestFixture } from './manifest-fixture';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
 
 interface SynthBlock {
   readonly function_name?: string;
@@ -31,7 +31,7 @@ interface SynthJson {
 
 Testing.setupJest();
 
-let fixture: ManifestFixture;
+let fixture: PlaceholderManifest;
 let outdir: string;
 const synthesized: Record<string, string> = {};
 
@@ -40,7 +40,7 @@ function stackJson(name: string): { resource: Record<string, Record<string, Reco
 }
 
 beforeAll(async () => {
-  fixture = await createManifestFixture();
+  fixture = await createPlaceholderManifest();
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'stacks-'));
   const app = buildApp({ outdir, manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') });
   for (const name of ALL_STACK_NAMES) synthesized[name] = Testing.synth(app.node.findChild(name) as TerraformStack);
@@ -206,12 +206,12 @@ describe('catalog switch: dashboard as an image (spec 002)', () => {
     process.env.DASHBOARD_PACKAGING = 'image';
     try {
       let mainModule!: typeof import('../../../main');
-      let fixtureModule!: typeof import('./manifest-fixture');
+      let fixtureModule!: typeof import('../../../harness/deploy-gate/placeholder-manifest');
       jest.isolateModules(() => {
         mainModule = require('../../../main');
-        fixtureModule = require('./manifest-fixture');
+        fixtureModule = require('../../../harness/deploy-gate/placeholder-manifest');
       });
-      const imageFixture = await fixtureModule.createManifestFixture();
+      const imageFixture = await fixtureModule.createPlaceholderManifest();
       try {
         const app = mainModule.buildApp({ outdir, stacks: ['preprod-registry', 'preprod'], manifest: imageFixture.manifest, target: { kind: 'offline' } });
         const registry = Testing.synth(app.node.findChild('preprod-registry') as TerraformStack);

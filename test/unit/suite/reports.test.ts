@@ -14,7 +14,7 @@ describe('reports', () => {
     const text = formatConsoleReport(report);
     expect(text).toContain('errorType:    Runtime.ImportModuleError');
     expect(text).toContain("errorMessage: Unable to import module 'handler': No module named 'fastapi'");
-    expect(text).toContain('FAIL dashboard: zip .work/artifacts/dashboard/x.zip (2.0 KB, hash abababababab)');
+    expect(text).toContain('FAIL dashboard: zip .work/artifacts/dashboard/x.zip (2.0 KiB, hash abababababab)');
     expect(text).toContain('FAILED: dashboard (1 of 1).');
   });
 

@@ -1,17 +1,19 @@
 /**
- * Test fixture: a real artifact manifest with real (tiny) ZIP archives on disk, standing in for
- * what `npm run verify` writes. Image digests are made up: no registry exists here.
+ * A placeholder artifact manifest with real (tiny) ZIP archives on disk, standing in for what
+ * `npm run verify` writes, so the stacks can be synthesized and checked on any machine before
+ * anything was built (`npm run check-stacks -- --placeholder-manifest`, checkov) and in tests.
+ * Image digests are made up: it vouches for the stacks' shape, never for a deploy.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as yazl from 'yazl';
-import { CATALOG } from '../../../lambdas/catalog';
-import { Manifest, ManifestEntry, ManifestVerification, choicesFor } from '../../../harness/manifest';
-import { verifiedConfiguration } from '../../../harness/deploy-gate/verified-configuration';
+import { CATALOG } from '../../lambdas/catalog';
+import { createDeterministicZip } from '../build/deterministic-zip';
+import { Manifest, ManifestEntry, ManifestVerification, choicesFor } from '../manifest';
+import { verifiedConfiguration } from './verified-configuration';
 
-export interface ManifestFixture {
+export interface PlaceholderManifest {
   readonly dir: string;
   readonly manifestPath: string;
   readonly manifest: Manifest;
@@ -20,7 +22,7 @@ export interface ManifestFixture {
   remove(): void;
 }
 
-export interface ManifestFixtureOptions {
+export interface PlaceholderManifestOptions {
   /** @default true */
   readonly passed?: boolean;
   /** @default true: image entries carry a (made-up) registry digest */
@@ -31,26 +33,23 @@ export function sha256Hex(data: Buffer | string): string {
   return crypto.createHash('sha256').update(data).digest('hex');
 }
 
-/** A real, small ZIP archive with fixed timestamps. */
-export function makeZip(file: string, entries: Readonly<Record<string, string>>): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const zip = new yazl.ZipFile();
-    for (const [name, content] of Object.entries(entries).sort()) {
-      zip.addBuffer(Buffer.from(content), name, { mtime: new Date('1980-01-01T00:00:00Z'), mode: 0o100644 });
+/** A real, small ZIP of `entries` (name -> content), written by the build's deterministic ZIP writer; returns its bytes. */
+export async function writePlaceholderZip(file: string, entries: Readonly<Record<string, string>>): Promise<Buffer> {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'sentiment-placeholder-zip-'));
+  try {
+    for (const [name, content] of Object.entries(entries)) {
+      fs.mkdirSync(path.dirname(path.join(tree, name)), { recursive: true });
+      fs.writeFileSync(path.join(tree, name), content);
     }
-    zip.end();
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    zip.outputStream.on('error', reject);
-    zip.outputStream.on('end', () => {
-      const bytes = Buffer.concat(chunks);
-      fs.writeFileSync(file, bytes);
-      resolve(bytes);
-    });
-  });
+    await createDeterministicZip(tree, file);
+    return fs.readFileSync(file);
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+  }
 }
 
-export async function createManifestFixture(options: ManifestFixtureOptions = {}): Promise<ManifestFixture> {
+/** Writes the manifest and its ZIPs into a new temporary directory (remove it with `remove()`). */
+export async function createPlaceholderManifest(options: PlaceholderManifestOptions = {}): Promise<PlaceholderManifest> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sentiment-manifest-'));
   const verification: ManifestVerification = {
     passed: options.passed ?? true,
@@ -73,7 +72,7 @@ export async function createManifestFixture(options: ManifestFixtureOptions = {}
     };
     if (spec.packaging === 'zip') {
       const zipPath = path.join(dir, `${spec.name}.zip`);
-      const bytes = await makeZip(zipPath, { 'handler.py': `def lambda_handler(event, context):\n    return {"function": "${spec.name}"}\n` });
+      const bytes = await writePlaceholderZip(zipPath, { 'handler.py': `def lambda_handler(event, context):\n    return {"function": "${spec.name}"}\n` });
       functions[spec.name] = { ...common, kind: 'zip', zipPath, sha256: sha256Hex(bytes), bytes: bytes.length };
     } else {
       functions[spec.name] = {

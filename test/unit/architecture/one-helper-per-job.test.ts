@@ -1,0 +1,168 @@
+/**
+ * One helper per job (issue 13): each family below has one implementation, and this test fails,
+ * naming the file, when a second one appears. `pending` lists the copies left in files other
+ * work owned when the helpers were unified; each must still hold its copy (so a fixed one is
+ * removed from the list) and the list only shrinks.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+interface Family {
+  /** What the one implementation does. */
+  readonly job: string;
+  /** What a copy looks like. */
+  readonly pattern: RegExp;
+  /** The files allowed to match: the implementation itself. */
+  readonly home: readonly string[];
+  /** Copies still to be replaced by the home (file -> what to do), so the list only shrinks. */
+  readonly pending?: Readonly<Record<string, string>>;
+  /** Files where a match is data, not a second implementation (file -> why). */
+  readonly notCopies?: Readonly<Record<string, string>>;
+  /** @default every .ts file */
+  readonly extensions?: readonly string[];
+  /** Only these top-level folders. @default all scanned */
+  readonly under?: readonly string[];
+}
+
+const PRODUCTION = ['harness', 'lambdas', 'stacks', 'modules', 'scripts', 'main.ts'];
+
+const FAMILIES: readonly Family[] = [
+  {
+    job: 'starting host processes (harness/process/run-process.ts: lines, bounded tail, time limit, ProcessError)',
+    pattern: /^import (?!type\b)[^;]*from 'node:child_process'/m,
+    home: ['harness/process/run-process.ts'],
+    pending: {
+      'harness/rie/rie-binary.ts': 'pipDownload: runProcess(python3, [-m, pip, download, ...], { hint })',
+      'harness/emulator/ephemeral-storage.ts': 'cp/mount/mkfs/umount: runProcess; the exit hook umount stays synchronous (process.on exit)',
+      'harness/conformance/emulate-dir-target.ts': 'startProcess(process.execPath, [...], { onLine }) and its tail()',
+      'harness/inspect/fixtures/lambda-zip-fixture.ts': 'pip download: runProcess(python3, args, { tailLines: 8, hint })',
+      'test/integration/emulator/sandbox.test.ts': 'runProcess instead of promisify(execFile)',
+      'test/integration/emulator/http-fronts.test.ts': 'runProcess instead of promisify(execFile)',
+    },
+  },
+  {
+    job: 'splitting a stream into lines (LineSplitter in harness/docker/output-tail.ts)',
+    pattern: /(partial\w*|pending)\s*=\s*\w+\.pop\(\)/,
+    home: ['harness/docker/output-tail.ts'],
+    pending: {
+      'harness/build/progress.ts': 'lineSplitter(log, prefix): a LineSplitter whose onLine logs `${prefix} ${line}`',
+      'harness/rie/rie-function.ts': 'collectLogs: new LineSplitter(onLog, { raw: true })',
+      'harness/emulator/execution-environment.ts': 'collectLogs: new LineSplitter(log, { raw: true })',
+      'harness/conformance/emulate-dir-target.ts': 'lines(): startProcess onLine',
+    },
+  },
+  {
+    job: "quoting a tool's last output lines (lastLines / LineTail in harness/docker/output-tail.ts)",
+    pattern: /split\('\\n'\)(\.\w+\([^)]*\))*\.slice\(-\d+\)|function (dockerOutputTail|lastLines)\b/,
+    home: ['harness/docker/output-tail.ts'],
+    pending: {
+      'harness/build/progress.ts': "dockerOutputTail: lastLines(text, count) of the lines without the legacy builder's banner",
+      'harness/build/sbom.ts': 'lastLines(result.stderr, 6)',
+      'harness/emulator/execution-environment.ts': 'lastLines(message, 5)',
+      'harness/inspect/fixtures/lambda-zip-fixture.ts': 'the ProcessError tail of runProcess',
+      'harness/rie/rie-binary.ts': 'the ProcessError tail of runProcess',
+    },
+  },
+  {
+    job: 'formatting byte counts (formatBytes in harness/inspect/verdict.ts, IEC units)',
+    pattern: /function formatBytes|toFixed\(\d\)\}? ?(KiB|MiB|GiB|KB|MB|GB)\b/,
+    home: ['harness/inspect/verdict.ts'],
+    pending: {
+      'harness/build/zip-builder.ts': 'formatBytes(zip.bytes), formatBytes(pruned.bytesFreed)',
+      'harness/build/image-builder.ts': 'formatBytes(wheel.bytes)',
+    },
+  },
+  {
+    job: 'writing ZIP archives (createDeterministicZip in harness/build/deterministic-zip.ts, time-zone independent)',
+    pattern: /new yazl\.ZipFile\(/,
+    home: ['harness/build/deterministic-zip.ts'],
+    pending: {
+      'harness/inspect/fixtures/lambda-zip-fixture.ts':
+        'writeDeterministicZip: write the files into a temporary tree (.so files 0755) and call createDeterministicZip, as harness/deploy-gate/placeholder-manifest.ts does',
+    },
+  },
+  {
+    job: 'parsing command-line options (parseArgs in harness/cli/cli-args.ts)',
+    pattern: /argv\[\+\+i\]|argv\[i \+ 1\]|process\.argv\.includes\(/,
+    home: ['harness/cli/cli-args.ts'],
+    pending: { 'harness/bench/inspect-bench.ts': "--quick: parseArgs(process.argv.slice(2), { quick: { kind: 'switch', ... } }, usage)" },
+  },
+  {
+    job: 'telling whether a process still runs (processAlive / entriesOfGoneProcesses in harness/lifecycle/owner.ts)',
+    pattern: /process\.kill\(\w+, 0\)/,
+    home: ['harness/lifecycle/owner.ts'],
+    pending: { 'harness/emulator/ephemeral-storage.ts': 'reapEphemeralStorage: entriesOfGoneProcesses(root, (name) => Number(/^env-(\\d+)-/.exec(name)?.[1]))' },
+  },
+  {
+    job: 'the local account id (LOCAL_ACCOUNT_ID in lambdas/local-aws-account.ts)',
+    pattern: /'\d{12}'/,
+    home: ['lambdas/local-aws-account.ts'],
+    under: PRODUCTION,
+    pending: { 'harness/emulator/lambda-limits.ts': "import { LOCAL_ACCOUNT_ID } from '../../lambdas/local-aws-account'" },
+    notCopies: { 'lambdas/test-events.ts': "AWS's documented example events, quoted literally on purpose (the documentation's example account)" },
+  },
+  {
+    job: 'fake AWS credentials (LOCAL_AWS_CREDENTIALS / LOCAL_AWS_ENV in lambdas/local-aws-account.ts)',
+    pattern: /AWS_SECRET_ACCESS_KEY: '|secretKey: '|aws_secret_access_key="/,
+    home: ['lambdas/local-aws-account.ts'],
+    extensions: ['.ts', '.py'],
+    pending: { 'harness/emulator/launch-spec.ts': 'fakeCredentials: the AWS_* entries of LOCAL_AWS_ENV' },
+  },
+  {
+    job: 'the secret-looking variable name rule (lambdas/secret-naming.ts)',
+    pattern: /PASSWORD\|/,
+    home: ['lambdas/secret-naming.ts'],
+    pending: { 'harness/inspect/rules/environment-secrets.ts': 'holdsSecretLiteral(name, value) instead of SECRET_NAME / REFERENCE_NAME / REFERENCE_VALUE' },
+  },
+  {
+    job: 'the handler format (HANDLER_PATTERN in lambdas/function-spec.ts)',
+    pattern: /\[A-Za-z_\]\[A-Za-z0-9_\]\*/,
+    home: ['lambdas/function-spec.ts'],
+    pending: { 'harness/inspect/rules/handler-module.ts': 'import { HANDLER_PATTERN } from lambdas/function-spec' },
+  },
+];
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const THIS_FILE = path.relative(REPO_ROOT, __filename);
+
+function sourceFiles(): string[] {
+  const found: string[] = [];
+  const walk = (relative: string): void => {
+    for (const entry of fs.readdirSync(path.join(REPO_ROOT, relative), { withFileTypes: true })) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!['node_modules', '.work', '.git', 'cdktf.out', 'reports'].includes(entry.name)) walk(child);
+      } else if (/\.(ts|py)$/.test(entry.name) && child !== THIS_FILE) {
+        found.push(child);
+      }
+    }
+  };
+  walk('');
+  return found.sort();
+}
+
+const FILES = sourceFiles();
+
+function copiesOf(family: Family): string[] {
+  const extensions = family.extensions ?? ['.ts'];
+  return FILES.filter((file) => extensions.includes(path.extname(file)))
+    .filter((file) => !family.under || family.under.some((top) => file === top || file.startsWith(`${top}/`)))
+    .filter((file) => family.pattern.test(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')));
+}
+
+describe.each(FAMILIES.map((family) => [family.job, family] as const))('one implementation: %s', (_job, family) => {
+  test('no copy outside its home', () => {
+    const allowed = [...family.home, ...Object.keys(family.pending ?? {}), ...Object.keys(family.notCopies ?? {})];
+    const offenders = copiesOf(family).filter((file) => !allowed.includes(file));
+    expect(offenders).toEqual([]);
+  });
+
+  test('every pending copy is still there (remove the entry once it is replaced)', () => {
+    const copies = copiesOf(family);
+    expect(Object.keys(family.pending ?? {}).filter((file) => !copies.includes(file))).toEqual([]);
+  });
+
+  test('its home holds the implementation', () => {
+    for (const home of family.home) expect(fs.existsSync(path.join(REPO_ROOT, home))).toBe(true);
+  });
+});
