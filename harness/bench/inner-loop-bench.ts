@@ -32,7 +32,8 @@ export const IMAGE_EDIT_TARGET_S = 15;
 
 /**
  * How a scenario verifies: harness/pipeline's `runVerify`, handed in by harness/cli/bench.ts, so
- * that the bench folder does not import the pipeline (which imports harness/cli).
+ * that the bench adds no dependency on the verify pipeline (the pipeline imports harness/cli, and
+ * the folders' layers are to point one way: issue 13).
  */
 export type VerifyRunner = (props: {
   readonly specs: readonly FunctionSpec[];
