@@ -1,7 +1,8 @@
 /**
  * The version of static inspection that a cached verdict was judged by: a revision bumped by hand
  * (for changes the source hash cannot see, e.g. a dependency's behaviour) plus the sha256 of the
- * sources that read artifacts and judge them (the rules, the pack, the readers). Editing any rule
+ * sources that read artifacts and judge them (the rules, the pack, the readers, and the runtime
+ * facts in lambdas/runtimes.ts they judge against). Editing any rule
  * changes the version, so every cached verdict stops matching and artifacts are inspected again.
  */
 import { createHash } from 'node:crypto';
@@ -25,6 +26,8 @@ const JUDGING_SOURCES = [
   'types.ts',
   'verdict.ts',
   'zip-reader.ts',
+  // The target runtimes' facts (glibc, CPython ABI, wheel tags, ELF machines) the rules judge against.
+  '../../lambdas/runtimes.ts',
 ];
 
 /** `r1-<sha256 of the sources, 16 hex>`; `inspectDir` is harness/inspect (a copy in tests). */
