@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yauzl from 'yauzl';
 import * as yazl from 'yazl';
-import { compareBytes } from './source-files';
+import { SourceFile, compareBytes } from './source-files';
 
 /**
  * The DOS epoch in LOCAL time: yazl converts with local-time getters, so a local-time
@@ -56,9 +56,35 @@ export function planTree(rootDir: string): ZipEntryPlan[] {
   return plan.sort((a, b) => compareBytes(a.name, b.name));
 }
 
+/**
+ * A function's sources laid over its dependency set, as `pip install --target` into the source
+ * directory would leave them: pip skips a top-level name that already exists, so the sources win
+ * over a dependency entry of the same top-level name. Directories come from the files' parents.
+ */
+export function planSourcesOverDependencies(sources: readonly SourceFile[], dependencyDir?: string): ZipEntryPlan[] {
+  const plan: ZipEntryPlan[] = [];
+  const directories = new Set<string>();
+  const topLevel = new Set<string>();
+  for (const file of sources) {
+    const parts = file.relativePath.split('/');
+    topLevel.add(parts[0]);
+    for (let depth = 1; depth < parts.length; depth += 1) directories.add(`${parts.slice(0, depth).join('/')}/`);
+    plan.push({ name: file.relativePath, kind: 'file', absolutePath: file.absolutePath, executable: file.executable });
+  }
+  for (const name of directories) plan.push({ name, kind: 'directory' });
+  if (dependencyDir) {
+    plan.push(...planTree(dependencyDir).filter((entry) => !topLevel.has(entry.name.split('/')[0])));
+  }
+  return plan.sort((a, b) => compareBytes(a.name, b.name));
+}
+
 /** Zips the tree under `rootDir` into `zipPath` deterministically (written to a temp file, then renamed). */
-export async function createDeterministicZip(rootDir: string, zipPath: string): Promise<ZipResult> {
-  const plan = planTree(rootDir);
+export function createDeterministicZip(rootDir: string, zipPath: string): Promise<ZipResult> {
+  return writeZipFromPlan(planTree(rootDir), zipPath);
+}
+
+/** Writes the planned entries (sorted by the caller) into `zipPath` deterministically. */
+export async function writeZipFromPlan(plan: readonly ZipEntryPlan[], zipPath: string): Promise<ZipResult> {
   const zip = new yazl.ZipFile();
   for (const entry of plan) {
     if (entry.kind === 'directory') {
@@ -90,6 +116,24 @@ export async function createDeterministicZip(rootDir: string, zipPath: string): 
   });
   fs.renameSync(temporary, zipPath);
   return { zipPath, sha256: hash.digest('hex'), bytes, entries: plan.length };
+}
+
+/**
+ * Writes the planned entries as a directory tree, with the modes the archive gives them: the same
+ * tree extracting `writeZipFromPlan`'s archive yields, without inflating it again.
+ */
+export function writeTreeFromPlan(plan: readonly ZipEntryPlan[], targetDir: string): void {
+  fs.mkdirSync(targetDir, { recursive: true, mode: 0o755 });
+  for (const entry of plan) {
+    const destination = path.join(targetDir, ...entry.name.split('/').filter(Boolean));
+    if (entry.kind === 'directory') {
+      fs.mkdirSync(destination, { recursive: true, mode: 0o755 });
+      continue;
+    }
+    fs.mkdirSync(path.dirname(destination), { recursive: true, mode: 0o755 });
+    fs.copyFileSync(entry.absolutePath as string, destination);
+    fs.chmodSync(destination, (entry.executable ? EXECUTABLE_MODE : FILE_MODE) & 0o777);
+  }
 }
 
 /** sha256 (hex) and size of a file. */

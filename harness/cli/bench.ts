@@ -9,12 +9,19 @@ import * as path from 'node:path';
 import { REPO_ROOT } from '../../lambdas/catalog';
 import { BenchSection, BenchSectionResult, metricsTable } from '../bench/bench-section';
 import { emulatorBench } from '../bench/emulator-bench';
+import { innerLoopBench } from '../bench/inner-loop-bench';
+import { measureWatchEditToServed } from '../bench/watch-latency';
+import { runVerify } from '../pipeline/verify-run';
 import { inspectBench } from '../bench/inspect-bench';
 import { stderrLog } from '../build/progress';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 import { ENGINES_OPTION_HELP, parseEngines } from './engine-option';
 
-const SECTIONS: readonly BenchSection[] = [emulatorBench(), inspectBench()];
+const SECTIONS: readonly BenchSection[] = [emulatorBench(), inspectBench(), innerLoopBench({
+    verify: runVerify,
+    // `emulate --watch`: a saved edit of a ZIP function until the new version answers, in the same run.
+    extraMeasurements: [async (context) => [await measureWatchEditToServed({ log: context.log, edits: context.quick ? 1 : 3 })]],
+  })];
 
 const OPTIONS: Record<string, OptionSpec> = {
   only: { kind: 'repeatable', description: `run only this section (repeatable): ${SECTIONS.map((s) => s.name).join(', ')}` },
