@@ -3,6 +3,7 @@
  * targets. Add a section by exporting a `BenchSection` and listing it in harness/cli/bench.ts.
  * Benchmarks measure; they are never timed tests (a missed target is reported, not failed).
  */
+import { EngineName } from '../pipeline/served-function';
 
 export interface BenchTarget {
   /** `<=` for latencies, `>=` for throughputs. */
@@ -37,6 +38,8 @@ export interface BenchContext {
   readonly log: (line: string) => void;
   /** Fewer iterations, for a smoke run of the bench itself. */
   readonly quick: boolean;
+  /** Which Lambda engines a section that runs functions measures (`--engine`). @default both */
+  readonly engines?: readonly EngineName[];
 }
 
 export interface BenchSection {

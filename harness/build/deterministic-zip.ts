@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yauzl from 'yauzl';
 import * as yazl from 'yazl';
-import { compareBytes } from './source-files';
+import { SourceFile, compareBytes } from './source-files';
 
 /**
  * The DOS epoch in LOCAL time: yazl converts with local-time getters, so a local-time
@@ -58,25 +58,44 @@ export function planTree(rootDir: string): ZipEntryPlan[] {
   return plan.sort((a, b) => compareBytes(a.name, b.name));
 }
 
+/** The directory entries (`a/`, `a/b/`) above archive paths, each once. */
+function parentDirectories(names: Iterable<string>): ZipEntryPlan[] {
+  const directories = new Set<string>();
+  for (const name of names) {
+    const parts = name.split('/');
+    for (let depth = 1; depth < parts.length; depth += 1) directories.add(`${parts.slice(0, depth).join('/')}/`);
+  }
+  return [...directories].map((name) => ({ name, kind: 'directory' }));
+}
+
 /**
  * In-memory files as archive entries, with their parent directories, sorted: the same entries
  * `planTree` gives for those files written to disk. `executable` says which files get 0755.
  */
 export function planFiles(files: ReadonlyMap<string, Buffer>, executable: (name: string) => boolean = () => false): ZipEntryPlan[] {
-  const plan: ZipEntryPlan[] = [];
-  const directories = new Set<string>();
-  for (const [name, content] of files) {
-    const parts = name.split('/');
-    for (let depth = 1; depth < parts.length; depth++) directories.add(`${parts.slice(0, depth).join('/')}/`);
-    plan.push({ name, kind: 'file', content, executable: executable(name) });
+  const plan: ZipEntryPlan[] = [...files].map(([name, content]) => ({ name, kind: 'file', content, executable: executable(name) }));
+  plan.push(...parentDirectories(files.keys()));
+  return plan.sort((a, b) => compareBytes(a.name, b.name));
+}
+
+/**
+ * A function's sources laid over its dependency set, as `pip install --target` into the source
+ * directory would leave them: pip skips a top-level name that already exists, so the sources win
+ * over a dependency entry of the same top-level name. Directories come from the files' parents.
+ */
+export function planSourcesOverDependencies(sources: readonly SourceFile[], dependencyDir?: string): ZipEntryPlan[] {
+  const plan: ZipEntryPlan[] = sources.map((file) => ({ name: file.relativePath, kind: 'file', absolutePath: file.absolutePath, executable: file.executable }));
+  plan.push(...parentDirectories(sources.map((file) => file.relativePath)));
+  if (dependencyDir) {
+    const topLevel = new Set(sources.map((file) => file.relativePath.split('/')[0]));
+    plan.push(...planTree(dependencyDir).filter((entry) => !topLevel.has(entry.name.split('/')[0])));
   }
-  for (const name of directories) plan.push({ name, kind: 'directory' });
   return plan.sort((a, b) => compareBytes(a.name, b.name));
 }
 
 /** Zips the tree under `rootDir` into `zipPath` deterministically (written to a temp file, then renamed). */
 export function createDeterministicZip(rootDir: string, zipPath: string): Promise<ZipResult> {
-  return writeDeterministicZipPlan(planTree(rootDir), zipPath);
+  return writeZipFromPlan(planTree(rootDir), zipPath);
 }
 
 /**
@@ -88,11 +107,11 @@ export function createDeterministicZipOfFiles(
   zipPath: string,
   executable?: (name: string) => boolean,
 ): Promise<ZipResult> {
-  return writeDeterministicZipPlan(planFiles(files, executable), zipPath);
+  return writeZipFromPlan(planFiles(files, executable), zipPath);
 }
 
-/** Writes planned entries, in the plan's order, into `zipPath` (a temp file, then renamed). */
-async function writeDeterministicZipPlan(plan: readonly ZipEntryPlan[], zipPath: string): Promise<ZipResult> {
+/** Writes the planned entries (sorted by the caller) into `zipPath` deterministically. */
+export async function writeZipFromPlan(plan: readonly ZipEntryPlan[], zipPath: string): Promise<ZipResult> {
   const zip = new yazl.ZipFile();
   for (const entry of plan) {
     if (entry.kind === 'directory') {
@@ -124,6 +143,25 @@ async function writeDeterministicZipPlan(plan: readonly ZipEntryPlan[], zipPath:
   });
   fs.renameSync(temporary, zipPath);
   return { zipPath, sha256: hash.digest('hex'), bytes, entries: plan.length };
+}
+
+/**
+ * Writes the planned entries as a directory tree, with the modes the archive gives them: the same
+ * tree extracting `writeZipFromPlan`'s archive yields, without inflating it again.
+ */
+export function writeTreeFromPlan(plan: readonly ZipEntryPlan[], targetDir: string): void {
+  fs.mkdirSync(targetDir, { recursive: true, mode: 0o755 });
+  for (const entry of plan) {
+    const destination = path.join(targetDir, ...entry.name.split('/').filter(Boolean));
+    if (entry.kind === 'directory') {
+      fs.mkdirSync(destination, { recursive: true, mode: 0o755 });
+      continue;
+    }
+    fs.mkdirSync(path.dirname(destination), { recursive: true, mode: 0o755 });
+    if (entry.content) fs.writeFileSync(destination, entry.content);
+    else fs.copyFileSync(entry.absolutePath as string, destination);
+    fs.chmodSync(destination, (entry.executable ? EXECUTABLE_MODE : FILE_MODE) & 0o777);
+  }
 }
 
 /** sha256 (hex) and size of a file. */

@@ -3,18 +3,20 @@
  * function's runtime, stripped of bytecode, zipped deterministically to
  * `<workDir>/artifacts/<fn>/<contentHash>.zip`, and extracted beside it to `<contentHash>/`
  * (the directory the emulator mounts read-only at /var/task). A zip for the hash = a cache hit.
+ * The dependencies are a cached dependency set (dependency-set.ts): a source-only edit zips the
+ * sources over it without pip, into the same bytes a forced full rebuild produces.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FunctionSpec } from '../../lambdas/function-spec';
-import { ContainerExitError, HarnessContainer, runToCompletion } from '../docker/harness-container';
-import { isShuttingDown, onShutdown, ShuttingDownError } from '../lifecycle/shutdown';
+import { isShuttingDown, ShuttingDownError } from '../lifecycle/shutdown';
 import { RuntimeBase, ZipArtifact } from './artifact';
 import { pruneArtifacts, touchArtifact } from './artifact-retention';
 import { computeContentHash } from './content-hash';
-import { createDeterministicZip, extractZip, fileDigest } from './deterministic-zip';
-import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from './progress';
-import { RequirementsMode, describeRequirementsMode, unpinnedRequirements, validateRequirementsMode } from './requirements';
+import { extractZip, fileDigest, planSourcesOverDependencies, writeTreeFromPlan, writeZipFromPlan } from './deterministic-zip';
+import { ensureDependencySet } from './dependency-set';
+import { ProgressLog, silentLog, timedStep } from './progress';
+import { RequirementsMode, unpinnedRequirements, validateRequirementsMode } from './requirements';
 import { REQUIREMENTS_FILE, lockTarget, requirementsToInstall } from './requirements-lock';
 import { existingSbom, sbomPathFor, writeSbom } from './sbom';
 import { listSourceFiles } from './source-files';
@@ -77,39 +79,23 @@ export async function buildZipArtifact(spec: FunctionSpec, options: ZipBuildOpti
 
   const started = Date.now();
   if (isShuttingDown()) throw new ShuttingDownError(`a build of ${spec.name}`);
-  const stagingDir = path.join(options.workDir, 'staging', `${spec.name}-${contentHash.slice(0, 12)}-${process.pid}`);
-  fs.rmSync(stagingDir, { recursive: true, force: true });
-  fs.mkdirSync(stagingDir, { recursive: true });
-  // Ctrl-C or SIGTERM mid-build: the finally below never runs, so the shutdown removes it.
-  const unregister = onShutdown(() => fs.rmSync(stagingDir, { recursive: true, force: true }));
-  try {
-    for (const file of listSourceFiles(sourceDir)) {
-      const destination = path.join(stagingDir, ...file.relativePath.split('/'));
-      fs.mkdirSync(path.dirname(destination), { recursive: true });
-      fs.copyFileSync(file.absolutePath, destination);
-      fs.chmodSync(destination, file.executable ? 0o755 : 0o644);
-    }
-    if (requirements === 'omit') {
-      log(`${prefix} requirements omitted on purpose (seed 000 reproduction): the ZIP holds the sources only`);
-    } else if (install) {
-      const what = install.hashed ? `${install.file}, --require-hashes` : install.file;
-      await timedStep(log, prefix, `pip install (${describeRequirementsMode(requirements)}, ${what}) in ${base.buildImage}`, () =>
-        installRequirements(spec, base, stagingDir, path.join(options.workDir, 'pip-cache'), requirements, install, log),
-      );
-    }
-    stripBytecode(stagingDir);
-    const zip = await timedStep(log, prefix, 'zip', () => createDeterministicZip(stagingDir, zipPath));
-    await extractFresh(zipPath, unpackedDir);
-    log(`${prefix} ${zip.entries} entries, ${(zip.bytes / 1024 / 1024).toFixed(1)} MiB, sha256 ${zip.sha256.slice(0, 12)}`);
-    keepRecent(artifactsDir, contentHash, log, prefix);
-    // From the extracted archive: exactly the distributions the deployed ZIP carries.
-    const sbom = await timedStep(log, prefix, 'SBOM (cyclonedx-py)', sbomOf);
-    log(`${prefix} SBOM ${sbom.components} components -> ${path.relative(process.cwd(), sbom.path) || sbom.path}`);
-    return { ...common, sha256: zip.sha256, bytes: zip.bytes, cacheHit: false, buildMs: Date.now() - started, sbom };
-  } finally {
-    unregister();
-    fs.rmSync(stagingDir, { recursive: true, force: true });
-  }
+  if (requirements === 'omit') log(`${prefix} requirements omitted on purpose (seed 000 reproduction): the ZIP holds the sources only`);
+  // The dependency set depends on the requirements, never on the sources: a source-only edit reuses it.
+  const dependencies = requirements !== 'omit' && install
+    ? await ensureDependencySet({ spec, base, sourceDir, workDir: options.workDir, install, mode: requirements, force: options.force, log })
+    : undefined;
+  const plan = planSourcesOverDependencies(listSourceFiles(sourceDir), dependencies?.dir);
+  // The /var/task tree comes from the same plan as the archive; its SBOM is written while the
+  // archive compresses (from that tree: exactly the distributions the deployed ZIP carries).
+  await replaceDir(unpackedDir, async (temporary) => writeTreeFromPlan(plan, temporary));
+  const [zip, sbom] = await Promise.all([
+    timedStep(log, prefix, dependencies?.cacheHit ? 'zip (sources over the cached dependencies)' : 'zip', () => writeZipFromPlan(plan, zipPath)),
+    timedStep(log, prefix, 'SBOM (cyclonedx-py)', sbomOf),
+  ]);
+  log(`${prefix} ${zip.entries} entries, ${(zip.bytes / 1024 / 1024).toFixed(1)} MiB, sha256 ${zip.sha256.slice(0, 12)}`);
+  keepRecent(artifactsDir, contentHash, log, prefix);
+  log(`${prefix} SBOM ${sbom.components} components -> ${path.relative(process.cwd(), sbom.path) || sbom.path}`);
+  return { ...common, sha256: zip.sha256, bytes: zip.bytes, cacheHit: false, buildMs: Date.now() - started, sbom };
 }
 
 /** Marks this artifact as the newest and drops the function's older ones beyond HARNESS_KEEP_ARTIFACTS. */
@@ -121,83 +107,15 @@ function keepRecent(artifactsDir: string, contentHash: string, log: ProgressLog,
   }
 }
 
-/** Runs pip in the build image as root with the staging directory mounted, then hands the files back. */
-async function installRequirements(
-  spec: FunctionSpec,
-  base: RuntimeBase,
-  stagingDir: string,
-  pipCacheDir: string,
-  requirements: RequirementsMode,
-  install: { readonly file: string; readonly hashed: boolean },
-  log: ProgressLog,
-): Promise<void> {
-  fs.mkdirSync(pipCacheDir, { recursive: true });
-  const pipArgs = ['install', '--no-compile', '--disable-pip-version-check', '--target', '/asset', '-r', `/asset/${install.file}`];
-  if (install.hashed) pipArgs.push('--require-hashes');
-  if (typeof requirements === 'object') {
-    pipArgs.push('--platform', requirements.platform, '--python-version', requirements.pythonVersion, '--implementation', 'cp', '--only-binary=:all:');
-  }
-  // Files created by root in the container belong to root on the host: give them back to the
-  // user running the harness, with normalised permissions (the zip fixes modes again anyway).
-  const owner = typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid?.() ?? process.getuid()}` : '0:0';
-  const script = [
-    'set -e',
-    `python3 -m pip ${pipArgs.map(shellQuote).join(' ')}`,
-    `chown -R ${owner} /asset /pip-cache`,
-    'chmod -R u+rwX,go+rX,go-w /asset',
-  ].join('\n');
-  const progress = lineSplitter(log, `[build ${spec.name}]   `);
-  try {
-    const container = new HarnessContainer(base.buildImage, `zip-build-${spec.name}`)
-      .withNetworkMode('host')
-      .withUser('0:0')
-      .withEntrypoint(['/bin/sh'])
-      .withEnvironment({ PIP_CACHE_DIR: '/pip-cache', PYTHONPATH: '' })
-      .withBindMounts([
-        { source: stagingDir, target: '/asset', mode: 'rw' },
-        { source: pipCacheDir, target: '/pip-cache', mode: 'rw' },
-      ])
-      .withCommand(['-c', script]);
-    await runToCompletion(container, { onOutput: progress });
-  } catch (error) {
-    if (error instanceof ContainerExitError) {
-      throw new Error(
-        [
-          `Installing ${spec.name}'s ${install.file} in ${base.buildImage} failed (${describeRequirementsMode(requirements)}).`,
-          `  pip said: ${dockerOutputTail(error.stderr || error.stdout, 8).join('\n    ')}`,
-          `  Likely cause: a requirement has no wheel for ${spec.runtime} on ${base.description} (or the index is unreachable).`,
-          '  Fix: pin a version that publishes a compatible wheel, or check network access to PyPI.',
-        ].join('\n'),
-      );
-    }
-    throw error;
-  } finally {
-    progress(undefined);
-  }
-}
-
-/** Removes __pycache__ directories and .pyc files: bytecode differs by build and is rebuilt by Lambda. */
-export function stripBytecode(dir: string): void {
-  for (const name of fs.readdirSync(dir)) {
-    const full = path.join(dir, name);
-    const stat = fs.lstatSync(full);
-    if (stat.isDirectory()) {
-      if (name === '__pycache__') fs.rmSync(full, { recursive: true, force: true });
-      else stripBytecode(full);
-    } else if (name.endsWith('.pyc') || name.endsWith('.pyo')) {
-      fs.rmSync(full, { force: true });
-    }
-  }
-}
-
 async function extractFresh(zipPath: string, unpackedDir: string): Promise<void> {
-  const temporary = `${unpackedDir}.${process.pid}.tmp`;
-  fs.rmSync(temporary, { recursive: true, force: true });
-  await extractZip(zipPath, temporary);
-  fs.rmSync(unpackedDir, { recursive: true, force: true });
-  fs.renameSync(temporary, unpackedDir);
+  await replaceDir(unpackedDir, (temporary) => extractZip(zipPath, temporary));
 }
 
-function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:=,+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+/** Writes a directory beside `target` and swaps it in, so a half-written tree is never mounted. */
+async function replaceDir(target: string, write: (temporary: string) => Promise<void>): Promise<void> {
+  const temporary = `${target}.${process.pid}.tmp`;
+  fs.rmSync(temporary, { recursive: true, force: true });
+  await write(temporary);
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.renameSync(temporary, target);
 }

@@ -7,6 +7,9 @@
  * it alone on the invoke endpoint and a Function URL front (like `sam local start-lambda`), then
  * prints one line `READY {json}` on stdout with both URLs for scripts to read.
  *
+ * `--watch` (either form): an edit under a served function's source directory re-verifies that
+ * function alone and swaps the new version in on the same ports once it passed (watch-function.ts).
+ *
  * Ctrl-C, SIGTERM or SIGHUP at ANY moment (building, verifying, the first ingestion, --once)
  * stops everything and removes staging; what a `kill -9` left is reaped at the next start.
  */
@@ -29,23 +32,29 @@ import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
 import { formatOptions, OptionSpec, parseArgs, ParsedArgs, runCli, UsageError } from './cli-args';
 import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
-import { EngineName, parseEngine } from '../pipeline/served-function';
+import { RieFunction } from '../rie/rie-function';
+import { EngineName, startFunctionUrlFront } from '../pipeline/served-function';
+import { parseEngine } from './engine-option';
+import { VerifiedFunction } from '../pipeline/verify-function';
+import { recordPassedVersion } from '../pipeline/watch-manifest';
+import { SwitchableInvoker } from '../pipeline/watch-swap';
+import { FunctionWatch, ReverifyOptions, reverifyFor } from '../pipeline/watch-function';
 
 const OPTIONS: Record<string, OptionSpec> = {
   base: { kind: 'value', description: 'runtime base: auto (default, or $LAMBDA_BASE), official, standin' },
   port: { kind: 'value', description: 'invoke endpoint port (default 9000; with --dir, 0 = any free port)' },
-  'dashboard-port': { kind: 'value', description: "dashboard Function URL port (default 8080)" },
   'api-key': { kind: 'value', description: 'dashboard API key stored in the local secret (default: random, printed)' },
   articles: { kind: 'value', description: 'articles the NewsAPI mock serves per run (default 5)' },
-  'ingest-every': { kind: 'value', description: 'seconds between scheduled ingestion runs (default 300; 0 = only once at start)' },
+  'schedule-every': { kind: 'value', description: 'seconds between runs of the scheduled functions (default 300; 0 = only once at start)' },
   'max-environments': { kind: 'value', description: 'execution environments per function at most; more concurrent invokes queue (default 10)' },
   'async-retry-delays': { kind: 'value', description: "seconds before the 1st and 2nd retry of a failed asynchronous event (SNS, schedule, Event invokes); default Lambda's 60,120" },
-  once: { kind: 'switch', description: 'run one ingestion, wait for analysis, print the metrics and exit' },
+  once: { kind: 'switch', description: 'run the scheduled functions once, wait for what they trigger over SNS, then exit (1 if any triggered run failed)' },
   force: { kind: 'switch', description: 'rebuild artifacts even when cached' },
   verbose: { kind: 'switch', description: "print the functions' own log lines" },
+  watch: { kind: 'switch', description: 'rebuild, verify and swap in a function when its source directory changes; a failing edit keeps the last good version serving' },
   engine: { kind: 'value', description: "emulator (default: ours) or rie (AWS's Runtime Interface Emulator)" },
   ...FUNCTION_OPTIONS,
-  'url-port': { kind: 'value', description: 'with --dir: Function URL front port (default 9001; 0 = any free port)' },
+  'url-port': { kind: 'value', description: 'Function URL front port: the first function with a URL, the next ones on the ports after it (default 8080; with --dir 9001, 0 = any free port)' },
   'serve-anyway': { kind: 'switch', description: 'with --dir: serve the function even when its verification fails' },
 };
 const USAGE = `npm run emulate -- [options]\n${formatOptions(OPTIONS)}`;
@@ -79,14 +88,12 @@ runCli(async () => {
   const args = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
   if (args.positionals.length > 0) throw new UsageError(`Unexpected argument '${args.positionals[0]}'.`, USAGE);
   const adHoc = functionFromOptions(args, USAGE);
-  for (const flag of ['url-port'] as const) {
-    if (!adHoc && args.values[flag] !== undefined) throw new UsageError(`--${flag} only applies with --dir.`, USAGE);
-  }
   if (!adHoc && args.switches['serve-anyway']) throw new UsageError('--serve-anyway only applies with --dir.', USAGE);
-  for (const flag of ['dashboard-port', 'api-key', 'articles', 'ingest-every'] as const) {
+  for (const flag of ['api-key', 'articles', 'schedule-every'] as const) {
     if (adHoc && args.values[flag] !== undefined) throw new UsageError(`--${flag} applies to the analyzer, not with --dir.`, USAGE);
   }
   if (adHoc && args.switches.once) throw new UsageError('--once applies to the analyzer, not with --dir.', USAGE);
+  if (args.switches.once && args.switches.watch) throw new UsageError('--watch serves until Ctrl-C and --once exits after one round of the schedules: choose one.', USAGE);
   const log = stderrLog;
   let serving = false;
   // From the first moment: Ctrl-C / SIGTERM stop everything started so far (exit 0 once serving).
@@ -116,6 +123,7 @@ async function emulateDirectory(spec: FunctionSpec, common: Common, markServing:
   const urlPort = integerOption(args.values['url-port'], 'url-port', 9001);
   if (invokePort !== 0 && invokePort === urlPort) throw new UsageError(`--port and --url-port must differ, both are ${invokePort}.`, USAGE);
   const serveAnyway = args.switches['serve-anyway'];
+  const watch = args.switches.watch;
   await prepare(log, [[invokePort, 'invoke endpoint', '--port'], [urlPort, 'Function URL', '--url-port']]);
 
   const run = await runVerify({
@@ -127,7 +135,8 @@ async function emulateDirectory(spec: FunctionSpec, common: Common, markServing:
     bootDespiteInspection: serveAnyway,
     maxEnvironments: common.maxEnvironments,
     engine: common.engine,
-    urlPorts: spec.url ? { [spec.name]: urlPort } : undefined,
+    // Watched: the port belongs to the switchable front below, each version's own front takes a free one.
+    urlPorts: spec.url && !watch ? { [spec.name]: urlPort } : undefined,
     recordManifest: false,
     onFunctionLog: common.onFunctionLog,
   });
@@ -142,40 +151,52 @@ async function emulateDirectory(spec: FunctionSpec, common: Common, markServing:
       : '\nNot serving: the function could not be built or booted (see above).');
     return 1;
   }
-  let functionUrl = served.url;
+  // The fronts hold a switchable invoker: `--watch` puts each verified version in it.
+  const invoker = new SwitchableInvoker(served);
+  onShutdown(() => invoker.stop());
+  let functionUrl = watch ? undefined : served.url;
   if (!functionUrl) {
-    const front = await new FunctionUrlFront({ invoker: served.emulator, port: urlPort }).start();
+    const front = spec.url
+      ? await startFunctionUrlFront(spec, invoker, { port: urlPort })
+      : await new FunctionUrlFront({ invoker, port: urlPort }).start();
     onShutdown(() => front.stop());
     functionUrl = front.url;
   }
-  const endpoint = await new InvokeEndpoint({ functions: [served.emulator], port: invokePort }).start();
+  const endpoint = await new InvokeEndpoint({ functions: [invoker], port: invokePort }).start();
   onShutdown(() => endpoint.stop());
+  if (watch) startWatch(invoker, common);
   markServing();
   console.log([
     '',
     `${spec.name} (${spec.sourceDir}) is served${run.report.passed ? '' : ' although its verification FAILED (--serve-anyway)'}:`,
     `  invoke endpoint:  curl -XPOST "${endpoint.invocationsUrl()}" -d '{}'`,
     `  Function URL:     curl ${functionUrl}`,
-    'Press Ctrl-C to stop.',
+    watch ? `Watching ${spec.sourceDir}: saved edits are verified and served on the same ports. Press Ctrl-C to stop.` : 'Press Ctrl-C to stop.',
   ].join('\n'));
-  // One machine-readable line for scripts and test suites.
-  console.log(`READY ${JSON.stringify({ function: spec.name, invokeUrl: endpoint.invocationsUrl(), functionUrl, verified: run.report.passed, pid: process.pid })}`);
+  // One machine-readable line for scripts and test suites; under RIE also RIE's own invoke endpoint.
+  const rieInvokeUrl = served.emulator instanceof RieFunction ? served.emulator.invocationsUrl : undefined;
+  console.log(`READY ${JSON.stringify({ function: spec.name, invokeUrl: endpoint.invocationsUrl(), functionUrl, ...(rieInvokeUrl ? { rieInvokeUrl } : {}), verified: run.report.passed, pid: process.pid })}`);
   return new Promise<number>(() => undefined); // until a signal: the shutdown handler exits
 }
 
 async function emulateAnalyzer(common: Common, markServing: () => void): Promise<number> {
   const { args, log } = common;
   const invokePort = integerOption(args.values.port, 'port', 9000, 1);
-  const dashboardPort = integerOption(args.values['dashboard-port'], 'dashboard-port', 8080, 1);
+  const specs = CATALOG;
+  const urlPort = integerOption(args.values['url-port'], 'url-port', 8080, 1);
+  const urlFunctions = specs.filter((spec) => spec.url).map((spec) => spec.name);
   const articleCount = integerOption(args.values.articles, 'articles', 5);
-  const ingestEvery = integerOption(args.values['ingest-every'], 'ingest-every', 300);
+  const scheduleEvery = integerOption(args.values['schedule-every'], 'schedule-every', 300);
   let asyncRetryDelaysMs: number[] | undefined;
   try {
     asyncRetryDelaysMs = args.values['async-retry-delays'] === undefined ? undefined : parseRetryDelays(args.values['async-retry-delays']);
   } catch (error) {
     throw new UsageError(`--async-retry-delays: ${(error as Error).message}`, USAGE);
   }
-  await prepare(log, [[invokePort, 'invoke endpoint', '--port'], [dashboardPort, 'dashboard Function URL', '--dashboard-port']]);
+  await prepare(log, [
+    [invokePort, 'invoke endpoint', '--port'],
+    ...urlFunctions.map((name, index): [number, string, string] => [urlPort + index, `${name} Function URL`, '--url-port']),
+  ]);
 
   const stack = await startLocalStack({
     baseChoice: common.baseChoice,
@@ -183,12 +204,14 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
     force: args.switches.force,
     maxEnvironments: common.maxEnvironments,
     engine: common.engine,
+    specs,
     invokePort,
-    dashboardPort,
+    urlPort,
     dashboardApiKey: args.values['api-key'],
     articles: Array.from({ length: articleCount }, (_, i) => sampleArticle(i + 1)),
     onFunctionLog: common.onFunctionLog,
     asyncRetryDelaysMs,
+    swappable: args.switches.watch,
     onAsyncFailure: (failed) => log(failed.deadLettered
       ? `[emulate] DEAD-LETTERED: ${failed.functionName} event ${failed.requestId} failed ${failed.attempts} attempts (${failed.errorType}: ${failed.errorMessage.split('\n')[0]}); kept in its SQS queue ${stack.deadLetterQueueUrls[failed.functionName] ?? ''}`
       : `[emulate] FAILED: ${failed.functionName} event ${failed.requestId} failed ${failed.attempts} attempts (${failed.errorType}: ${failed.errorMessage.split('\n')[0]}); no dead-letter queue`),
@@ -202,45 +225,82 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
     return 1;
   }
 
-  const ingest = async () => {
-    const result = await stack.runIngestion();
-    log(result.ok ? `[emulate] ingestion: ${result.payload.toString()}` : `[emulate] ingestion FAILED: ${result.errorType}: ${result.errorMessage}`);
+  const scheduled = specs.filter((spec) => spec.trigger?.kind === 'schedule').map((spec) => spec.name);
+  const subscribed = specs.filter((spec) => spec.trigger?.kind === 'sns').map((spec) => spec.name);
+  // One round of the schedules, then what the SNS subscriptions delivered so far.
+  const runSchedules = async () => {
+    for (const run of await stack.runSchedules()) {
+      const { result } = run;
+      log(result.ok ? `[emulate] ${run.functionName} (schedule): ${result.payload.toString()}` : `[emulate] ${run.functionName} (schedule) FAILED: ${result.errorType}: ${result.errorMessage}`);
+    }
     await stack.settled();
-    const analysed = stack.analysisRuns.filter((run) => run.result.ok).length;
-    const queued = stack.asyncQueues.get('analysis')?.stats;
-    log(`[emulate] analysis runs so far: ${stack.analysisRuns.length} (${analysed} ok)` +
-      (queued ? `; events ${queued.accepted} accepted, ${queued.succeeded} succeeded, ${queued.retries} retries, ${queued.deadLettered} dead-lettered, ${queued.failed} failed` : ''));
+    for (const name of subscribed) {
+      const runs = stack.triggerRuns.filter((run) => run.functionName === name);
+      const stats = stack.asyncQueues.get(name)?.stats;
+      log(`[emulate] ${name} (SNS) runs so far: ${runs.length} (${runs.filter((run) => run.result.ok).length} ok)` +
+        (stats ? `; events ${stats.accepted} accepted, ${stats.succeeded} succeeded, ${stats.retries} retries, ${stats.deadLettered} dead-lettered, ${stats.failed} failed` : ''));
+    }
   };
 
-  const dashboard = `${stack.dashboardUrl}?key=${encodeURIComponent(stack.dashboardApiKey)}`;
+  const apiKey = encodeURIComponent(stack.dashboardApiKey);
   console.log([
     '',
     'The sentiment analyzer is running locally:',
-    `  dashboard:        ${dashboard}`,
-    `  metrics API:      curl -H 'X-API-Key: ${stack.dashboardApiKey}' ${stack.dashboardUrl}api/metrics`,
+    // A function that reads the dashboard API key secret is opened with that key.
+    ...Object.entries(stack.urls).map(([name, url]) => (specs.find((spec) => spec.name === name)?.uses?.secrets?.includes('dashboard-api-key')
+      ? `  ${name}: ${url}?key=${apiKey}\n    (API: curl -H 'X-API-Key: ${stack.dashboardApiKey}' ${url}<path>)`
+      : `  ${name}: ${url}`)),
     `  invoke endpoint:  curl -XPOST "${stack.invokeEndpoint!.url}/2015-03-31/functions/function/invocations" -d '{}'`,
-    `                    (functions: ${CATALOG.map((s) => s.name).join(', ')}: /2015-03-31/functions/<name>/invocations)`,
+    `                    (functions: ${specs.map((s) => s.name).join(', ')}: /2015-03-31/functions/<name>/invocations)`,
     `  local AWS (moto): ${stack.verify.localAws!.moto.endpoint}`,
-    ingestEvery > 0 ? `  ingestion runs now and every ${ingestEvery} s.` : '  ingestion runs once now.',
+    ...(subscribed.length > 0 ? [`  SNS topic -> ${subscribed.join(', ')}`] : []),
+    scheduled.length === 0 ? '  no scheduled function.'
+      : scheduleEvery > 0 ? `  scheduled (${scheduled.join(', ')}): run now and every ${scheduleEvery} s.` : `  scheduled (${scheduled.join(', ')}): run once now.`,
+    ...(args.switches.watch ? ['  watching lambdas/<fn>/: saved edits are verified, then served on the same ports.'] : []),
     args.switches.once ? '' : 'Press Ctrl-C to stop.',
   ].join('\n'));
 
   if (args.switches.once) {
     try {
-      await ingest();
+      await runSchedules();
     } finally {
       log('[emulate] --once done: stopping every container and the local AWS server ...');
       await shutdown();
       log('[emulate] stopped; nothing left running.');
     }
-    return stack.analysisRuns.every((run) => run.result.ok) ? 0 : 1;
+    return stack.triggerRuns.every((run) => run.result.ok) ? 0 : 1;
   }
 
+  if (args.switches.watch) {
+    for (const invoker of Object.values(stack.invokers)) {
+      startWatch(invoker, common, { localAws: stack.verify.localAws, urlAccess: stack.urlAccess[invoker.functionName] }, (verified) => {
+        if (recordPassedVersion(verified)) common.log(`[watch] ${invoker.functionName}: recorded ${verified.served!.artifact.contentHash.slice(0, 12)} in the manifest`);
+      });
+    }
+  }
   markServing();
-  await ingest().catch((error: Error) => log(`[emulate] ingestion error: ${error.message}`));
-  if (ingestEvery > 0) {
-    const timer = setInterval(() => void ingest().catch((error: Error) => log(`[emulate] ingestion error: ${error.message}`)), ingestEvery * 1000);
+  await runSchedules().catch((error: Error) => log(`[emulate] schedule error: ${error.message}`));
+  if (scheduleEvery > 0 && scheduled.length > 0) {
+    const timer = setInterval(() => void runSchedules().catch((error: Error) => log(`[emulate] schedule error: ${error.message}`)), scheduleEvery * 1000);
     onShutdown(() => clearInterval(timer));
   }
   return new Promise<number>(() => undefined); // until a signal: the shutdown handler exits
+}
+
+/** `--watch`: re-verifies the invoker's function on every edit and swaps in what passes. */
+function startWatch(invoker: SwitchableInvoker, common: Common, options: Omit<ReverifyOptions, 'log'> = {}, onVerified?: (verified: VerifiedFunction) => void): FunctionWatch {
+  const name = invoker.functionName;
+  const watch = new FunctionWatch({
+    invoker,
+    reverify: reverifyFor(invoker, {
+      ...options,
+      log: common.log,
+      maxEnvironments: common.maxEnvironments,
+      onFunctionLog: common.onFunctionLog ? (line) => common.onFunctionLog!(name, line) : undefined,
+    }),
+    log: (line) => common.log(`[watch] ${line}`),
+    onVerified,
+  }).start();
+  onShutdown(() => watch.close());
+  return watch;
 }

@@ -8,7 +8,7 @@ import { stderrLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { ensureDockerEngine } from '../docker/engine';
 import { parseBaseChoice, defaultBaseChoice } from '../images/runtime-base';
-import { runVerify } from '../pipeline/verify-run';
+import { defaultJobs, runVerify } from '../pipeline/verify-run';
 import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
 import { DEFAULT_WORK_DIR } from '../build/build-artifact';
@@ -17,13 +17,14 @@ import { installShutdownHandlers } from '../lifecycle/shutdown';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 import { parseEventOptions } from './event-option';
 import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
-import { parseEngine } from '../pipeline/served-function';
+import { parseEngine } from './engine-option';
 
 const VERIFY_OPTIONS: Record<string, OptionSpec> = {
   ...FUNCTION_OPTIONS,
   event: { kind: 'repeatable', description: "test event for the boot check: a .json file or inline JSON (repeatable); must succeed" },
   base: { kind: 'value', description: 'runtime base: auto (default, or $LAMBDA_BASE), official, standin' },
-  force: { kind: 'switch', description: 'rebuild artifacts even when their content hash is cached' },
+  force: { kind: 'switch', description: 'rebuild (dependencies too), re-inspect and re-run the import smoke even when cached' },
+  jobs: { kind: 'value', description: `functions verified at once (default ${defaultJobs()}: one per core)` },
   requirements: { kind: 'value', description: "ZIP deps: install (default), omit, or <platform>@<python> (e.g. manylinux2014_x86_64@3.12)" },
   'boot-despite-inspection': { kind: 'switch', description: 'boot and test even when static inspection fails' },
   verbose: { kind: 'switch', description: "print the functions' own log lines (START/END/REPORT included)" },
@@ -44,6 +45,8 @@ runCli(async () => {
   const baseChoice = parseBaseChoice(args.values.base ?? defaultBaseChoice(), '--base');
   const requirements = parseRequirementsMode(args.values.requirements);
   const engine = parseEngine(args.values.engine, USAGE);
+  const jobs = args.values.jobs === undefined ? defaultJobs() : Number(args.values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be an integer >= 1 (functions verified at once), got '${args.values.jobs}'.`, USAGE);
   const adHoc = functionFromOptions(args, USAGE);
   if (adHoc && args.positionals.length > 0) throw new UsageError('Give either function names or --dir, not both.', USAGE);
   const specs: FunctionSpec[] = adHoc ? [adHoc] : args.positionals.length > 0 ? args.positionals.map(catalogEntry) : [...CATALOG];
@@ -62,6 +65,7 @@ runCli(async () => {
     baseChoice,
     log: stderrLog,
     force: args.switches.force,
+    jobs,
     requirements,
     bootDespiteInspection: args.switches['boot-despite-inspection'],
     engine,

@@ -1,10 +1,15 @@
 /**
- * The conformance fixture served by `npm run emulate -- --dir <fixture>` (its own process, as a
- * user runs it), read from its READY line; stopped with SIGINT like Ctrl-C.
+ * The conformance fixture served by `npm run emulate -- --dir <fixture> [--engine rie]` (its own
+ * process, as a user runs it), read from its READY line; stopped with SIGINT like Ctrl-C.
+ *
+ * Under RIE the invoke cases go to RIE's own invoke endpoint (what `sam local` and the official
+ * images' users call), so the column measures RIE and not our invoke endpoint in front of it;
+ * the Function URL cases go through our Function URL front on top of RIE (RIE has none).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../lambdas/catalog';
+import { EngineName } from '../pipeline/served-function';
 import { ConformanceTarget } from './conformance-runner';
 import { CONFORMANCE_FIXTURE, CONFORMANCE_FIXTURE_DIR } from './conformance-fixture';
 
@@ -16,21 +21,24 @@ export interface EmulateDirTarget {
 export interface StartEmulateDirProps {
   /** `--base` of emulate. @default its own default */
   readonly base?: string;
+  /** `--engine` of emulate. @default 'emulator' */
+  readonly engine?: EngineName;
   /** emulate's output lines (its stderr and stdout). @default discarded */
   readonly log?: (line: string) => void;
 }
 
 export async function startEmulateDirTarget(props: StartEmulateDirProps = {}): Promise<EmulateDirTarget> {
+  const engine = props.engine ?? 'emulator';
   const args = [
     '--import', 'tsx', path.join(REPO_ROOT, 'harness', 'cli', 'emulate.ts'),
     '--dir', CONFORMANCE_FIXTURE_DIR, '--handler', CONFORMANCE_FIXTURE.handler,
     '--memory', String(CONFORMANCE_FIXTURE.memoryMb), '--timeout', String(CONFORMANCE_FIXTURE.timeoutSeconds),
-    '--port', '0', '--url-port', '0', ...(props.base ? ['--base', props.base] : []),
+    '--port', '0', '--url-port', '0', '--engine', engine, ...(props.base ? ['--base', props.base] : []),
   ];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const tail: string[] = [];
-  const ready = new Promise<{ function: string; invokeUrl: string; functionUrl: string }>((resolve, reject) => {
+  const ready = new Promise<ReadyLine>((resolve, reject) => {
     const onLine = (line: string) => {
       tail.push(line);
       if (tail.length > 60) tail.shift();
@@ -39,19 +47,23 @@ export async function startEmulateDirTarget(props: StartEmulateDirProps = {}): P
     };
     lines(child, 'stdout', onLine);
     lines(child, 'stderr', onLine);
-    void exited.then((code) => reject(new Error(`npm run emulate -- --dir ${CONFORMANCE_FIXTURE_DIR} exited (${code}) before serving:\n${tail.join('\n')}`)));
+    void exited.then((code) => reject(new Error(`npm run emulate -- --dir ${CONFORMANCE_FIXTURE_DIR} --engine ${engine} exited (${code}) before serving:\n${tail.join('\n')}`)));
   });
-  let served: { function: string; invokeUrl: string; functionUrl: string };
+  let served: ReadyLine;
   try {
     served = await ready;
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   }
+  if (engine === 'rie' && !served.rieInvokeUrl) {
+    child.kill('SIGINT');
+    throw new Error("emulate --engine rie printed no rieInvokeUrl in its READY line: RIE's own invoke endpoint is what the RIE column measures.");
+  }
   return {
     target: {
-      engine: 'emulator',
-      invokeUrl: served.invokeUrl,
+      engine,
+      invokeUrl: served.rieInvokeUrl ?? served.invokeUrl,
       functionUrl: served.functionUrl,
       fixture: { functionName: served.function, ...CONFORMANCE_FIXTURE },
     },
@@ -60,6 +72,14 @@ export async function startEmulateDirTarget(props: StartEmulateDirProps = {}): P
       await exited;
     },
   };
+}
+
+/** What emulate prints after `READY ` (rieInvokeUrl only under `--engine rie`). */
+interface ReadyLine {
+  readonly function: string;
+  readonly invokeUrl: string;
+  readonly functionUrl: string;
+  readonly rieInvokeUrl?: string;
 }
 
 function lines(child: ChildProcess, stream: 'stdout' | 'stderr', onLine: (line: string) => void): void {

@@ -94,10 +94,15 @@ export async function readImageConfig(reference: string): Promise<ImageConfigVie
   };
 }
 
+/** Where the handler's module lives in the image: `var/task/` unless LAMBDA_TASK_ROOT says otherwise. */
+export function codeRootOf(image: ImageConfigView): string {
+  return `${(image.env.LAMBDA_TASK_ROOT ?? '/var/task').replace(/^\/+|\/+$/g, '')}/`;
+}
+
 /** Reads an image's configuration and (by default) its filesystem into a view. */
 export async function readImageView(reference: string, options: ImageReadOptions = {}): Promise<ArtifactView> {
   const image = await readImageConfig(reference);
-  const codeRoot = `${(image.env.LAMBDA_TASK_ROOT ?? '/var/task').replace(/^\/+|\/+$/g, '')}/`;
+  const codeRoot = codeRootOf(image);
   if (options.filesystem === false) {
     return { kind: 'image', source: reference, files: [], codeRoot, wheels: [], unzippedBytes: image.sizeBytes, image };
   }

@@ -1,11 +1,12 @@
 /**
  * The whole sentiment analyzer on one machine: every catalog function verified and kept served,
- * the invoke endpoint, the local AWS server, and the triggers wired as the stacks wire them in
- * AWS (schedule -> ingestion, SNS -> analysis, Function URL -> dashboard).
+ * the invoke endpoint, the local AWS server, and each function wired by its declaration, exactly
+ * as the stacks wire it in AWS: `trigger: schedule` runs on the schedule, `trigger: sns` is
+ * subscribed to the topic, `url` gets a Function URL front. No function is wired by its name.
  */
 import { CATALOG } from '../../lambdas/catalog';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../lambdas/local-aws-account';
-import { FunctionSpec, hasDeadLetterQueue } from '../../lambdas/function-spec';
+import { FunctionSpec, TriggerSpec, hasDeadLetterQueue } from '../../lambdas/function-spec';
 import { ProgressLog } from '../build/progress';
 import { AsyncInvocationQueue, FailedAsyncEvent } from '../emulator/async-invocation-queue';
 import { InvokeResult } from '../emulator/invoke-result';
@@ -15,7 +16,8 @@ import { BaseChoice } from '../images/runtime-base';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
 import { SnsHttpBridge, startSnsHttpBridge } from '../local-aws/sns-http-bridge';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
-import { EngineName, ServedFunction } from './served-function';
+import { EngineName, ServedFunction, startFunctionUrlFront } from './served-function';
+import { SwitchableInvoker } from './watch-swap';
 import { synthesizedUrlAccess } from './stack-url-access';
 import { runVerify, VerifyRun } from './verify-run';
 
@@ -28,8 +30,8 @@ export interface LocalStackProps {
   readonly dashboardApiKey?: string;
   /** Port of the invoke endpoint. @default 9000, as in the AWS docs' curl example */
   readonly invokePort?: number;
-  /** Port of the dashboard's Function URL front. @default ephemeral */
-  readonly dashboardPort?: number;
+  /** Port of the first Function URL front; the next functions with a URL take the ports after it, in catalog order. @default ephemeral */
+  readonly urlPort?: number;
   /** @default false */
   readonly force?: boolean;
   /** Most execution environments per function. @default 10 */
@@ -49,9 +51,18 @@ export interface LocalStackProps {
   readonly asyncRetryDelaysMs?: readonly number[];
   /** Told about each asynchronous event that failed all its attempts (the queues also log it). @default none */
   readonly onAsyncFailure?: (failed: FailedAsyncEvent & { readonly deadLettered: boolean }) => void;
+  /**
+   * Versions will be swapped in while serving (`emulate --watch`): the URL ports belong to fronts
+   * on the switchable invokers instead of the verified versions' own fronts. @default false
+   */
+  readonly swappable?: boolean;
 }
 
-export interface AnalysisRun {
+/** One invoke a trigger made (an attempt: a retried event appears once per attempt). */
+export interface TriggerRun {
+  readonly functionName: string;
+  readonly trigger: TriggerSpec['kind'];
+  /** The SNS message ids the event carried (none for a schedule). */
   readonly messageIds: readonly string[];
   readonly result: InvokeResult;
 }
@@ -61,19 +72,25 @@ export interface LocalStack {
   /** True when every function passed its suite; nothing else is started otherwise. */
   readonly passed: boolean;
   readonly functions: Readonly<Record<string, ServedFunction>>;
+  /** What every front holds per function (invoke endpoint, dashboard URL, SNS, schedule): swap versions here. */
+  readonly invokers: Readonly<Record<string, SwitchableInvoker>>;
+  /** Per function: what its Function URL answers anonymous callers (as verified). */
+  readonly urlAccess: Readonly<Record<string, FunctionUrlAccess>>;
   readonly invokeEndpoint?: InvokeEndpoint;
-  readonly snsBridge?: SnsHttpBridge;
+  /** One per SNS-triggered function, as the stacks create one subscription per function. */
+  readonly snsBridges?: readonly SnsHttpBridge[];
   /** Each function's asynchronous queue (SNS, schedule and `Event` invokes go through it). */
   readonly asyncQueues: ReadonlyMap<string, AsyncInvocationQueue>;
   /** Queue URL of each function's on-failure destination in the local AWS server. */
   readonly deadLetterQueueUrls: Readonly<Record<string, string>>;
-  readonly dashboardUrl?: string;
+  /** `http://127.0.0.1:<port>/` of each function that has a Function URL. */
+  readonly urls: Readonly<Record<string, string>>;
   readonly dashboardApiKey: string;
-  /** Every analysis invoke the SNS subscription made, in completion order. */
-  readonly analysisRuns: readonly AnalysisRun[];
-  /** Runs ingestion once, as its schedule would (an asynchronous event: retried on failure). */
-  runIngestion(): Promise<InvokeResult>;
-  /** Waits until every SNS delivery in flight has been handled by analysis (retries and dead-lettering included). */
+  /** Every invoke a schedule or an SNS subscription made, in completion order. */
+  readonly triggerRuns: readonly TriggerRun[];
+  /** Runs every scheduled function once, as its schedule would (asynchronous events: retried on failure); their last attempts. */
+  runSchedules(): Promise<readonly TriggerRun[]>;
+  /** Waits until every SNS delivery in flight has been handled (retries and dead-lettering included). */
   settled(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -86,6 +103,9 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
   for (const [name, access] of Object.entries(urlAccess)) {
     if (!access.allowed) props.log(`[emulate] ${name}: its Function URL answers 403 AccessDeniedException, as AWS would: ${access.reason}`);
   }
+  // Function URL ports in catalog order, as `emulate --url-port` promises.
+  const urlPorts: Record<string, number> | undefined = props.urlPort === undefined ? undefined
+    : Object.fromEntries(specs.filter((spec) => spec.url).map((spec, index) => [spec.name, props.urlPort! + index]));
   const verify = await runVerify({
     specs,
     urlAccess,
@@ -95,7 +115,7 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
     keepServing: true,
     maxEnvironments: props.maxEnvironments,
     engine: props.engine,
-    urlPorts: props.dashboardPort !== undefined ? { dashboard: props.dashboardPort } : undefined,
+    urlPorts: props.swappable ? undefined : urlPorts,
     // Verify's boot check runs ingestion's scheduled event: against no articles, as `npm run verify`
     // does, so the articles are new (and reach analysis over SNS) on the stack's first ingestion.
     articles: [],
@@ -103,16 +123,23 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
     onFunctionLog: props.onFunctionLog,
   });
   const functions: Record<string, ServedFunction> = {};
-  for (const v of verify.verified) if (v.served) functions[v.report.name] = v.served;
-  const analysisRuns: AnalysisRun[] = [];
+  const invokers: Record<string, SwitchableInvoker> = {};
+  for (const v of verify.verified) {
+    if (!v.served) continue;
+    functions[v.report.name] = v.served;
+    invokers[v.report.name] = new SwitchableInvoker(v.served);
+  }
+  const triggerRuns: TriggerRun[] = [];
   const base = {
     verify,
     functions,
+    invokers,
+    urlAccess,
     dashboardApiKey,
-    analysisRuns,
+    triggerRuns,
   };
   if (!verify.report.passed) {
-    return { ...base, passed: false, asyncQueues: new Map(), deadLetterQueueUrls: {}, runIngestion: () => Promise.reject(new Error('verification failed')), settled: async () => undefined, stop: verify.stop };
+    return { ...base, passed: false, urls: {}, asyncQueues: new Map(), deadLetterQueueUrls: {}, runSchedules: () => Promise.reject(new Error('verification failed')), settled: async () => undefined, stop: verify.stop };
   }
 
   const stops: (() => Promise<void>)[] = [];
@@ -124,14 +151,16 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
   for (const [name, served] of Object.entries(functions)) {
     const queueUrl = deadLetterQueueUrls[name];
     asyncQueues.set(name, new AsyncInvocationQueue({
-      invoker: served.emulator,
+      invoker: invokers[name],
       concurrency: served.emulator.concurrencyLimit,
       retryDelaysMs: props.asyncRetryDelaysMs,
       onFailure: hasDeadLetterQueue(served.spec) && queueUrl && localAws
         ? sqsDeadLetterQueue({ endpoint: localAws.moto.endpoint, queueUrl })
         : undefined,
       log: (line) => props.log(line),
-      onAttempt: name === 'analysis' ? (result, _attempt, payload) => analysisRuns.push({ messageIds: snsMessageIds(payload), result }) : undefined,
+      onAttempt: served.spec.trigger
+        ? (result, _attempt, payload) => triggerRuns.push({ functionName: name, trigger: served.spec.trigger!.kind, messageIds: snsMessageIds(payload), result })
+        : undefined,
     }));
   }
   const failuresReported = new Set<AsyncInvocationQueue['failures'][number]>();
@@ -145,54 +174,69 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
     }
   };
   stops.push(async () => asyncQueues.forEach((queue) => queue.stop()));
+  // Versions swapped in later are stopped through their invoker (the first ones by verify.stop too).
+  stops.push(async () => { await Promise.allSettled(Object.values(invokers).map((invoker) => invoker.stop())); });
   try {
+    const urls: Record<string, string> = {};
+    for (const [name, served] of Object.entries(functions)) {
+      if (!served.spec.url) continue;
+      if (props.swappable) {
+        const front = await startFunctionUrlFront(served.spec, invokers[name], { port: urlPorts?.[name], access: urlAccess[name] });
+        stops.push(() => front.stop());
+        urls[name] = front.url;
+      } else if (served.url) {
+        urls[name] = served.url;
+      }
+    }
     const invokeEndpoint = await new InvokeEndpoint({
-      functions: Object.values(functions).map((served) => served.emulator),
+      functions: Object.values(invokers),
       port: props.invokePort ?? 9000,
       asyncQueues,
     }).start();
     stops.push(() => invokeEndpoint.stop());
 
     localAws?.newsApi.setArticles(props.articles ?? []);
-    const analysisQueue = asyncQueues.get('analysis');
-    let snsBridge: SnsHttpBridge | undefined;
-    if (analysisQueue && localAws) {
-      // What the stacks' SNS subscription does in AWS: an asynchronous analysis invoke per notification.
-      snsBridge = await startSnsHttpBridge({
+    const withTrigger = (kind: TriggerSpec['kind']) => Object.entries(functions).filter(([, served]) => served.spec.trigger?.kind === kind).map(([name]) => name);
+    // What each of the stacks' SNS subscriptions does in AWS: an asynchronous invoke per notification.
+    const snsBridges: SnsHttpBridge[] = [];
+    for (const name of withTrigger('sns')) {
+      if (!localAws) break;
+      const queue = asyncQueues.get(name)!;
+      const bridge = await startSnsHttpBridge({
         endpoint: localAws.moto.endpoint,
         topicArn: localAws.seeded.topicArn,
-        log: (line) => props.log(`[sns] ${line}`),
+        log: (line) => props.log(`[sns -> ${name}] ${line}`),
         onEvent: async (event) => {
-          const { outcome } = analysisQueue.submit(Buffer.from(JSON.stringify(event)));
+          const { outcome } = queue.submit(Buffer.from(JSON.stringify(event)));
           void outcome.then(reportFailures);
         },
       });
-      stops.push(() => snsBridge!.stop());
+      snsBridges.push(bridge);
+      stops.push(() => bridge.stop());
     }
-    const ingestionQueue = asyncQueues.get('ingestion');
+    const runScheduled = async (name: string): Promise<TriggerRun> => {
+      // The shape of an EventBridge scheduled event; the schedule invokes asynchronously.
+      const { outcome } = asyncQueues.get(name)!.submit(Buffer.from(JSON.stringify({
+        version: '0', id: `local-${Date.now()}`, 'detail-type': 'Scheduled Event', source: 'aws.events',
+        account: LOCAL_ACCOUNT_ID, time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {},
+      })));
+      const ended = await outcome;
+      reportFailures();
+      if (!ended.lastResult) throw new Error(`${name} was not run (${ended.status})`);
+      return { functionName: name, trigger: 'schedule', messageIds: [], result: ended.lastResult };
+    };
     return {
       ...base,
       passed: true,
       invokeEndpoint,
-      snsBridge,
+      snsBridges,
       asyncQueues,
       deadLetterQueueUrls,
-      dashboardUrl: functions.dashboard?.url,
-      runIngestion: async () => {
-        if (!ingestionQueue) throw new Error('ingestion is not served');
-        // The shape of an EventBridge scheduled event; the schedule invokes asynchronously.
-        const { outcome } = ingestionQueue.submit(Buffer.from(JSON.stringify({
-          version: '0', id: `local-${Date.now()}`, 'detail-type': 'Scheduled Event', source: 'aws.events',
-          account: LOCAL_ACCOUNT_ID, time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {},
-        })));
-        const ended = await outcome;
-        reportFailures();
-        if (!ended.lastResult) throw new Error(`ingestion was not run (${ended.status})`);
-        return ended.lastResult;
-      },
+      urls,
+      runSchedules: () => Promise.all(withTrigger('schedule').map(runScheduled)),
       settled: async () => {
-        await snsBridge?.idle();
-        await analysisQueue?.idle();
+        await Promise.all(snsBridges.map((bridge) => bridge.idle()));
+        await Promise.all(withTrigger('sns').map((name) => asyncQueues.get(name)!.idle()));
         reportFailures();
       },
       stop: async () => {
@@ -207,7 +251,7 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
   }
 }
 
-/** The SNS message ids in an analysis event (none when it is not an SNS event). */
+/** The SNS message ids in an event (none when it is not an SNS event). */
 function snsMessageIds(payload: Buffer): string[] {
   try {
     const event = JSON.parse(payload.toString('utf8')) as { Records?: { Sns?: { MessageId?: string } }[] };

@@ -14,7 +14,6 @@ import { RieFunction } from '../rie/rie-function';
 import { launchSpecFromArtifact } from '../emulator/launch-from-artifact';
 import { FunctionTarget } from '../suite/function-target';
 import { httpRequest } from '../suite/http-request';
-import { UsageError } from '../cli/cli-args';
 
 export interface ServeFunctionProps {
   readonly spec: FunctionSpec;
@@ -35,16 +34,9 @@ export interface ServeFunctionProps {
   readonly engine?: EngineName;
 }
 
-/** `--engine`: our Runtime API emulator (default) or AWS's RIE (harness/rie/). */
+/** `--engine`: our Runtime API emulator (default) or AWS's RIE (harness/rie/). Parsed by harness/cli/engine-option.ts. */
 export type EngineName = 'emulator' | 'rie';
 export const ENGINE_NAMES: readonly EngineName[] = ['emulator', 'rie'];
-
-/** Reads `--engine`; unknown names stop the command with the choices. */
-export function parseEngine(value: string | undefined, usage: string): EngineName {
-  if (value === undefined) return 'emulator';
-  if ((ENGINE_NAMES as readonly string[]).includes(value)) return value as EngineName;
-  throw new UsageError(`--engine must be ${ENGINE_NAMES.join(' or ')}, got '${value}'.`, usage);
-}
 
 /** What serves a function's invokes, whichever engine runs it. */
 export interface ServedInvoker extends Invoker {
@@ -73,16 +65,11 @@ export async function serveFunction(props: ServeFunctionProps): Promise<ServedFu
     ? await RieFunction.start(launch, { onLog: props.onLog })
     : new LambdaEmulator({ launch, maxEnvironments: props.maxEnvironments, onLog: props.onLog });
   let latestFailure: FunctionUrlFailure | undefined;
-  let front: FunctionUrlFront | undefined;
-  if (spec.url) {
-    front = await new FunctionUrlFront({
-      invoker: emulator,
-      cors: spec.url.cors[props.environmentName ?? 'local'],
-      port: props.urlPort,
-      access: props.urlAccess,
-      onFunctionError: (failure) => { latestFailure = failure; },
-    }).start();
-  }
+  const front = spec.url
+    ? await startFunctionUrlFront(spec, emulator, {
+      environmentName: props.environmentName, port: props.urlPort, access: props.urlAccess, onFunctionError: (failure) => { latestFailure = failure; },
+    })
+    : undefined;
   const target: FunctionTarget = {
     description: `local environments on ${artifact.base.description}${engine === 'rie' ? " under AWS's RIE" : ''}`,
     invoke: async (event) => {
@@ -93,7 +80,7 @@ export async function serveFunction(props: ServeFunctionProps): Promise<ServedFu
     http: front
       ? async (method, path, headers, body) => {
           latestFailure = undefined;
-          const answer = await httpRequest(new URL(path, front!.url), method, headers, body, (spec.timeoutSeconds + 30) * 1000);
+          const answer = await httpRequest(new URL(path, front.url), method, headers, body, (spec.timeoutSeconds + 30) * 1000);
           const failure = latestFailure as FunctionUrlFailure | undefined;
           return failure ? { ...answer, functionError: { errorType: failure.errorType, errorMessage: failure.errorMessage } } : answer;
         }
@@ -110,4 +97,30 @@ export async function serveFunction(props: ServeFunctionProps): Promise<ServedFu
       await Promise.allSettled([front?.stop(), emulator.stop()]);
     },
   };
+}
+
+export interface FunctionUrlFrontOptions {
+  /** Which CORS of the catalog applies. @default 'local' */
+  readonly environmentName?: EnvironmentName;
+  /** @default ephemeral */
+  readonly port?: number;
+  /** The deployed URL's verdict for anonymous callers. @default allowed */
+  readonly access?: FunctionUrlAccess;
+  /** @default none */
+  readonly onFunctionError?: (failure: FunctionUrlFailure) => void;
+}
+
+/**
+ * The Function URL front of a function with a URL, as the catalog declares it, in front of any
+ * invoker: a version's own emulator (verification) or the switchable one `emulate --watch` serves.
+ */
+export function startFunctionUrlFront(spec: FunctionSpec, invoker: Invoker, options: FunctionUrlFrontOptions = {}): Promise<FunctionUrlFront> {
+  if (!spec.url) throw new Error(`Function '${spec.name}' declares no Function URL.`);
+  return new FunctionUrlFront({
+    invoker,
+    cors: spec.url.cors[options.environmentName ?? 'local'],
+    port: options.port,
+    access: options.access,
+    onFunctionError: options.onFunctionError,
+  }).start();
 }

@@ -6,14 +6,14 @@
 import { FunctionSpec, resolveEnvironment, TestEvent } from '../../lambdas/function-spec';
 import { Artifact, RuntimeBase } from '../build/artifact';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
-import { buildArtifact } from '../build/build-artifact';
+import { DEFAULT_WORK_DIR, buildArtifact } from '../build/build-artifact';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
-import { inspectImage, inspectZip } from '../inspect';
+import { inspectCached } from '../inspect/inspection-cache';
 import { formatBytes } from '../report/console-report';
 import { inspectionCheck } from '../report/inspection-check';
 import { CheckResult, functionReport, FunctionReport, timedCheck } from '../suite/check-result';
-import { runImportSmoke } from '../suite/import-smoke';
+import { runImportSmokeCached } from '../suite/import-smoke';
 import { applicableSmokeChecks, runHealthCheck, runSmokeCheck } from '../suite/smoke-checks';
 import { runBootChecks } from './boot-check';
 import { LocalAwsSession } from './local-aws-session';
@@ -25,10 +25,12 @@ export interface VerifyFunctionProps {
   readonly spec: FunctionSpec;
   readonly base: RuntimeBase;
   readonly log: ProgressLog;
-  /** Local AWS the function's environment references resolve to. @default none (then it must have none) */
-  readonly localAws?: LocalAwsSession;
-  /** Rebuild even on a cache hit. @default false */
+  /** Local AWS the function's environment references resolve to (or its start, awaited after the build). @default none (then it must have none) */
+  readonly localAws?: LocalAwsSession | Promise<LocalAwsSession | undefined>;
+  /** Rebuild, inspect and run the import smoke even when cached. @default false */
   readonly force?: boolean;
+  /** Where artifacts and caches live. @default `<repo>/.work` */
+  readonly workDir?: string;
   /** ZIP requirements mode (seed reproductions). @default 'install' */
   readonly requirements?: RequirementsMode;
   /** Boot even when static inspection fails (to see the runtime's own error). @default false */
@@ -60,10 +62,11 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
   const { spec, base, log } = props;
   const checks: CheckResult[] = [];
   const prefix = `[${spec.name}]`;
+  const workDir = props.workDir ?? DEFAULT_WORK_DIR;
 
   let artifact: Artifact | undefined;
   checks.push(await timedCheck('build', `${spec.packaging} artifact`, async () => {
-    artifact = await buildArtifact(spec, { base, log, force: props.force, requirements: props.requirements });
+    artifact = await buildArtifact(spec, { base, log, force: props.force, requirements: props.requirements, workDir });
     const size = formatBytes(artifact.bytes);
     return { passed: true, message: `${artifact.kind === 'zip' ? artifact.zipPath : artifact.tag} (${size}${artifact.cacheHit ? ', cache hit' : ''})` };
   }));
@@ -76,9 +79,11 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
     cacheHit: artifact.cacheHit,
     sbom: artifact.sbom,
   };
-  const declared = declaredEnvironment(spec, props.localAws);
+  // Awaited only now: the session starts while the artifact builds (it is needed from here on).
+  const localAws = await props.localAws;
+  const declared = declaredEnvironment(spec, localAws);
   // Containers also get what points boto3 at the local AWS server; inspection judges only what deploys.
-  const environment = { ...props.localAws?.awsEnvironment, ...declared };
+  const environment = { ...localAws?.awsEnvironment, ...declared };
 
   log(`${prefix} inspecting ${summary.reference}`);
   const inspection = await timedCheck('inspect', 'static inspection', async () => {
@@ -86,8 +91,19 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
       runtime: spec.runtime, architecture: spec.architecture, handler: spec.handler, environment: declared,
       acknowledgements: spec.acknowledgements, functionName: spec.name,
     };
-    const report = artifact!.kind === 'zip' ? await inspectZip(artifact!.zipPath, options) : await inspectImage(artifact!.tag, options);
-    return inspectionCheck(report);
+    const built = artifact!;
+    const inspected = await inspectCached(
+      built.kind === 'zip' ? { kind: 'zip', zipPath: built.zipPath, sha256: built.sha256 } : { kind: 'image', tag: built.tag },
+      options,
+      { workDir, force: props.force },
+    );
+    // A reused verdict says so, with its date, so nobody mistakes a cache hit for a run.
+    const origin = inspected.cachedAt
+      ? `cached: verdict of ${inspected.cachedAt} for these bytes and this rule pack (environment rules and acknowledgements applied now)`
+      : `${inspected.readNote ? `${inspected.readNote}; ` : ''}judged in ${Math.round(inspected.report.durationMs)} ms`;
+    log(`${prefix} inspection: ${origin}`);
+    const check = inspectionCheck(inspected.report);
+    return { ...check, message: `${check.message}\n(${origin})`, cachedAt: inspected.cachedAt };
   });
   checks.push(inspection);
   if (!inspection.passed && !props.bootDespiteInspection) {
@@ -95,11 +111,34 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
     return { report: functionReport(spec.name, base.description, checks, summary), artifact };
   }
 
-  log(`${prefix} booting ${summary.reference} on ${base.description}`);
-  const served = await serveFunction({
-    spec, artifact, environment, urlPort: props.urlPort, urlAccess: props.urlAccess, maxEnvironments: props.maxEnvironments, onLog: props.onFunctionLog,
-    engine: props.engine,
+  // The import smoke is a one-off container of its own: it runs while the function boots and is
+  // checked (its result is reported in the same place as before, after the health check).
+  log(`${prefix} import smoke (alongside the boot)`);
+  const importSmoke = runImportSmokeCached({
+    image: artifact.kind === 'zip' ? artifact.base.image : artifact.tag,
+    taskDir: artifact.kind === 'zip' ? artifact.unpackedDir : undefined,
+    environment,
+    memoryMb: spec.memoryMb,
+  }, {
+    workDir,
+    artifactId: artifact.kind === 'zip' ? artifact.sha256 : artifact.imageId,
+    baseImageId: artifact.base.imageId,
+    force: props.force,
   });
+  // Awaited below on every path; meanwhile a rejection must not count as unhandled.
+  importSmoke.catch(() => undefined);
+
+  log(`${prefix} booting ${summary.reference} on ${base.description}`);
+  let served: ServedFunction;
+  try {
+    served = await serveFunction({
+      spec, artifact, environment, urlPort: props.urlPort, urlAccess: props.urlAccess, maxEnvironments: props.maxEnvironments, onLog: props.onFunctionLog,
+      engine: props.engine,
+    });
+  } catch (error) {
+    await importSmoke.catch(() => undefined);
+    throw error;
+  }
   try {
     const events = [...(spec.events ?? []), ...(props.events ?? [])];
     log(`${prefix} boot check: ${events.length > 0 ? events.map((e) => e.name).join(', ') : 'one invoke with {} (no test event given)'}`);
@@ -108,19 +147,16 @@ export async function verifyFunction(props: VerifyFunctionProps): Promise<Verifi
       log(`${prefix} health: GET ${spec.healthPath ?? '/health'} through the Function URL front`);
       checks.push(await runHealthCheck(spec, served.target));
     }
-    log(`${prefix} import smoke`);
-    checks.push(...(await runImportSmoke({
-      image: artifact.kind === 'zip' ? artifact.base.image : artifact.tag,
-      taskDir: artifact.kind === 'zip' ? artifact.unpackedDir : undefined,
-      environment,
-      memoryMb: spec.memoryMb,
-    })));
+    const smoke = await importSmoke;
+    log(`${prefix} import smoke: ${smoke[0]?.cachedAt ? `cached (passed on ${smoke[0].cachedAt} for these bytes on this base)` : `${smoke.filter((c) => c.passed).length} of ${smoke.length} imported`}`);
+    checks.push(...smoke);
     for (const check of applicableSmokeChecks(spec, served.target)) {
       log(`${prefix} smoke: ${check.name}`);
       checks.push(await runSmokeCheck(check, served.target));
     }
   } catch (error) {
     await served.stop();
+    await importSmoke.catch(() => undefined);
     throw error;
   }
   const checked = functionReport(spec.name, base.description, checks, summary);

@@ -1,8 +1,11 @@
 /**
  * Verifies a set of functions in one run: resolves each runtime base once, starts the local AWS
- * session when a function needs it, runs the per-function gate, writes the reports and records
- * the catalog functions' artifacts in the manifest.
+ * session when a function needs it, runs the per-function gate (up to `jobs` functions at once,
+ * every progress line prefixed with its function's name), writes the reports and records the
+ * catalog functions' artifacts in the manifest. Results keep the order of `specs` whatever order
+ * the functions finish in, so a parallel run reports and records exactly what a sequential one does.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../lambdas/catalog';
 import { FunctionSpec, TestEvent, hasDeadLetterQueue } from '../../lambdas/function-spec';
@@ -25,8 +28,12 @@ export interface VerifyRunProps {
   readonly specs: readonly FunctionSpec[];
   readonly baseChoice: BaseChoice;
   readonly log: ProgressLog;
-  /** @default false */
+  /** Rebuild, re-inspect and re-run the import smoke even when cached. @default false */
   readonly force?: boolean;
+  /** Functions verified at once (`--jobs`). @default defaultJobs() */
+  readonly jobs?: number;
+  /** Where artifacts and caches live. @default `<repo>/.work` */
+  readonly workDir?: string;
   /** @default 'install' */
   readonly requirements?: RequirementsMode;
   /** @default false */
@@ -72,25 +79,35 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
   const needsAws = deadLetterQueuesFor.length > 0 ||
     props.specs.some((spec) => Object.values(spec.environment ?? {}).some((value) => typeof value !== 'string'));
   const needsModel = props.specs.some((spec) => (spec.uses?.modelBucket ?? []).length > 0);
-  const localAws = needsAws
-    ? await startLocalAwsSession({ log: props.log, withModel: needsModel, articles: props.articles, dashboardApiKey: props.dashboardApiKey, deadLetterQueuesFor })
-    : undefined;
+  // Started now, awaited by each function after its build: moto and the builds overlap.
+  const localAwsStart = needsAws
+    ? startLocalAwsSession({ log: props.log, withModel: needsModel, articles: props.articles, dashboardApiKey: props.dashboardApiKey, deadLetterQueuesFor })
+    : Promise.resolve(undefined);
+  localAwsStart.catch(() => undefined);
 
+  const jobs = validJobs(props.jobs ?? defaultJobs());
+  const width = Math.max(...props.specs.map((spec) => spec.name.length));
+  // Filled by spec index, so the report's order never depends on which function finished first.
+  const outcomes: PromiseSettledResult<VerifiedFunction>[] = [];
   const verified: VerifiedFunction[] = [];
   const stop = async () => {
-    await Promise.allSettled(verified.map((v) => v.served?.stop()));
-    await localAws?.stop();
+    const served = outcomes.flatMap((outcome) => (outcome?.status === 'fulfilled' ? [outcome.value] : []));
+    await Promise.allSettled(served.map((v) => v.served?.stop()));
+    await (await localAwsStart.catch(() => undefined))?.stop();
   };
-  try {
-    for (const spec of props.specs) {
+  if (jobs > 1 && props.specs.length > 1) props.log(`[verify] ${props.specs.length} functions, ${Math.min(jobs, props.specs.length)} at a time (--jobs)`);
+  await forEachConcurrently(props.specs, jobs, async (spec, index) => {
+    const log = functionLog(props.log, spec.name, width);
+    try {
       const base = await baseFor(spec);
-      props.log(`[verify] ${spec.name}: ${spec.packaging} ${spec.runtime}/${spec.architecture} on ${base.description}`);
-      verified.push(await verifyFunction({
+      log(`[verify] ${spec.packaging} ${spec.runtime}/${spec.architecture} on ${base.description}`);
+      outcomes[index] = { status: 'fulfilled', value: await verifyFunction({
         spec,
         base,
-        log: props.log,
-        localAws,
+        log,
+        localAws: localAwsStart,
         force: props.force,
+        workDir: props.workDir,
         requirements: props.requirements,
         bootDespiteInspection: props.bootDespiteInspection,
         keepServing: props.keepServing,
@@ -100,12 +117,18 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
         engine: props.engine,
         events: props.events,
         onFunctionLog: props.onFunctionLog ? (line) => props.onFunctionLog!(spec.name, line) : undefined,
-      }));
+      }) };
+    } catch (error) {
+      outcomes[index] = { status: 'rejected', reason: error };
     }
-  } catch (error) {
+  });
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) {
     await stop();
-    throw error;
+    throw failure.reason;
   }
+  for (const outcome of outcomes) if (outcome.status === 'fulfilled') verified.push(outcome.value);
+  const localAws = await localAwsStart;
 
   const functions = verified.map((v) => v.report);
   const report: VerifyReport = {
@@ -146,4 +169,33 @@ function manifestEntries(verified: readonly VerifiedFunction[], specs: readonly 
       : { ...common, kind: 'image', tag: v.artifact.tag, imageId: v.artifact.imageId, bytes: v.artifact.bytes });
   });
   return entries;
+}
+
+/** `--jobs` default: one function per core (builds, pip and containers are CPU-bound), at least 1. */
+export function defaultJobs(cpus: number = os.availableParallelism?.() ?? os.cpus().length): number {
+  return Math.max(1, cpus);
+}
+
+function validJobs(jobs: number): number {
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`jobs must be an integer >= 1 (functions verified at once), got ${jobs}.`);
+  return jobs;
+}
+
+/** Every line of one function's progress, prefixed with its name (aligned), so parallel output reads. */
+export function functionLog(log: ProgressLog, functionName: string, width = functionName.length): ProgressLog {
+  const label = `${functionName.padEnd(width)} | `;
+  return (line) => log(`${label}${line}`);
+}
+
+/** Runs `work` on every item, at most `limit` at a time; resolves when all have finished. */
+export async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      await work(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

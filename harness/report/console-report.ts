@@ -9,7 +9,8 @@ export function formatConsoleReport(report: VerifyReport): string {
   const rows: string[][] = [['function', 'check', 'result', 'ms', 'detail']];
   for (const fn of report.functions) {
     for (const check of fn.checks) {
-      const detail = check.passed ? firstLine(check.warning ?? '') : [check.errorType, firstLine(check.message)].filter(Boolean).join(': ');
+      const cached = check.cachedAt ? `cached (result of ${check.cachedAt})` : '';
+      const detail = check.passed ? [cached, firstLine(check.warning ?? '')].filter(Boolean).join('; ') : [cached, check.errorType, firstLine(check.message)].filter(Boolean).join(': ');
       const result = !check.passed ? 'FAIL' : check.warning ? 'WARN' : 'PASS';
       rows.push([fn.name, `${check.kind}: ${check.name}`, result, String(check.durationMs), detail]);
     }

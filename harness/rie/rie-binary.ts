@@ -38,9 +38,21 @@ export interface RieBinaryOptions {
 
 /** Path of the verified RIE binary for `architecture`, downloading and extracting it once. */
 export async function ensureRieBinary(architecture: Architecture, options: RieBinaryOptions = {}): Promise<string> {
-  const log = options.log ?? silentLog;
   const dir = path.join(path.resolve(options.workDir ?? DEFAULT_WORK_DIR), 'rie', `aws-sam-cli-${SAM_CLI_VERSION}`);
   const binary = path.join(dir, `aws-lambda-rie-${architecture}`);
+  // Checked once per process: hashing the binary at every container start would be counted in RIE's cold start.
+  let verified = verifiedBinaries.get(binary);
+  if (!verified) {
+    verified = verifyOrFetch(architecture, dir, binary, options.log ?? silentLog);
+    verifiedBinaries.set(binary, verified);
+    verified.catch(() => verifiedBinaries.delete(binary));
+  }
+  return verified;
+}
+
+const verifiedBinaries = new Map<string, Promise<string>>();
+
+async function verifyOrFetch(architecture: Architecture, dir: string, binary: string, log: ProgressLog): Promise<string> {
   if (fs.existsSync(binary) && sha256File(binary) === RIE_SHA256[architecture]) return binary;
   return withFileLock(`rie-${SAM_CLI_VERSION}`, async () => {
     if (fs.existsSync(binary) && sha256File(binary) === RIE_SHA256[architecture]) return binary;

@@ -12,22 +12,25 @@ import { randomUUID } from 'node:crypto';
 import { demuxedLogs, HarnessContainer } from '../docker/harness-container';
 import { inspectImage, removeContainer } from '../docker/engine';
 import { ContainerMemory, bytesToReportedMb } from '../emulator/container-memory';
-import { InvokeResult, buildReport, parseErrorPayload } from '../emulator/invoke-result';
+import { InvokeResult, buildReport } from '../emulator/invoke-result';
 import { InvokeOptions, Invoker } from '../emulator/lambda-emulator';
 import { MAX_PAYLOAD_BYTES } from '../emulator/lambda-limits';
 import { LaunchSpec, lambdaEnvironment, validateLaunchSpec } from '../emulator/launch-spec';
+import { RieFailureLog, RieLoggedFailure, interpretRieAnswer } from './rie-answer';
 import { ensureRieBinary } from './rie-binary';
 
 /** What RIE does not do that Lambda does; the harness says so in reports instead of hiding it. */
 export const RIE_LIMITATIONS: readonly string[] = [
   'concurrency: RIE runs one invoke at a time and fails a second concurrent one; the harness queues invokes on its single container (no extra execution environments)',
   "memory: RIE enforces no memory size; the container's cgroup limit is the function's memory, but an out-of-memory kill is not reported as Runtime.OutOfMemory",
-  'function errors: RIE answers them with HTTP 200 and no X-Amz-Function-Error header; the harness recognises them by the payload ({errorType, errorMessage})',
+  "errors: RIE sets no X-Amz-Function-Error header: a function error is HTTP 200 with the error JSON, a timeout HTTP 200 with the plain text 'Task timed out after N.00 seconds' (no error type: the harness reports Sandbox.Timedout), a runtime that exited HTTP 502 with an empty body (the harness takes RIE's error type and message from its log)",
   "REPORT: Duration here is the harness's round trip; RIE prints its own START/END/REPORT lines in the function log",
 ];
 
 const RIE_IN_CONTAINER = '/usr/local/bin/aws-lambda-rie';
 const INVOKE_PATH = '/2015-03-31/functions/function/invocations';
+/** Longest wait for RIE's log line naming the error of an empty 502 answer. */
+const LOG_WAIT_MS = 2_000;
 /** Longest wait for RIE's port to accept connections after the container started. */
 const LISTEN_WAIT_MS = 15_000;
 
@@ -73,6 +76,7 @@ export class RieFunction implements Invoker {
   private queue: Promise<unknown> = Promise.resolve();
   private invokedOnce = false;
   private partialLine = '';
+  private readonly failureLog = new RieFailureLog();
   private readonly memory: ContainerMemory;
 
   private constructor(
@@ -83,6 +87,11 @@ export class RieFunction implements Invoker {
   ) {
     this.functionName = spec.functionName;
     this.memory = new ContainerMemory(containerId);
+  }
+
+  /** RIE's own invoke endpoint (port 8080 in the official images), for clients that measure RIE itself. */
+  get invocationsUrl(): string {
+    return `http://127.0.0.1:${this.port}${INVOKE_PATH}`;
   }
 
   invokeJson(event: unknown, options?: InvokeOptions): Promise<InvokeResult> {
@@ -109,30 +118,29 @@ export class RieFunction implements Invoker {
     }
     const coldStart = !this.invokedOnce;
     this.invokedOnce = true;
+    this.failureLog.reset();
     const sentAt = performance.now();
     const answer = await this.post(payload, coldStart);
     const durationMs = performance.now() - sentAt;
     const initDurationMs = coldStart ? sentAt - this.startedAt : undefined;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(answer.body.toString('utf8'));
-    } catch {
-      parsed = undefined;
+    let outcome = interpretRieAnswer(answer.status, answer.body, this.failureLog.current);
+    if (!outcome.ok && outcome.errorType.startsWith('RIE.HTTP')) {
+      // RIE's error type and message for an empty 502 are in its log, which may trail the answer.
+      outcome = interpretRieAnswer(answer.status, answer.body, await this.loggedFailure());
     }
-    const errorShaped = typeof parsed === 'object' && parsed !== null && typeof (parsed as { errorType?: unknown }).errorType === 'string';
-    if (answer.status === 200 && !errorShaped) {
-      return this.result(requestId, durationMs, coldStart, { ok: true, payload: answer.body }, initDurationMs);
-    }
-    const errorType = errorShaped ? (parsed as { errorType: string }).errorType : `RIE.HTTP${answer.status}`;
-    const details = parseErrorPayload(answer.body);
-    return this.result(requestId, durationMs, coldStart, {
-      ok: false, errorType, errorMessage: details.errorMessage ?? answer.body.toString('utf8').trim(), trace: details.trace, payload: answer.body,
-    }, initDurationMs);
+    return this.result(requestId, durationMs, coldStart, outcome.ok ? { ok: true, payload: answer.body } : { ...outcome, payload: answer.body }, initDurationMs);
+  }
+
+  /** What RIE logged about the failed invoke, waiting a moment for its log lines to arrive. */
+  private async loggedFailure(): Promise<RieLoggedFailure | undefined> {
+    const until = performance.now() + LOG_WAIT_MS;
+    while (!this.failureLog.current?.errorType && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    return this.failureLog.current;
   }
 
   private async result(
     requestId: string, durationMs: number, coldStart: boolean,
-    outcome: { ok: true; payload: Buffer } | { ok: false; errorType: string; errorMessage: string; trace?: readonly string[]; payload: Buffer },
+    outcome: { ok: true; payload: Buffer } | { ok: false; errorType: string; errorMessage: string; trace?: readonly string[]; phase?: 'init'; payload: Buffer },
     initDurationMs?: number,
   ): Promise<InvokeResult> {
     const peak = await this.memory.peakBytes().catch(() => undefined);
@@ -159,7 +167,10 @@ export class RieFunction implements Invoker {
   private collectLogs(chunk: string, onLog: ((line: string) => void) | undefined): void {
     const lines = (this.partialLine + chunk).split('\n');
     this.partialLine = lines.pop() ?? '';
-    for (const line of lines) onLog?.(line.replace(/\r$/, '').replace(/\r/g, '\n'));
+    for (const line of lines) {
+      this.failureLog.read(line);
+      onLog?.(line.replace(/\r$/, '').replace(/\r/g, '\n'));
+    }
   }
 }
 

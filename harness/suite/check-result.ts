@@ -21,6 +21,11 @@ export interface CheckResult {
   /** Inspection findings the catalog accepts for this function, with its reasons. @default none */
   readonly acknowledged?: readonly AcknowledgedFinding[];
   readonly durationMs: number;
+  /**
+   * The result was reused, not computed in this run (static inspection, import smoke: they depend
+   * only on the artifact's bytes): ISO time it was computed. @default undefined (ran in this run)
+   */
+  readonly cachedAt?: string;
 }
 
 /** A warn or fail of an inspection rule that the function's catalog entry acknowledges. */

@@ -2,9 +2,13 @@
  * Import smoke: every top-level module and package of the artifact imports inside the runtime,
  * reported one by one. Runs in a one-off container of the same image, mounts and environment as
  * the function's execution environments, with Python as the entrypoint instead of the bootstrap.
+ * A passing result is cached by the artifact's bytes (ZIP sha256 or image id) and the base image
+ * id; a failure is never cached, so it runs again after every change.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { KeyedCache } from '../build/keyed-cache';
+import { sha256Text } from '../build/requirements-lock';
 import { ContainerExitError, HarnessContainer, runToCompletion } from '../docker/harness-container';
 import { CheckResult } from './check-result';
 
@@ -64,4 +68,36 @@ export async function runImportSmoke(props: ImportSmokeProps): Promise<CheckResu
     message: record.ok ? 'imported' : `${record.message ?? ''}${record.trace ? `\n${record.trace.trim()}` : ''}`,
     durationMs: record.ms,
   }));
+}
+
+export interface ImportSmokeCacheProps {
+  /** `.work`; results live in `.work/cache/import-smoke`. */
+  readonly workDir: string;
+  /** What the bytes are: a ZIP's sha256, or an image's id. */
+  readonly artifactId: string;
+  /** Id of the image the smoke runs on (the base for a ZIP, the function's image for an image). */
+  readonly baseImageId: string;
+  /** Run it even when a passing result is cached (verify --force). @default false */
+  readonly force?: boolean;
+}
+
+/**
+ * The import smoke, or its cached passing result for the same bytes on the same base. The key has
+ * the environment's variable NAMES, not their values: those differ per run (local ports, ARNs).
+ */
+export async function runImportSmokeCached(props: ImportSmokeProps, cacheProps: ImportSmokeCacheProps): Promise<CheckResult[]> {
+  const cache = KeyedCache.under<CheckResult[]>(cacheProps.workDir, 'import-smoke');
+  const inputs = {
+    artifact: cacheProps.artifactId,
+    base: cacheProps.baseImageId,
+    memoryMb: props.memoryMb,
+    python: props.python ?? '/var/lang/bin/python3',
+    script: sha256Text(SCRIPT),
+    environmentNames: Object.keys(props.environment).sort(),
+  };
+  const hit = cacheProps.force ? undefined : cache.read(inputs);
+  if (hit) return hit.value.map((check) => ({ ...check, cachedAt: hit.at, durationMs: 0 }));
+  const results = await runImportSmoke(props);
+  if (results.every((check) => check.passed)) cache.write(inputs, results);
+  return results;
 }

@@ -9,12 +9,12 @@ describe('npm run emulate (NewsAPI mocked)', () => {
   afterAll(() => killGroup([emulate]));
 
   test('prints the dashboard URL, shows live metrics after one ingestion, and Ctrl-C stops everything', async () => {
-    emulate = startEmulate(['--port', '9137', '--dashboard-port', '8137', '--api-key', 'emulate-key', '--articles', '2', '--ingest-every', '0']);
+    emulate = startEmulate(['--port', '9137', '--url-port', '8137', '--api-key', 'emulate-key', '--articles', '2', '--ingest-every', '0']);
     const child = emulate.child;
-    // Served once the first ingestion's analysis has run (the CLI logs it).
-    await emulate.waitFor(/analysis runs so far: 2 \(2 ok\)/, 15 * 60_000);
+    // Served once the first scheduled ingestion's SNS-triggered analysis has run (the CLI logs it).
+    await emulate.waitFor(/analysis \(SNS\) runs so far: 2 \(2 ok\)/, 15 * 60_000);
     const { stdout } = emulate.output();
-    expect(stdout).toContain('dashboard:        http://127.0.0.1:8137/?key=emulate-key');
+    expect(stdout).toContain('dashboard: http://127.0.0.1:8137/?key=emulate-key');
     expect(stdout).toContain('invoke endpoint:  curl -XPOST "http://127.0.0.1:9137/2015-03-31/functions/function/invocations"');
     const motoPort = Number(/local AWS \(moto\): http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)![1]);
 

@@ -48,7 +48,7 @@ describe('emulate lifecycle: signals at any moment, and kill -9', () => {
   });
 
   test('SIGTERM to npm in the first seconds of `npm run emulate` (the analyzer) stops its moto server too', async () => {
-    const emulate = startEmulate(['--port', '9465', '--dashboard-port', '8465', '--ingest-every', '0'], { viaNpm: true });
+    const emulate = startEmulate(['--port', '9465', '--url-port', '8465', '--schedule-every', '0'], { viaNpm: true });
     started.push(emulate);
     await emulate.waitFor(/starting the moto server \.\.\. [\d.]+ s/);
     // npm -> node (the script execs node): the moto server's owner is npm's child.

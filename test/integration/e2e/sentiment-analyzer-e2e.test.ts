@@ -44,6 +44,9 @@ afterAll(async () => {
 });
 
 describe('sentiment analyzer end to end under the harness (NewsAPI mocked)', () => {
+  /** What the SNS subscriptions ran (analysis is the catalog's one SNS-triggered function). */
+  const snsRuns = () => stack.triggerRuns.filter((run) => run.trigger === 'sns');
+
   test('every function passed its suite before anything was wired', () => {
     expect(stack.verify.report.functions.map((f) => [f.name, f.passed])).toEqual([
       ['dashboard', true], ['ingestion', true], ['analysis', true],
@@ -51,13 +54,13 @@ describe('sentiment analyzer end to end under the harness (NewsAPI mocked)', () 
   });
 
   test('3 articles -> 3 items -> analysis ran 3 times -> every item has a sentiment', async () => {
-    const ingestion = await stack.runIngestion();
+    const [{ result: ingestion }] = await stack.runSchedules();
     expect(ingestion.ok).toBe(true);
     expect(JSON.parse(ingestion.payload.toString())).toMatchObject({ fetched: 3, stored: 3, duplicates: 0, skipped: 0 });
 
-    await waitFor('3 analysis runs', async () => stack.analysisRuns.length >= 3 && (await stack.settled(), true));
-    expect(stack.analysisRuns).toHaveLength(3);
-    expect(stack.analysisRuns.map((r) => (r.result.ok ? 'ok' : `${r.result.errorType}: ${r.result.errorMessage}`))).toEqual(['ok', 'ok', 'ok']);
+    await waitFor('3 analysis runs', async () => snsRuns().length >= 3 && (await stack.settled(), true));
+    expect(snsRuns()).toHaveLength(3);
+    expect(snsRuns().map((r) => (r.result.ok ? 'ok' : `${r.result.errorType}: ${r.result.errorMessage}`))).toEqual(['ok', 'ok', 'ok']);
 
     const items = await scanItems(stack.verify.localAws!.moto.endpoint, stack.verify.localAws!.seeded.tableName);
     expect(items).toHaveLength(3);
@@ -68,42 +71,42 @@ describe('sentiment analyzer end to end under the harness (NewsAPI mocked)', () 
 
     // Figures the spec's NFRs ask for, recorded (targets are benchmarks, not assertions).
     const analysis = stack.verify.verified.find((v) => v.report.name === 'analysis')!;
-    const cold = stack.analysisRuns.map((r) => r.result.report).filter((r) => r.initDurationMs !== undefined);
+    const cold = snsRuns().map((r) => r.result.report).filter((r) => r.initDurationMs !== undefined);
     fs.mkdirSync(REPORTS, { recursive: true });
     fs.writeFileSync(path.join(REPORTS, 'analysis-figures.json'), JSON.stringify({
       imageBytes: analysis.artifact?.bytes,
       base: analysis.report.base,
-      maxMemoryUsedMb: Math.max(...stack.analysisRuns.map((r) => r.result.report.maxMemoryUsedMb)),
+      maxMemoryUsedMb: Math.max(...snsRuns().map((r) => r.result.report.maxMemoryUsedMb)),
       // A cold invoke: container start -> first /next (imports, model download and load) + the inference.
       coldStartMs: cold.length > 0 ? Math.max(...cold.map((r) => r.initDurationMs! + r.durationMs)) : null,
-      reports: stack.analysisRuns.map((r) => r.result.report.line),
+      reports: snsRuns().map((r) => r.result.report.line),
     }, null, 2) + '\n');
   });
 
   test('a second ingestion run stores no duplicates and triggers no analysis', async () => {
-    const before = stack.analysisRuns.length;
-    const again = await stack.runIngestion();
+    const before = snsRuns().length;
+    const [{ result: again }] = await stack.runSchedules();
     expect(JSON.parse(again.payload.toString())).toMatchObject({ fetched: 3, stored: 0, duplicates: 3 });
     await stack.settled();
-    expect(stack.analysisRuns.length).toBe(before);
+    expect(snsRuns().length).toBe(before);
   });
 
   test('/api/metrics counts 3 with the right key and answers 401 without it', async () => {
-    const withKey = await request(new URL('/api/metrics', stack.dashboardUrl), { headers: { 'x-api-key': API_KEY } });
+    const withKey = await request(new URL('/api/metrics', stack.urls.dashboard), { headers: { 'x-api-key': API_KEY } });
     expect(withKey.statusCode).toBe(200);
     const metrics = (await withKey.body.json()) as { total: number };
     expect(metrics.total).toBe(3);
 
-    const withoutKey = await request(new URL('/api/metrics', stack.dashboardUrl));
+    const withoutKey = await request(new URL('/api/metrics', stack.urls.dashboard));
     expect(withoutKey.statusCode).toBe(401);
     await withoutKey.body.dump();
-    const wrongKey = await request(new URL('/api/metrics', stack.dashboardUrl), { headers: { 'x-api-key': 'wrong' } });
+    const wrongKey = await request(new URL('/api/metrics', stack.urls.dashboard), { headers: { 'x-api-key': 'wrong' } });
     expect(wrongKey.statusCode).toBe(401);
     await wrongKey.body.dump();
   });
 
   test('/api/stream delivers its SSE events through the buffered Function URL front and ends by itself', async () => {
-    const response = await request(new URL('/api/stream?events=2', stack.dashboardUrl), { headers: { 'x-api-key': API_KEY } });
+    const response = await request(new URL('/api/stream?events=2', stack.urls.dashboard), { headers: { 'x-api-key': API_KEY } });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
     const body = await response.body.text();
@@ -129,7 +132,7 @@ describe('sentiment analyzer end to end under the harness (NewsAPI mocked)', () 
   });
 
   test('the dashboard page loads in headless Chromium and shows the metrics (screenshot in reports/)', async () => {
-    const page = `${stack.dashboardUrl}?key=${API_KEY}`;
+    const page = `${stack.urls.dashboard}?key=${API_KEY}`;
     const chromium = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--window-size=1200,900', '--virtual-time-budget=8000'];
     const { stdout: dom } = await runProcess('chromium', [...chromium, '--dump-dom', page]);
     expect(dom).toMatch(/id="total"[^>]*>3</);

@@ -113,9 +113,9 @@ describe('SNS -> analysis in the local stack: a raising function is retried twic
     const messageId = await publishToTopic(localAws.moto.endpoint, localAws.seeded.topicArn, 'article-42');
     await stack!.settled();
 
-    expect(stack!.analysisRuns).toHaveLength(3);
-    expect(new Set(stack!.analysisRuns.map((run) => run.result.requestId)).size).toBe(1);
-    expect(stack!.analysisRuns.every((run) => !run.result.ok && run.messageIds[0] === messageId)).toBe(true);
+    expect(stack!.triggerRuns).toHaveLength(3);
+    expect(new Set(stack!.triggerRuns.map((run) => run.result.requestId)).size).toBe(1);
+    expect(stack!.triggerRuns.every((run) => !run.result.ok && run.messageIds[0] === messageId)).toBe(true);
 
     const queueUrl = stack!.deadLetterQueueUrls.analysis;
     expect(queueUrl).toMatch(/local-sentiment-analysis-dlq$/);
@@ -124,7 +124,7 @@ describe('SNS -> analysis in the local stack: a raising function is retried twic
     // A dead-letter queue message: the event as body, the request id and error as attributes.
     expect(JSON.parse(messages[0].body)).toMatchObject({ Records: [{ EventSource: 'aws:sns', Sns: { MessageId: messageId, Message: 'article-42' } }] });
     expect(messages[0].attributes).toEqual({
-      RequestID: stack!.analysisRuns[0].result.requestId, ErrorCode: '200', ErrorMessage: 'cannot analyse article-42',
+      RequestID: stack!.triggerRuns[0].result.requestId, ErrorCode: '200', ErrorMessage: 'cannot analyse article-42',
     });
     expect(failures).toEqual([expect.objectContaining({ functionName: 'analysis', attempts: 3, deadLettered: true })]);
     // What `npm run emulate` prints (its log is this log): the retries and the dead-lettering.

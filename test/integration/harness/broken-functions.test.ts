@@ -1,14 +1,9 @@
-// A corpus of broken functions, made here, each run through `npm run verify -- --dir` for real:
-// real pip in the build image, the real awslambdaric polling our Runtime API emulator in a
-// container. Each must fail with the exact error type Lambda would report; good ones must pass.
+// A corpus of broken functions (broken-function-corpus.ts, where the AWS pages for each error type
+// are cited), each run through `npm run verify -- --dir` for real: real pip in the build image, the
+// real awslambdaric polling our Runtime API emulator in a container. Each must fail with the exact
+// error type Lambda would report; good ones must pass.
 //
-// Error types as AWS documents them:
-//   Runtime.ImportModuleError / Runtime.UserCodeSyntaxError / Runtime.HandlerNotFound / Runtime.ExitError:
-//     https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html (and awslambdaric's FaultException)
-//   Sandbox.Timedout ("Task timed out after N.00 seconds"): https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
-//   Function.ResponseSizeTooLarge (6 MB synchronous response): https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
-//   Runtime.OutOfMemory: https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
-//   Reserved environment variables: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html
+// Reserved environment variables: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html
 // Wheels for another CPython or architecture are caught by static inspection before anything boots:
 // their error type is the inspection rule's (`Inspect.extension-abi`, `Inspect.elf-machine`); booted
 // anyway (`--boot-despite-inspection`) they fail as Lambda would, with Runtime.ImportModuleError.
@@ -16,34 +11,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureDockerEngine } from '../../../harness/docker/engine';
-import { CheckResult, FunctionReport, VerifyReport } from '../../../harness/suite/check-result';
-import { CliResult, REPO, runCli } from './run-cli';
+import { BROKEN_AT_BOOT, GOOD_HANDLER as GOOD, checkOf as check, verifyDir, writeFunction } from './broken-function-corpus';
+import { runCli } from './run-cli';
 
-const VERIFY_JSON = path.join(REPO, 'reports', 'verify.json');
 let root: string;
 
-/** Writes a function directory: app.py and requirements.txt. */
-function fn(name: string, app: string, requirements = ''): string {
-  const dir = path.join(root, name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'app.py'), app);
-  fs.writeFileSync(path.join(dir, 'requirements.txt'), requirements);
-  return dir;
-}
-
-async function verifyDir(dir: string, ...args: string[]): Promise<{ result: CliResult; report: FunctionReport }> {
-  const result = await runCli('verify.ts', ['--dir', dir, '--handler', 'app.handler', ...args]);
-  const report = (JSON.parse(fs.readFileSync(VERIFY_JSON, 'utf8')) as VerifyReport).functions[0];
-  return { result, report };
-}
-
-function check(report: FunctionReport, kind: CheckResult['kind']): CheckResult {
-  const found = report.checks.find((c) => c.kind === kind);
-  if (!found) throw new Error(`no ${kind} check in ${JSON.stringify(report.checks.map((c) => c.name))}`);
-  return found;
-}
-
-const GOOD = 'def handler(event, context):\n    return {"ok": True, "keys": sorted(event)}\n';
+const fn = (name: string, app: string, requirements = ''): string => writeFunction(root, name, app, requirements);
 
 beforeAll(async () => {
   // Loud, not skipped.
@@ -53,16 +26,9 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe('broken functions fail verify --dir with the exact Lambda error type, in the console and verify.json', () => {
-  test.each<[string, string, string, string[], RegExp]>([
-    ['wrong handler name', 'Runtime.HandlerNotFound', GOOD.replace('def handler', 'def main'), [], /Handler 'handler' missing on module 'app'/],
-    ['sleep past the timeout', 'Sandbox.Timedout', 'import time\ndef handler(event, context):\n    time.sleep(30)\n', ['--timeout', '2'], /Task timed out after 2\.00 seconds/],
-    ['7 MB response', 'Function.ResponseSizeTooLarge', 'def handler(event, context):\n    return "x" * (7 * 1024 * 1024)\n', [], /Response payload size exceeded maximum allowed payload size \(6291556 bytes\)/],
-    ['syntax error', 'Runtime.UserCodeSyntaxError', 'def handler(event, context)\n    return {}\n', [], /Syntax error in module 'app'/],
-    ['sys.exit at import', 'Runtime.ExitError', 'import sys\nsys.exit(3)\ndef handler(event, context):\n    return {}\n', [], /Runtime exited with error: exit status 3/],
-    ['missing module', 'Runtime.ImportModuleError', 'import module_nobody_installed\ndef handler(event, context):\n    return {}\n', [], /Unable to import module 'app': No module named 'module_nobody_installed'/],
-    ['more memory than configured', 'Runtime.OutOfMemory', 'def handler(event, context):\n    return len(bytearray(512 * 1024 * 1024))\n', ['--memory', '128'], /Runtime exited with error: signal: killed/],
-  ])('%s -> %s', async (name, errorType, app, args, message) => {
-    const dir = fn(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase(), app);
+  test.each(BROKEN_AT_BOOT.map((broken) => [broken.name, broken.lambdaErrorType, broken.app, broken.args, broken.lambdaMessage] as const))(
+    '%s -> %s', async (name, errorType, app, args, message) => {
+    const dir = fn(name, app);
     const { result, report } = await verifyDir(dir, ...args);
     expect(result.code).toBe(1);
     expect(report.passed).toBe(false);

@@ -53,3 +53,21 @@ test.each([
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+describe('npm run verify -- --engine rie on the catalog functions', () => {
+  test.each([
+    ['dashboard', ['build', 'inspect', 'boot', 'health', 'import', 'smoke']],
+    ['ingestion', ['build', 'inspect', 'boot', 'import', 'smoke']],
+    ['analysis', ['build', 'inspect', 'boot', 'import', 'smoke']],
+  ])('%s passes under RIE, with the same checks as on our emulator and RIE\'s limitations in its report', async (name, kinds) => {
+    const result = await runCli('verify.ts', [name, '--engine', 'rie']);
+    const fn = report().functions.find((f) => f.name === name)!;
+    expect(fn.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.errorType} ${check.message}`)).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(fn.passed).toBe(true);
+    expect(fn.base).toContain("under AWS's RIE (aws-sam-cli 1.170.0)");
+    expect(new Set(fn.checks.map((check) => check.kind))).toEqual(new Set(kinds));
+    expect(fn.warnings.filter((w) => w.startsWith('engine rie: '))).toHaveLength(4);
+    expect(result.stdout).toContain('All 1 function(s) passed');
+  });
+});

@@ -1,5 +1,5 @@
 import { UsageError } from '../../../harness/cli/cli-args';
-import { parseEngine } from '../../../harness/pipeline/served-function';
+import { parseEngine } from '../../../harness/cli/engine-option';
 import { RIE_SHA256, SAM_CLI_VERSION, SAM_CLI_WHEEL_SHA256 } from '../../../harness/rie/rie-binary';
 
 describe('--engine', () => {
