@@ -8,10 +8,11 @@
  */
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { REPO_ROOT, catalogFor } from './lambdas/catalog';
-import { FunctionSpec } from './lambdas/function-spec';
-import { DEPLOY_ENVIRONMENTS, DeployEnvironment } from './lambdas/resources';
-import { MANIFEST_PATH, Manifest, readManifestIfPresent, recordedMachineChoices } from './harness/manifest';
+import { REPO_ROOT } from './model/paths';
+import { catalogFor } from './lambdas/catalog';
+import { FunctionSpec } from './model/function-spec';
+import { DEPLOY_ENVIRONMENTS, DeployEnvironment } from './model/resources';
+import { MANIFEST_PATH, Manifest, readManifestIfPresent, recordedMachineChoices } from './model/manifest';
 import { AwsTarget, targetFromEnvironment } from './stacks/aws-target';
 import { environmentSettings } from './stacks/environment-settings';
 import { appStackName, registryStackName } from './stacks/naming';

@@ -6,8 +6,8 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { findLinksDirectories, globToRegExp } from '../harness/build/local-wheels';
-import { CorsSpec, FunctionSpec, validateFunctionSpec } from './function-spec';
-import { PythonRuntime } from './runtimes';
+import { CorsSpec, FunctionSpec, validateFunctionSpec } from '../model/function-spec';
+import { PythonRuntime } from '../model/runtimes';
 import { FUNCTION_URL_HEALTH_EVENT, SCHEDULED_EVENT, SNS_NOTIFICATION_EVENT } from './test-events';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');

@@ -2,8 +2,8 @@
  * Settings every Lambda function module shares, and their validation. The catalog validates its
  * declarations too; the modules validate again because they are reusable without the catalog.
  */
-import { assertLambdaSettings } from '../lambdas/function-spec';
-import { Architecture, assertArchitecture } from '../lambdas/runtimes';
+import { assertLambdaSettings } from '../model/lambda-limits';
+import { Architecture, assertArchitecture } from '../model/runtimes';
 import { holdsSecretLiteral } from '../lambdas/secret-naming';
 
 export interface FunctionSettings {

@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { CorsSpec } from '../lambdas/function-spec';
+import { CorsSpec } from '../model/function-spec';
 
 export interface FunctionUrlProps {
   /** Name of the function (a Terraform reference keeps the dependency). */

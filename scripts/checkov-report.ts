@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../lambdas/catalog';
+import { REPO_ROOT } from '../model/paths';
 import { runMain } from './stack-command';
 import { OptionSpec, UsageError, formatOptions, parseArgs } from '../harness/cli/cli-args';
 import { lastLines } from '../harness/docker/output-tail';

@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
-import { MANIFEST_PATH, readManifest } from '../manifest';
+import { REPO_ROOT } from '../../model/paths';
+import { MANIFEST_PATH, readManifest } from '../../model/manifest';
 
 export const KEEP_ARTIFACTS_DEFAULT = 3;
 

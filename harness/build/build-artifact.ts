@@ -4,8 +4,8 @@
  * sourceDir is taken from the repository root, an absolute one as is.
  */
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { REPO_ROOT } from '../../model/paths';
+import { FunctionSpec } from '../../model/function-spec';
 import { Artifact, RuntimeBase } from './artifact';
 import { buildImageArtifact } from './image-builder';
 import { ProgressLog, silentLog } from './progress';

@@ -8,10 +8,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { FunctionSpec } from '../../model/function-spec';
 import { ContainerExitError, HarnessContainer, runToCompletion } from '../docker/harness-container';
 import { imageId } from '../docker/engine';
-import { isShuttingDown, onShutdown, ShuttingDownError } from '../lifecycle/shutdown';
+import { isShuttingDown, onShutdown, ShuttingDownError } from '../process/shutdown';
 import { RuntimeBase } from './artifact';
 import { keepArtifactsSetting, diskUsage } from './artifact-retention';
 import { BUILDER_VERSION } from './content-hash';

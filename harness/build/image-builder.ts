@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { FunctionSpec } from '../../model/function-spec';
 import { DockerEngineError, HARNESS_LABEL, imageExists, inspectImage } from '../docker/engine';
 import { buildImage, ociBaseLabels } from '../docker/image-build';
 import { ImageArtifact, RuntimeBase } from './artifact';

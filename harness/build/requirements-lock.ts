@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FunctionSpec } from '../../lambdas/function-spec';
-import { Architecture, PythonRuntime, runtimeFacts } from '../../lambdas/runtimes';
+import { FunctionSpec } from '../../model/function-spec';
+import { Architecture, PythonRuntime, runtimeFacts } from '../../model/runtimes';
 
 export const REQUIREMENTS_FILE = 'requirements.txt';
 export const LOCK_FILE = 'requirements.lock';

@@ -3,7 +3,7 @@
  * command with its usage instead of being silently ignored.
  */
 import { removeOwnedContainers } from '../docker/engine';
-import { stoppedBySignal } from '../lifecycle/shutdown';
+import { stoppedBySignal } from '../process/shutdown';
 
 export interface OptionSpec {
   /** Takes a value (`--runtime python3.13`) or is a switch (`--image`). */

@@ -2,7 +2,7 @@
  * `npm run smoke -- --url <deployed Function URL> [--function dashboard] [--header k:v]...`
  * The preprod smoke suite: the catalog's health and HTTP checks over real HTTP.
  */
-import { catalogEntry, CATALOG } from '../../lambdas/catalog';
+import { catalogEntry, machineCatalog } from '../machine-catalog';
 import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
 import { functionReport, VerifyReport } from '../suite/check-result';
@@ -21,7 +21,7 @@ const USAGE = `npm run smoke -- --url <https://...lambda-url...> [options]\n${fo
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
   if (!args.values.url) throw new UsageError('--url is required.', USAGE);
-  const withUrl = CATALOG.filter((spec) => spec.url);
+  const withUrl = machineCatalog().filter((spec) => spec.url);
   const spec = args.values.function ? catalogEntry(args.values.function) : withUrl[0];
   if (!spec?.url) throw new UsageError(`Function '${spec?.name}' has no Function URL in the catalog.`, USAGE);
   const headers: Record<string, string> = {};

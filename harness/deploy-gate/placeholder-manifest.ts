@@ -8,10 +8,10 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CATALOG } from '../../lambdas/catalog';
+import { machineCatalog } from '../machine-catalog';
 import { createDeterministicZip } from '../build/deterministic-zip';
-import { Manifest, ManifestEntry, ManifestVerification, choicesFor } from '../manifest';
-import { verifiedConfiguration } from './verified-configuration';
+import { Manifest, ManifestEntry, ManifestVerification, choicesFor } from '../../model/manifest';
+import { verifiedConfiguration } from '../../model/verified-configuration';
 
 export interface PlaceholderManifest {
   readonly dir: string;
@@ -59,7 +59,7 @@ export async function createPlaceholderManifest(options: PlaceholderManifestOpti
     base: 'fixture (no containers ran)',
   };
   const functions: Record<string, ManifestEntry> = {};
-  for (const spec of CATALOG) {
+  for (const spec of machineCatalog()) {
     const contentHash = sha256Hex(`content of ${spec.name}`);
     const common = {
       functionName: spec.name,

@@ -9,8 +9,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { HARNESS_LABEL, OWNER_LABEL, ownerId, ownerLabels } from '../lifecycle/owner';
-import { isShuttingDown, onShutdown, ShuttingDownError } from '../lifecycle/shutdown';
+import { HARNESS_LABEL, OWNER_LABEL, ownerId, ownerLabels } from './owner';
+import { isShuttingDown, onShutdown, ShuttingDownError } from '../process/shutdown';
 import { lastLines } from './output-tail';
 
 /** The dockerode client testcontainers built for the engine it found. */
@@ -223,7 +223,7 @@ export async function listContainerIds(filters: Readonly<Record<string, readonly
 
 /**
  * The project's own reaper: removes every container (running or not) a harness process owns, by
- * the owner label harness/lifecycle/owner.ts puts on each. The CLIs call it on the way out and on
+ * the owner label harness/docker/owner.ts puts on each. The CLIs call it on the way out and on
  * Ctrl-C; what a `kill -9` left is reaped at the next start (harness/lifecycle/reap.ts).
  */
 export async function removeOwnedContainers(owner = ownerId()): Promise<number> {

@@ -5,7 +5,7 @@
  *   auto:     official when it can be had, else the stand-in
  * The default choice comes from the LAMBDA_BASE environment variable (auto when unset).
  */
-import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from '../../lambdas/runtimes';
+import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from '../../model/runtimes';
 import { RuntimeBase } from '../build/artifact';
 import { DockerEngineError, ensureDockerEngine, inspectImage, pullImage } from '../docker/engine';
 import { lastLines } from '../docker/output-tail';

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { LOCAL_AWS_ENV } from '../../lambdas/local-aws-account';
-import { ensurePythonVenv, venvBin, venvHas } from './python-venv';
+import { ensurePythonVenv, venvBin, venvHas } from '../build/python-venv';
 import { lastLines } from '../docker/output-tail';
 import { runProcessAllowingFailure } from '../process/run-process';
 

@@ -3,7 +3,7 @@
 Usage: python local_aws.py <command> --endpoint http://127.0.0.1:PORT   (JSON input on stdin)
 Prints one JSON document on stdout. On failure prints {"error": "...", "type": "..."} and exits 1.
 
-Every name comes from the caller (the TypeScript side reads lambdas/resources.ts), so nothing
+Every name comes from the caller (the TypeScript side reads model/resources.ts), so nothing
 here restates the contract.
 """
 from __future__ import annotations

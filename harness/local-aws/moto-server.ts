@@ -7,8 +7,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { recordHelperProcess } from '../lifecycle/helper-processes';
-import { ShuttingDownError, isShuttingDown } from '../lifecycle/shutdown';
-import { ensurePythonVenv, venvBin, venvHas } from './python-venv';
+import { ShuttingDownError, isShuttingDown } from '../process/shutdown';
+import { ensurePythonVenv, venvBin, venvHas } from '../build/python-venv';
 import { startProcess } from '../process/run-process';
 import { LOCAL_AWS_ENV } from '../../lambdas/local-aws-account';
 

@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CorsSpec, FunctionSpec, validateFunctionSpec } from '../../lambdas/function-spec';
-import { PythonRuntime } from '../../lambdas/runtimes';
+import { CorsSpec, FunctionSpec, validateFunctionSpec } from '../../model/function-spec';
+import { PythonRuntime } from '../../model/runtimes';
 import { hostArchitecture } from '../images/runtime-base';
 
 export interface AdHocFunctionProps {

@@ -4,9 +4,9 @@
  * as the stacks wire it in AWS: `trigger: schedule` runs on the schedule, `trigger: sns` is
  * subscribed to the topic, `url` gets a Function URL front. No function is wired by its name.
  */
-import { CATALOG } from '../../lambdas/catalog';
+import { machineCatalog } from '../machine-catalog';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../lambdas/local-aws-account';
-import { FunctionSpec, TriggerSpec, hasDeadLetterQueue } from '../../lambdas/function-spec';
+import { FunctionSpec, TriggerSpec, hasDeadLetterQueue } from '../../model/function-spec';
 import { ProgressLog } from '../build/progress';
 import { AsyncInvocationQueue, FailedAsyncEvent } from '../emulator/async-invocation-queue';
 import { InvokeResult } from '../emulator/invoke-result';
@@ -18,7 +18,7 @@ import { SnsHttpBridge, startSnsHttpBridge } from '../local-aws/sns-http-bridge'
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { EngineName, ServedFunction, startFunctionUrlFront } from './served-function';
 import { SwitchableInvoker } from './watch-swap';
-import { synthesizedUrlAccess } from './stack-url-access';
+import { synthesizedUrlAccess } from '../../deploy/stack-url-access';
 import { runVerify, VerifyRun } from './verify-run';
 
 export interface LocalStackProps {
@@ -97,7 +97,7 @@ export interface LocalStack {
 
 export async function startLocalStack(props: LocalStackProps): Promise<LocalStack> {
   const dashboardApiKey = props.dashboardApiKey ?? `local-${Math.random().toString(36).slice(2, 14)}`;
-  const specs = props.specs ?? CATALOG;
+  const specs = props.specs ?? machineCatalog();
   // Each Function URL answers as the deployed one would: 403 when the stack's permissions refuse.
   const urlAccess = props.urlAccess ?? synthesizedUrlAccess(specs);
   for (const [name, access] of Object.entries(urlAccess)) {

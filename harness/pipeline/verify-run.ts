@@ -7,15 +7,15 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
-import { FunctionSpec, TestEvent, hasDeadLetterQueue } from '../../lambdas/function-spec';
+import { REPO_ROOT } from '../../model/paths';
+import { FunctionSpec, TestEvent, hasDeadLetterQueue } from '../../model/function-spec';
 import { RuntimeBase } from '../build/artifact';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { BaseChoice, resolveRuntimeBase } from '../images/runtime-base';
-import { ManifestEntry, choicesFor, manifestSbom, writeManifestEntries } from '../manifest';
-import { verifiedConfiguration } from '../deploy-gate/verified-configuration';
+import { ManifestEntry, choicesFor, manifestSbom, writeManifestEntries } from '../../model/manifest';
+import { verifiedConfiguration } from '../../model/verified-configuration';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
 import { VerifyReport } from '../suite/check-result';
 import { LocalAwsSession, startLocalAwsSession } from './local-aws-session';

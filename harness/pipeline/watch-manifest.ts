@@ -4,9 +4,9 @@
  * good version, which is also the one serving. Ad-hoc `--dir` functions are never recorded.
  */
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
-import { verifiedConfiguration } from '../deploy-gate/verified-configuration';
-import { ManifestEntry, choicesFor, manifestSbom, writeManifestEntries } from '../manifest';
+import { REPO_ROOT } from '../../model/paths';
+import { verifiedConfiguration } from '../../model/verified-configuration';
+import { ManifestEntry, choicesFor, manifestSbom, writeManifestEntries } from '../../model/manifest';
 import { VerifiedFunction } from './verify-function';
 
 /** Records a passing catalog version; returns false (nothing written) otherwise. */

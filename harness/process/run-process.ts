@@ -11,7 +11,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { LineSplitter, LineTail } from '../docker/output-tail';
-import { onShutdown } from '../lifecycle/shutdown';
+import { onShutdown } from './shutdown';
 
 export type OutputStream = 'stdout' | 'stderr';
 

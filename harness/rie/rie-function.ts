@@ -14,7 +14,7 @@ import { inspectImage, removeContainer } from '../docker/engine';
 import { ContainerMemory, bytesToReportedMb } from '../emulator/container-memory';
 import { InvokeResult, buildReport } from '../emulator/invoke-result';
 import { InvokeOptions, Invoker } from '../emulator/lambda-emulator';
-import { MAX_PAYLOAD_BYTES } from '../emulator/lambda-limits';
+import { MAX_PAYLOAD_BYTES } from '../../model/lambda-limits';
 import { LaunchSpec, lambdaEnvironment, validateLaunchSpec } from '../emulator/launch-spec';
 import { RieFailureLog, RieLoggedFailure, interpretRieAnswer } from './rie-answer';
 import { ensureRieBinary } from './rie-binary';

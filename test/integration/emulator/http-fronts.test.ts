@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { FunctionUrlFailure, FunctionUrlFront } from '../../../harness/emulator/function-url-front';
 import { InvokeEndpoint } from '../../../harness/emulator/invoke-endpoint';
 import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
-import { CorsSpec } from '../../../lambdas/function-spec';
+import { CorsSpec } from '../../../model/function-spec';
 import { launchSpec, runtimeImage, testEmulator, writeTaskDir } from './emulator-fixtures';
 
 jest.setTimeout(15 * 60_000);

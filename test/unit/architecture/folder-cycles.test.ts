@@ -31,8 +31,8 @@ describe('reading the import graph', () => {
 
   it('names a file by its layer folder', () => {
     expect(folderOf('harness/build/zip-builder.ts', DEPTH)).toBe('harness/build');
-    expect(folderOf('harness/manifest.ts', DEPTH)).toBe('harness');
-    expect(folderOf('lambdas/runtimes.ts', DEPTH)).toBe('lambdas');
+    expect(folderOf('model/manifest.ts', DEPTH)).toBe('harness');
+    expect(folderOf('model/runtimes.ts', DEPTH)).toBe('lambdas');
     expect(folderOf('main.ts', DEPTH)).toBe('.');
   });
 

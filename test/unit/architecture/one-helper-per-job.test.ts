@@ -88,9 +88,9 @@ const FAMILIES: readonly Family[] = [
     pending: { 'harness/bench/inspect-bench.ts': "--quick: parseArgs(process.argv.slice(2), { quick: { kind: 'switch', ... } }, usage)" },
   },
   {
-    job: 'telling whether a process still runs (processAlive / entriesOfGoneProcesses in harness/lifecycle/owner.ts)',
+    job: 'telling whether a process still runs (processAlive / entriesOfGoneProcesses in harness/docker/owner.ts)',
     pattern: /process\.kill\(\w+, 0\)/,
-    home: ['harness/lifecycle/owner.ts'],
+    home: ['harness/docker/owner.ts'],
     pending: { 'harness/emulator/ephemeral-storage.ts': 'reapEphemeralStorage: entriesOfGoneProcesses(root, (name) => Number(/^env-(\\d+)-/.exec(name)?.[1]))' },
   },
   {
@@ -98,7 +98,7 @@ const FAMILIES: readonly Family[] = [
     pattern: /'\d{12}'/,
     home: ['lambdas/local-aws-account.ts'],
     under: PRODUCTION,
-    pending: { 'harness/emulator/lambda-limits.ts': "import { LOCAL_ACCOUNT_ID } from '../../lambdas/local-aws-account'" },
+    pending: { 'model/lambda-limits.ts': "import { LOCAL_ACCOUNT_ID } from '../../lambdas/local-aws-account'" },
     notCopies: { 'lambdas/test-events.ts': "AWS's documented example events, quoted literally on purpose (the documentation's example account)" },
   },
   {
@@ -115,10 +115,10 @@ const FAMILIES: readonly Family[] = [
     pending: { 'harness/inspect/rules/environment-secrets.ts': 'holdsSecretLiteral(name, value) instead of SECRET_NAME / REFERENCE_NAME / REFERENCE_VALUE' },
   },
   {
-    job: 'the handler format (HANDLER_PATTERN in lambdas/function-spec.ts)',
+    job: 'the handler format (HANDLER_PATTERN in model/function-spec.ts)',
     pattern: /\[A-Za-z_\]\[A-Za-z0-9_\]\*/,
-    home: ['lambdas/function-spec.ts'],
-    pending: { 'harness/inspect/rules/handler-module.ts': 'import { HANDLER_PATTERN } from lambdas/function-spec' },
+    home: ['model/function-spec.ts'],
+    pending: { 'harness/inspect/rules/handler-module.ts': 'import { HANDLER_PATTERN } from model/function-spec' },
   },
 ];
 

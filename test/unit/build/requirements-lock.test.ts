@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { computeContentHash } from '../../../harness/build/content-hash';
 import { LOCK_FILE, hashLockedFunction, judgeLock, lockHeader, lockTarget, requirementsToInstall } from '../../../harness/build/requirements-lock';
-import { CATALOG } from '../../../lambdas/catalog';
+import { machineCatalog } from '../../../harness/machine-catalog';
 import { resolveSourceDir } from '../../../harness/build/build-artifact';
 
 const TARGET = lockTarget('python3.13', 'x86_64');
@@ -59,7 +59,7 @@ describe('requirements.lock', () => {
   });
 
   it('the committed locks of the catalog functions are fresh (run `npm run lock` after editing a requirements.txt)', () => {
-    const locked = CATALOG.filter((spec) => hashLockedFunction(spec, resolveSourceDir(spec)));
+    const locked = machineCatalog().filter((spec) => hashLockedFunction(spec, resolveSourceDir(spec)));
     expect(locked.map((spec) => spec.name)).toEqual(expect.arrayContaining(['dashboard', 'ingestion']));
     for (const spec of locked) {
       expect({ name: spec.name, ...requirementsToInstall(resolveSourceDir(spec), { functionName: spec.name, target: lockTarget(spec.runtime, spec.architecture), required: true }) }).toEqual({

@@ -1,12 +1,13 @@
-import { CATALOG, catalogEntry, REPO_ROOT } from '../../../lambdas/catalog';
-import { FunctionSpec, resolveEnvironment, validateFunctionSpec } from '../../../lambdas/function-spec';
-import { RESERVED_ENVIRONMENT_VARIABLES } from '../../../lambdas/reserved-environment';
+import { machineCatalog, catalogEntry } from '../../../harness/machine-catalog';
+import { REPO_ROOT } from '../../../model/paths';
+import { FunctionSpec, resolveEnvironment, validateFunctionSpec } from '../../../model/function-spec';
+import { RESERVED_ENVIRONMENT_VARIABLES } from '../../../model/reserved-environment';
 
 const dashboard = catalogEntry('dashboard');
 
 describe('the catalog', () => {
   test('declares the three functions with ADR-005 packaging', () => {
-    expect(CATALOG.map((s) => [s.name, s.packaging])).toEqual([
+    expect(machineCatalog().map((s) => [s.name, s.packaging])).toEqual([
       ['dashboard', process.env.DASHBOARD_PACKAGING === 'image' ? 'image' : 'zip'],
       ['ingestion', 'zip'],
       ['analysis', 'image'],

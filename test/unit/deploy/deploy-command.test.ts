@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../../lambdas/catalog';
+import { REPO_ROOT } from '../../../model/paths';
 import { runProcessAllowingFailure } from '../../../harness/process/run-process';
 import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
 

@@ -1,12 +1,13 @@
 /** The one rule "synthesized function == verified configuration", and its fingerprint. */
-import { catalogEntry, catalogFor, resolveMachineChoices } from '../../../lambdas/catalog';
+import { catalogEntry } from '../../../harness/machine-catalog';
+import { catalogFor, resolveMachineChoices } from '../../../lambdas/catalog';
 import {
   canonicalJson,
   configurationDifferences,
   configurationFingerprint,
   functionConfiguration,
-} from '../../../harness/deploy-gate/verified-configuration';
-import { EMPTY_MANIFEST, choicesFor, recordedMachineChoices } from '../../../harness/manifest';
+} from '../../../model/verified-configuration';
+import { EMPTY_MANIFEST, choicesFor, recordedMachineChoices } from '../../../model/manifest';
 
 const dashboard = functionConfiguration(catalogEntry('dashboard'));
 

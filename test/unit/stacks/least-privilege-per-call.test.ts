@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CATALOG, REPO_ROOT } from '../../../lambdas/catalog';
+import { machineCatalog } from '../../../harness/machine-catalog';
+import { REPO_ROOT } from '../../../model/paths';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { boto3CallsInDirectory, boto3CallsInSource } from './boto3-calls';
 import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
@@ -75,7 +76,7 @@ describe('the boto3 call reader', () => {
   });
 });
 
-describe.each(CATALOG.map((spec) => [spec.name, spec] as const))('%s', (name, spec) => {
+describe.each(machineCatalog().map((spec) => [spec.name, spec] as const))('%s', (name, spec) => {
   const calls = boto3CallsInDirectory(path.join(REPO_ROOT, spec.sourceDir));
   const called = [...new Set(calls.map((c) => c.action))].sort();
 

@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
-import { FunctionSpec } from '../../lambdas/function-spec';
-import { DeployEnvironment } from '../../lambdas/resources';
-import { buildApp } from '../../main';
-import { FUNCTION_TAG, appStackName } from '../../stacks/naming';
-import { FunctionUrlAccess, judgeFunctionUrlAccess, lambdaPermissionsByFunction } from '../emulator/function-url-authorization';
+import { FunctionSpec } from '../model/function-spec';
+import { DeployEnvironment } from '../model/resources';
+import { buildApp } from '../main';
+import { FUNCTION_TAG, appStackName } from '../stacks/naming';
+import { FunctionUrlAccess, judgeFunctionUrlAccess, lambdaPermissionsByFunction } from '../harness/emulator/function-url-authorization';
 
 /** Pure: the verdict per URL function of an already synthesized stack (its JSON). */
 export function urlAccessFromStack(stackJson: string, specs: readonly FunctionSpec[]): Record<string, FunctionUrlAccess> {

@@ -3,8 +3,8 @@
  * documents and literal JSON policies. A Deny may be broad (TLS-only bucket policies deny `s3:*`).
  */
 import { isWildcardAction } from '../../../modules/policy-statements';
-import { fail, pass } from '../../inspect/verdict';
-import { Evidence } from '../../inspect/types';
+import { fail, pass } from '../../../harness/inspect/verdict';
+import { Evidence } from '../../../harness/inspect/types';
 import { StackRule, asList, nested } from '../types';
 
 const POLICY_ARGUMENTS = ['policy', 'assume_role_policy', 'inline_policy'];

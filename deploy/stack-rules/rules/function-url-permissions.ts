@@ -3,8 +3,8 @@
  * resource policy grants anyone both `lambda:InvokeFunctionUrl` (with FunctionUrlAuthType NONE) and
  * `lambda:InvokeFunction` (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
  */
-import { fail, pass } from '../../inspect/verdict';
-import { Evidence } from '../../inspect/types';
+import { fail, pass } from '../../../harness/inspect/verdict';
+import { Evidence } from '../../../harness/inspect/types';
 import { StackRule } from '../types';
 
 export const functionUrlPermissionsRule: StackRule = {

@@ -3,7 +3,7 @@
  * digest is the verified image and nothing else. A reference to a `data.aws_ecr_image`'s digest
  * (resolved at plan) counts as pinned too.
  */
-import { fail, pass } from '../../inspect/verdict';
+import { fail, pass } from '../../../harness/inspect/verdict';
 import { StackRule } from '../types';
 
 const LITERAL_DIGEST = /@sha256:[0-9a-f]{64}$/;

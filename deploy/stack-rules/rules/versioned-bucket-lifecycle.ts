@@ -2,7 +2,7 @@
  * A versioned bucket keeps every overwritten or deleted object as a noncurrent version, forever,
  * unless a lifecycle rule expires them: the artifact bucket grows by every archive ever deployed.
  */
-import { fail, pass } from '../../inspect/verdict';
+import { fail, pass } from '../../../harness/inspect/verdict';
 import { StackRule, nested } from '../types';
 
 export const versionedBucketLifecycleRule: StackRule = {

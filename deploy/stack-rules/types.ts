@@ -3,7 +3,7 @@
  * with helpers to follow Terraform references, and rules that are pure functions of it. Verdicts
  * are the inspection rules' verdicts (pass / warn / fail, evidence, fix), so both read the same.
  */
-import { Verdict } from '../inspect/types';
+import { Verdict } from '../../harness/inspect/types';
 
 export type Block = Readonly<Record<string, unknown>>;
 export type Blocks = Readonly<Record<string, Readonly<Record<string, Block>>>>;

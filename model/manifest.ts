@@ -5,8 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MACHINE_CHOICES, MACHINE_CHOICE_OF, MachineChoices, REPO_ROOT } from '../lambdas/catalog';
-import { VerifiedConfiguration } from './deploy-gate/verified-configuration';
+import { machineChoices } from '../harness/machine-catalog';
+import { MACHINE_CHOICE_OF, MachineChoices } from './machine-choices';
+import { REPO_ROOT } from './paths';
+import { VerifiedConfiguration } from './verified-configuration';
 
 export const MANIFEST_PATH = path.join(REPO_ROOT, '.work', 'manifest.json');
 
@@ -117,13 +119,13 @@ export function readManifestIfPresent(file = MANIFEST_PATH): Manifest {
 }
 
 /** This machine's choices, for recording with a function verified now. */
-export function choicesFor(functionName: string, choices: MachineChoices = MACHINE_CHOICES): Partial<Record<keyof MachineChoices, string>> {
+export function choicesFor(functionName: string, choices: MachineChoices = machineChoices()): Partial<Record<keyof MachineChoices, string>> {
   const keys = (Object.keys(MACHINE_CHOICE_OF) as (keyof MachineChoices)[]).filter((key) => MACHINE_CHOICE_OF[key] === functionName);
   return Object.fromEntries(keys.map((key) => [key, choices[key]]));
 }
 
 /** The choices the manifest recorded (synthesis deploys those), falling back to this machine's. */
-export function recordedMachineChoices(manifest: Manifest, fallback: MachineChoices = MACHINE_CHOICES): MachineChoices {
+export function recordedMachineChoices(manifest: Manifest, fallback: MachineChoices = machineChoices()): MachineChoices {
   const recorded = { ...fallback } as Record<keyof MachineChoices, string>;
   for (const key of Object.keys(MACHINE_CHOICE_OF) as (keyof MachineChoices)[]) {
     const value = manifest.functions[MACHINE_CHOICE_OF[key]]?.choices?.[key];

@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fail } from '../inspect/verdict';
-import { Verdict, VerdictLevel } from '../inspect/types';
+import { fail } from '../../harness/inspect/verdict';
+import { Verdict, VerdictLevel } from '../../harness/inspect/types';
 import { alarmActionsRule } from './rules/alarm-actions';
 import { alertSubscriberRule } from './rules/alert-subscriber';
 import { asyncFailureDestinationRule } from './rules/async-failure-destination';

@@ -2,7 +2,7 @@
  * Alarms that notify a topic nobody subscribes to reach nobody either. A warning, not a failure:
  * the subscriber comes from configuration (SENTIMENT_ALERT_ENDPOINT), which a rehearsal may lack.
  */
-import { pass, warn } from '../../inspect/verdict';
+import { pass, warn } from '../../../harness/inspect/verdict';
 import { StackRule, asList, referencedAddress } from '../types';
 
 export const alertSubscriberRule: StackRule = {

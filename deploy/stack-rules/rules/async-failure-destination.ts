@@ -3,7 +3,7 @@
  * drops the event unless a dead-letter queue or an on-failure destination keeps it
  * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
  */
-import { fail, pass } from '../../inspect/verdict';
+import { fail, pass } from '../../../harness/inspect/verdict';
 import { Addressed, StackRule, StackView, nested } from '../types';
 
 const ASYNC_PRINCIPALS = ['events.amazonaws.com', 'sns.amazonaws.com', 's3.amazonaws.com'];

@@ -6,8 +6,8 @@
  * (its fingerprint), and the ZIP on disk must still have the verified sha256 (`filesha256()`).
  * The messages are written at synth from the same rule (`configurationDifferences`).
  */
-import { ManifestEntry } from '../manifest';
-import { FunctionConfiguration, configurationDifferences, configurationFingerprint } from './verified-configuration';
+import { ManifestEntry } from '../model/manifest';
+import { FunctionConfiguration, configurationDifferences, configurationFingerprint } from '../model/verified-configuration';
 
 export interface Precondition {
   readonly condition: string;

@@ -1,5 +1,5 @@
 /** ECR repositories: tags cannot be re-pointed (IMMUTABLE) and every push is scanned. */
-import { fail, pass } from '../../inspect/verdict';
+import { fail, pass } from '../../../harness/inspect/verdict';
 import { StackRule, nested } from '../types';
 
 export const ecrRepositoryHardenedRule: StackRule = {

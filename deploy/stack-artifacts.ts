@@ -4,8 +4,8 @@
  * The deploy gate trusts this, not a second computation from the manifest.
  */
 import * as fs from 'node:fs';
-import { CONFIGURATION_TAG, FUNCTION_TAG } from '../../stacks/naming';
-import { base64Sha256ToHex } from '../../modules/function-settings';
+import { CONFIGURATION_TAG, FUNCTION_TAG } from '../stacks/naming';
+import { base64Sha256ToHex } from '../modules/function-settings';
 
 export type StackArtifact =
   | {

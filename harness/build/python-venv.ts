@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
+import { REPO_ROOT } from '../../model/paths';
 import { runProcess, runProcessAllowingFailure } from '../process/run-process';
 
 export const VENV_DIR = path.join(REPO_ROOT, '.work', 'venv');

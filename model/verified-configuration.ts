@@ -5,7 +5,7 @@
  * early refusal of `npm run deploy`, the Terraform preconditions and the tests all use it.
  */
 import * as crypto from 'node:crypto';
-import { CorsSpec, EnvironmentValue, FunctionSpec } from '../../lambdas/function-spec';
+import { CorsSpec, EnvironmentValue, FunctionSpec } from './function-spec';
 
 /** Lambda's default /tmp size, in MB (the catalog may raise it). */
 export const DEFAULT_EPHEMERAL_STORAGE_MB = 512;

@@ -2,7 +2,7 @@
  * Every bucket refuses plain-HTTP requests: a bucket policy denying all actions when
  * `aws:SecureTransport` is false, on the bucket and its objects.
  */
-import { fail, pass, warn } from '../../inspect/verdict';
+import { fail, pass, warn } from '../../../harness/inspect/verdict';
 import { Addressed, StackRule, StackView, asList, nested } from '../types';
 
 function deniesInsecureTransport(stack: StackView, bucket: Addressed): boolean {

@@ -2,7 +2,7 @@
  * An alarm with an empty `alarm_actions` list changes state in the console and tells nobody;
  * checkov's "actions enabled" check passes on it. Every alarm must notify something.
  */
-import { fail, pass } from '../../inspect/verdict';
+import { fail, pass } from '../../../harness/inspect/verdict';
 import { StackRule, asList } from '../types';
 
 export const alarmActionsRule: StackRule = {

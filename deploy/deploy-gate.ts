@@ -7,11 +7,11 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { catalogFor } from '../../lambdas/catalog';
-import { FunctionSpec } from '../../lambdas/function-spec';
-import { Manifest, recordedMachineChoices } from '../manifest';
+import { catalogFor } from '../lambdas/catalog';
+import { FunctionSpec } from '../model/function-spec';
+import { Manifest, recordedMachineChoices } from '../model/manifest';
 import { StackArtifact, readStackJson, stackArtifacts } from './stack-artifacts';
-import { configurationDifferences, configurationFingerprint, functionConfiguration } from './verified-configuration';
+import { configurationDifferences, configurationFingerprint, functionConfiguration } from '../model/verified-configuration';
 
 export interface FunctionVerdict {
   readonly functionName: string;

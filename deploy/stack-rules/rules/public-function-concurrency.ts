@@ -3,7 +3,7 @@
  * concurrency limit lets a flood of requests scale it to the account's limit: the bill, and the
  * throttling of every other function in the account.
  */
-import { fail, pass } from '../../inspect/verdict';
+import { fail, pass } from '../../../harness/inspect/verdict';
 import { Addressed, StackRule } from '../types';
 
 export const publicFunctionConcurrencyRule: StackRule = {
