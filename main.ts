@@ -18,6 +18,7 @@ import { environmentSettings } from './stacks/environment-settings';
 import { appStackName, registryStackName } from './stacks/naming';
 import { RegistryStack } from './stacks/registry-stack';
 import { SentimentStack, StateBackend } from './stacks/sentiment-stack';
+import { machineChoices } from './harness/machine-catalog';
 
 export interface SentimentAppOptions {
   /** @default '<repo>/cdktf.out' */
@@ -70,7 +71,7 @@ export function buildApp(options: SentimentAppOptions = {}): App {
   const manifestPath = path.resolve(options.manifestPath ?? MANIFEST_PATH);
   const manifest = options.manifest ?? readManifestIfPresent(manifestPath);
   // Synthesis deploys what verify recorded, including the machine-dependent choices.
-  const catalog = options.catalog ?? catalogFor(recordedMachineChoices(manifest));
+  const catalog = options.catalog ?? catalogFor(recordedMachineChoices(manifest, machineChoices()));
   const stateDir = options.stateDir ?? path.join(REPO_ROOT, '.work', 'terraform-state');
   const app = new App({ outdir: options.outdir ?? path.join(REPO_ROOT, 'cdktf.out') });
 

@@ -12,6 +12,7 @@ import { FunctionSpec } from '../model/function-spec';
 import { Manifest, recordedMachineChoices } from '../model/manifest';
 import { StackArtifact, readStackJson, stackArtifacts } from './stack-artifacts';
 import { configurationDifferences, configurationFingerprint, functionConfiguration } from '../model/verified-configuration';
+import { machineChoices } from '../harness/machine-catalog';
 
 export interface FunctionVerdict {
   readonly functionName: string;
@@ -97,7 +98,7 @@ function problemsFor(artifact: StackArtifact, manifest: Manifest, spec: Function
 
 export function checkDeployGate(input: DeployGateInput): DeployGateVerdict {
   const artifacts = stackArtifacts(readStackJson(input.stackJsonPath));
-  const catalog = input.catalog ?? catalogFor(recordedMachineChoices(input.manifest));
+  const catalog = input.catalog ?? catalogFor(recordedMachineChoices(input.manifest, machineChoices()));
   const functions = artifacts.map((artifact) => ({
     functionName: artifact.functionName,
     deployedName: artifact.deployedName,

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from './runtimes';
 import { EnvironmentName, SecretId } from './resources';
 import { RESERVED_ENVIRONMENT_DOCS, reservedVariablesIn } from './reserved-environment';
+import { assertLambdaSettings } from './lambda-limits';
 
 export type Packaging = 'zip' | 'image';
 
@@ -181,22 +182,9 @@ export interface FunctionSpec {
   readonly acknowledgements?: readonly InspectionAcknowledgement[];
 }
 
-export const MEMORY_RANGE_MB = { min: 128, max: 10240 } as const;
-export const TIMEOUT_RANGE_SECONDS = { min: 1, max: 900 } as const;
 /** Our own ceiling: a higher reservation eats the account's unreserved pool (AWS keeps 100 unreserved). */
 export const RESERVED_CONCURRENCY_MAX = 100;
 export const EPHEMERAL_STORAGE_RANGE_MB = { min: 512, max: 10240 } as const;
-/**
- * A Python handler, `module.function`: the one definition (catalog, modules, `--handler`, inspection).
- * Lambda's API accepts any handler without white space (CreateFunction `Handler`, pattern `^[^\s]+$`:
- * https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html); a Python handler's name is
- * derived from the file name and the function name, `lambda_function.lambda_handler`
- * (https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html). The runtime client
- * (awslambdaric) splits at the last `.` and imports the rest as a module path, so a package or a
- * folder works too (`pkg.module.handler`, `src/app.handler`); each part must be a Python
- * identifier, or the first invoke fails with `Runtime.MalformedHandlerName` / `Runtime.ImportModuleError`.
- */
-export const HANDLER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
 /**
@@ -298,29 +286,6 @@ function assertEnvironment(where: string, spec: FunctionSpec): void {
           `Add to its uses: ${needed.entry}.`,
       );
     }
-  }
-}
-
-/** Handler, memory and timeout within Lambda's limits; shared by the catalog and the CDKTF modules. */
-export function assertLambdaSettings(
-  where: string,
-  settings: { readonly handler?: string; readonly memoryMb: number; readonly timeoutSeconds: number },
-): void {
-  if (!settings.handler || !HANDLER_PATTERN.test(settings.handler)) {
-    throw new Error(
-      `${where}: handler is required and must look like 'module.function' (e.g. 'handler.lambda_handler'), got '${settings.handler ?? ''}'.`,
-    );
-  }
-  const { memoryMb, timeoutSeconds } = settings;
-  if (!Number.isInteger(memoryMb) || memoryMb < MEMORY_RANGE_MB.min || memoryMb > MEMORY_RANGE_MB.max) {
-    throw new Error(
-      `${where}: memoryMb must be an integer from ${MEMORY_RANGE_MB.min} to ${MEMORY_RANGE_MB.max} (Lambda's limits), got ${memoryMb}.`,
-    );
-  }
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < TIMEOUT_RANGE_SECONDS.min || timeoutSeconds > TIMEOUT_RANGE_SECONDS.max) {
-    throw new Error(
-      `${where}: timeoutSeconds must be an integer from ${TIMEOUT_RANGE_SECONDS.min} to ${TIMEOUT_RANGE_SECONDS.max} (Lambda's limits), got ${timeoutSeconds}.`,
-    );
   }
 }
 

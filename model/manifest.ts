@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { machineChoices } from '../harness/machine-catalog';
 import { MACHINE_CHOICE_OF, MachineChoices } from './machine-choices';
 import { REPO_ROOT } from './paths';
 import { VerifiedConfiguration } from './verified-configuration';
@@ -119,13 +118,13 @@ export function readManifestIfPresent(file = MANIFEST_PATH): Manifest {
 }
 
 /** This machine's choices, for recording with a function verified now. */
-export function choicesFor(functionName: string, choices: MachineChoices = machineChoices()): Partial<Record<keyof MachineChoices, string>> {
+export function choicesFor(functionName: string, choices: MachineChoices): Partial<Record<keyof MachineChoices, string>> {
   const keys = (Object.keys(MACHINE_CHOICE_OF) as (keyof MachineChoices)[]).filter((key) => MACHINE_CHOICE_OF[key] === functionName);
   return Object.fromEntries(keys.map((key) => [key, choices[key]]));
 }
 
 /** The choices the manifest recorded (synthesis deploys those), falling back to this machine's. */
-export function recordedMachineChoices(manifest: Manifest, fallback: MachineChoices = machineChoices()): MachineChoices {
+export function recordedMachineChoices(manifest: Manifest, fallback: MachineChoices): MachineChoices {
   const recorded = { ...fallback } as Record<keyof MachineChoices, string>;
   for (const key of Object.keys(MACHINE_CHOICE_OF) as (keyof MachineChoices)[]) {
     const value = manifest.functions[MACHINE_CHOICE_OF[key]]?.choices?.[key];

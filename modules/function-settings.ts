@@ -4,7 +4,7 @@
  */
 import { assertLambdaSettings } from '../model/lambda-limits';
 import { Architecture, assertArchitecture } from '../model/runtimes';
-import { holdsSecretLiteral } from '../lambdas/secret-naming';
+import { holdsSecretLiteral } from '../model/secret-naming';
 
 export interface FunctionSettings {
   /** Deployed function name: `preprod-sentiment-dashboard`. */

@@ -7,7 +7,7 @@
 import { ALL_STACK_NAMES } from '../main';
 import { enforceStackRules } from '../deploy/stack-rules/default-pack';
 import { OptionSpec, formatOptions } from '../harness/cli/cli-args';
-import { createPlaceholderManifest } from '../harness/deploy-gate/placeholder-manifest';
+import { createPlaceholderManifest } from '../deploy/placeholder-manifest';
 import { STACK_COMMAND_USAGE, parseStackCommandArgs, runMain, synthesize } from './stack-command';
 
 const PLACEHOLDER_OPTION: Record<string, OptionSpec> = {

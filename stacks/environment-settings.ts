@@ -5,7 +5,7 @@
 import { DeployEnvironment } from '../model/resources';
 import { alertProtocol } from '../modules/alert-topic';
 import { AwsTarget } from './aws-target';
-import { LOCAL_ACCOUNT_ID } from '../lambdas/local-aws-account';
+import { LOCAL_ACCOUNT_ID } from '../model/local-aws-account';
 
 export interface EnvironmentSettings {
   readonly environment: DeployEnvironment;

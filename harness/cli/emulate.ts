@@ -14,6 +14,7 @@
  * stops everything and removes staging; what a `kill -9` left is reaped at the next start.
  */
 import { machineCatalog } from '../machine-catalog';
+import { synthesizedUrlAccess } from '../../deploy/stack-url-access';
 import { FunctionSpec } from '../../model/function-spec';
 import { DEFAULT_WORK_DIR } from '../build/build-artifact';
 import { ProgressLog, stderrLog } from '../build/progress';
@@ -199,6 +200,8 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
   ]);
 
   const stack = await startLocalStack({
+    // Each Function URL answers as the deployed one would: 403 when the synthesized stack refuses.
+    urlAccess: synthesizedUrlAccess(machineCatalog()),
     baseChoice: common.baseChoice,
     log,
     force: args.switches.force,

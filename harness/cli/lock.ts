@@ -15,7 +15,7 @@ import { resolveSourceDir } from '../build/build-artifact';
 import { stderrLog } from '../build/progress';
 import { LOCK_FILE, REQUIREMENTS_FILE, hashLockedFunction, lockHeader, lockTarget } from '../build/requirements-lock';
 import { ensurePythonVenv, runVenvTool } from '../build/python-venv';
-import { lastLines } from '../docker/output-tail';
+import { lastLines } from '../process/output-tail';
 import { OptionSpec, formatOptions, parseArgs, runCli } from './cli-args';
 
 const OPTIONS: Record<string, OptionSpec> = {

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { HARNESS_LABEL, OWNER_LABEL, ownerId, ownerLabels } from './owner';
 import { isShuttingDown, onShutdown, ShuttingDownError } from '../process/shutdown';
-import { lastLines } from './output-tail';
+import { lastLines } from '../process/output-tail';
 
 /** The dockerode client testcontainers built for the engine it found. */
 export type Dockerode = ContainerRuntimeClient['container']['dockerode'];

@@ -8,7 +8,7 @@
 import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from '../../model/runtimes';
 import { RuntimeBase } from '../build/artifact';
 import { DockerEngineError, ensureDockerEngine, inspectImage, pullImage } from '../docker/engine';
-import { lastLines } from '../docker/output-tail';
+import { lastLines } from '../process/output-tail';
 import { ProgressLog, silentLog } from '../build/progress';
 import { ensureStandinImages } from './standin-image';
 

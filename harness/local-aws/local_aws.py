@@ -22,7 +22,7 @@ REGION = "us-east-1"
 
 
 def clients(endpoint: str) -> Callable[[str], Any]:
-    # Credentials from the environment: the caller passes the local account's (lambdas/local-aws-account.ts).
+    # Credentials from the environment: the caller passes the local account's (model/local-aws-account.ts).
     session = boto3.session.Session(region_name=REGION)
     # Loopback server: fail fast instead of botocore's retries with backoff when it is not there.
     config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=3, read_timeout=60)

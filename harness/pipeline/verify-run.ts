@@ -21,6 +21,7 @@ import { VerifyReport } from '../suite/check-result';
 import { LocalAwsSession, startLocalAwsSession } from './local-aws-session';
 import { VerifiedFunction, verifyFunction } from './verify-function';
 import { EngineName } from './served-function';
+import { machineChoices } from '../machine-catalog';
 
 export interface VerifyRunProps {
   /** Which engine boots the functions (`--engine`). @default 'emulator' */
@@ -161,7 +162,7 @@ function manifestEntries(verified: readonly VerifiedFunction[], specs: readonly 
       architecture: spec.architecture,
       verification,
       configuration: verifiedConfiguration(spec, v.artifact.base.imageId),
-      choices: choicesFor(spec.name),
+      choices: choicesFor(spec.name, machineChoices()),
       sbom: manifestSbom(v.artifact.sbom),
     };
     entries.push(v.artifact.kind === 'zip'

@@ -10,7 +10,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { LineSplitter, LineTail } from '../docker/output-tail';
+import { LineSplitter, LineTail } from './output-tail';
 import { onShutdown } from './shutdown';
 
 export type OutputStream = 'stdout' | 'stderr';

@@ -17,7 +17,7 @@ import { publishTag } from '../../../model/manifest';
 import { runProcessAllowingFailure } from '../../../harness/process/run-process';
 import { AwsInventory, readAwsInventory } from './aws-inventory';
 import { TerraformSetup, terraform, terraformInit, terraformSetup } from '../../../scripts/terraform-cli';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
 
 // jest 29 ignores `testTimeout` inside a project config; Terraform runs take minutes.
 jest.setTimeout(15 * 60 * 1000);

@@ -24,7 +24,7 @@ interface Family {
   readonly under?: readonly string[];
 }
 
-const PRODUCTION = ['harness', 'lambdas', 'stacks', 'modules', 'scripts', 'main.ts'];
+const PRODUCTION = ['model', 'lambdas', 'harness', 'stacks', 'modules', 'deploy', 'scripts', 'main.ts'];
 
 const FAMILIES: readonly Family[] = [
   {
@@ -41,9 +41,9 @@ const FAMILIES: readonly Family[] = [
     },
   },
   {
-    job: 'splitting a stream into lines (LineSplitter in harness/docker/output-tail.ts)',
+    job: 'splitting a stream into lines (LineSplitter in harness/process/output-tail.ts)',
     pattern: /(partial\w*|pending)\s*=\s*\w+\.pop\(\)/,
-    home: ['harness/docker/output-tail.ts'],
+    home: ['harness/process/output-tail.ts'],
     pending: {
       'harness/build/progress.ts': 'lineSplitter(log, prefix): a LineSplitter whose onLine logs `${prefix} ${line}`',
       'harness/rie/rie-function.ts': 'collectLogs: new LineSplitter(onLog, { raw: true })',
@@ -52,9 +52,9 @@ const FAMILIES: readonly Family[] = [
     },
   },
   {
-    job: "quoting a tool's last output lines (lastLines / LineTail in harness/docker/output-tail.ts)",
+    job: "quoting a tool's last output lines (lastLines / LineTail in harness/process/output-tail.ts)",
     pattern: /split\('\\n'\)(\.\w+\([^)]*\))*\.slice\(-\d+\)|function (dockerOutputTail|lastLines)\b/,
-    home: ['harness/docker/output-tail.ts'],
+    home: ['harness/process/output-tail.ts'],
     pending: {
       'harness/build/progress.ts': "dockerOutputTail: lastLines(text, count) of the lines without the legacy builder's banner",
       'harness/build/sbom.ts': 'lastLines(result.stderr, 6)',
@@ -78,7 +78,7 @@ const FAMILIES: readonly Family[] = [
     home: ['harness/build/deterministic-zip.ts'],
     pending: {
       'harness/inspect/fixtures/lambda-zip-fixture.ts':
-        'writeDeterministicZip: write the files into a temporary tree (.so files 0755) and call createDeterministicZip, as harness/deploy-gate/placeholder-manifest.ts does',
+        'writeDeterministicZip: write the files into a temporary tree (.so files 0755) and call createDeterministicZip, as deploy/placeholder-manifest.ts does',
     },
   },
   {
@@ -94,31 +94,31 @@ const FAMILIES: readonly Family[] = [
     pending: { 'harness/emulator/ephemeral-storage.ts': 'reapEphemeralStorage: entriesOfGoneProcesses(root, (name) => Number(/^env-(\\d+)-/.exec(name)?.[1]))' },
   },
   {
-    job: 'the local account id (LOCAL_ACCOUNT_ID in lambdas/local-aws-account.ts)',
+    job: 'the local account id (LOCAL_ACCOUNT_ID in model/local-aws-account.ts)',
     pattern: /'\d{12}'/,
-    home: ['lambdas/local-aws-account.ts'],
+    home: ['model/local-aws-account.ts'],
     under: PRODUCTION,
     pending: { 'model/lambda-limits.ts': "import { LOCAL_ACCOUNT_ID } from '../../lambdas/local-aws-account'" },
     notCopies: { 'lambdas/test-events.ts': "AWS's documented example events, quoted literally on purpose (the documentation's example account)" },
   },
   {
-    job: 'fake AWS credentials (LOCAL_AWS_CREDENTIALS / LOCAL_AWS_ENV in lambdas/local-aws-account.ts)',
+    job: 'fake AWS credentials (LOCAL_AWS_CREDENTIALS / LOCAL_AWS_ENV in model/local-aws-account.ts)',
     pattern: /AWS_SECRET_ACCESS_KEY: '|secretKey: '|aws_secret_access_key="/,
-    home: ['lambdas/local-aws-account.ts'],
+    home: ['model/local-aws-account.ts'],
     extensions: ['.ts', '.py'],
     pending: { 'harness/emulator/launch-spec.ts': 'fakeCredentials: the AWS_* entries of LOCAL_AWS_ENV' },
   },
   {
-    job: 'the secret-looking variable name rule (lambdas/secret-naming.ts)',
+    job: 'the secret-looking variable name rule (model/secret-naming.ts)',
     pattern: /PASSWORD\|/,
-    home: ['lambdas/secret-naming.ts'],
+    home: ['model/secret-naming.ts'],
     pending: { 'harness/inspect/rules/environment-secrets.ts': 'holdsSecretLiteral(name, value) instead of SECRET_NAME / REFERENCE_NAME / REFERENCE_VALUE' },
   },
   {
-    job: 'the handler format (HANDLER_PATTERN in model/function-spec.ts)',
+    job: 'the handler format (HANDLER_PATTERN in model/lambda-limits.ts)',
     pattern: /\[A-Za-z_\]\[A-Za-z0-9_\]\*/,
-    home: ['model/function-spec.ts'],
-    pending: { 'harness/inspect/rules/handler-module.ts': 'import { HANDLER_PATTERN } from model/function-spec' },
+    home: ['model/lambda-limits.ts'],
+    pending: { 'harness/inspect/rules/handler-module.ts': 'import { HANDLER_PATTERN } from model/lambda-limits' },
   },
 ];
 

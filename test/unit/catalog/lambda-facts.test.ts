@@ -3,8 +3,8 @@
  * the handler format, the secret-looking-variable rule and the local account.
  */
 import { HANDLER_PATTERN } from '../../../model/lambda-limits';
-import { LOCAL_ACCOUNT_ID, LOCAL_AWS_ENV } from '../../../lambdas/local-aws-account';
-import { holdsSecretLiteral, isSecretLookingName } from '../../../lambdas/secret-naming';
+import { LOCAL_ACCOUNT_ID, LOCAL_AWS_ENV } from '../../../model/local-aws-account';
+import { holdsSecretLiteral, isSecretLookingName } from '../../../model/secret-naming';
 
 describe('HANDLER_PATTERN', () => {
   // https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html: `file_name.function_name`;

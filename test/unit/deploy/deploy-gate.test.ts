@@ -6,7 +6,7 @@ import { Manifest, ManifestEntry } from '../../../model/manifest';
 import { checkDeployGate, formatVerdict } from '../../../deploy/deploy-gate';
 import { stackArtifacts, readStackJson } from '../../../deploy/stack-artifacts';
 import { configurationFingerprint } from '../../../model/verified-configuration';
-import { PlaceholderManifest, createPlaceholderManifest, sha256Hex } from '../../../harness/deploy-gate/placeholder-manifest';
+import { PlaceholderManifest, createPlaceholderManifest, sha256Hex } from '../../../deploy/placeholder-manifest';
 
 let fixture: PlaceholderManifest;
 let outdir: string;

@@ -10,7 +10,7 @@ import { machineCatalog } from '../../../harness/machine-catalog';
 import { REPO_ROOT } from '../../../model/paths';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { boto3CallsInDirectory, boto3CallsInSource } from './boto3-calls';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
 
 interface Statement { readonly sid?: string; readonly actions?: string[]; readonly resources?: string[]; readonly principals?: unknown }
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;

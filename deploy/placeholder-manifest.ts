@@ -8,10 +8,10 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { machineCatalog } from '../machine-catalog';
-import { createDeterministicZip } from '../build/deterministic-zip';
-import { Manifest, ManifestEntry, ManifestVerification, choicesFor } from '../../model/manifest';
-import { verifiedConfiguration } from '../../model/verified-configuration';
+import { machineCatalog, machineChoices } from '../harness/machine-catalog';
+import { createDeterministicZip } from '../harness/build/deterministic-zip';
+import { Manifest, ManifestEntry, ManifestVerification, choicesFor } from '../model/manifest';
+import { verifiedConfiguration } from '../model/verified-configuration';
 
 export interface PlaceholderManifest {
   readonly dir: string;
@@ -68,7 +68,7 @@ export async function createPlaceholderManifest(options: PlaceholderManifestOpti
       architecture: spec.architecture,
       verification,
       configuration: verifiedConfiguration(spec, `sha256:${sha256Hex('fixture base')}`),
-      choices: choicesFor(spec.name),
+      choices: choicesFor(spec.name, machineChoices()),
     };
     if (spec.packaging === 'zip') {
       const zipPath = path.join(dir, `${spec.name}.zip`);
