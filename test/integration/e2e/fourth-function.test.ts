@@ -3,6 +3,8 @@
 // real ingestion (scheduled, publishes to SNS) plus a fixture declared only here (SNS-triggered,
 // with a Function URL). Real containers, real moto, real SNS HTTP delivery; only NewsAPI (a third
 // party) is mocked. The stacks are synthesized from the manifest this very run wrote.
+// SNS invokes a subscribed function asynchronously, one record per message, and needs a resource-based
+// permission for sns.amazonaws.com: https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
