@@ -4,6 +4,7 @@
  */
 import { removeOwnedContainers } from '../docker/engine';
 import { stoppedBySignal } from '../process/shutdown';
+import { ConfigurationError } from '../../model/error-codes';
 
 export interface OptionSpec {
   /** Takes a value (`--runtime python3.13`) or is a switch (`--image`). */
@@ -18,7 +19,8 @@ export interface ParsedArgs {
   readonly lists: Record<string, string[]>;
 }
 
-export class UsageError extends Error {
+/** Bad options or arguments: a CONFIGURATION error whose message ends with the command's usage. */
+export class UsageError extends ConfigurationError {
   constructor(message: string, readonly usage: string) {
     super(`${message}\n\n${usage}`);
     this.name = 'UsageError';
