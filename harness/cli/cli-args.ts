@@ -4,7 +4,7 @@
  */
 import { removeOwnedContainers } from '../docker/engine';
 import { stoppedBySignal } from '../process/shutdown';
-import { ConfigurationError } from '../../model/error-codes';
+import { ConfigurationError, errorCodeOf } from '../../model/error-codes';
 
 export interface OptionSpec {
   /** Takes a value (`--runtime python3.13`) or is a switch (`--image`). */
@@ -81,7 +81,8 @@ export function runCli(main: () => Promise<number>): void {
         console.error(error.message);
         return exit(2);
       }
-      console.error(`\nError: ${error instanceof Error ? error.message : String(error)}`);
+      // The code says who acts (README "Error codes"); the message says what to do.
+      console.error(`\nError [${errorCodeOf(error)}]: ${error instanceof Error ? error.message : String(error)}`);
       if (process.env.HARNESS_DEBUG && error instanceof Error) console.error(error.stack);
       exit(1);
     },

@@ -30,8 +30,18 @@ export function formatJunitReport(report: VerifyReport): string {
       '  </testsuite>',
     ].join('\n');
   });
-  const total = report.functions.reduce((n, fn) => n + fn.checks.length, 0);
-  const failed = report.functions.reduce((n, fn) => n + fn.checks.filter((c) => !c.passed).length, 0);
+  // A run stopped before any check is one failed case, so CI shows why instead of "0 tests".
+  if (report.stoppedBy) {
+    suites.push([
+      '  <testsuite name="verify" tests="1" failures="1" time="0.000">',
+      `    <testcase classname="verify" name="run" time="${(report.durationMs / 1000).toFixed(3)}">`,
+      `      <failure type="${report.stoppedBy.code}" message="${xml(report.stoppedBy.message.split('\n')[0])}">${xml(report.stoppedBy.message)}</failure>`,
+      '    </testcase>',
+      '  </testsuite>',
+    ].join('\n'));
+  }
+  const total = report.functions.reduce((n, fn) => n + fn.checks.length, 0) + (report.stoppedBy ? 1 : 0);
+  const failed = report.functions.reduce((n, fn) => n + fn.checks.filter((c) => !c.passed).length, 0) + (report.stoppedBy ? 1 : 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="verify" tests="${total}" failures="${failed}" time="${(report.durationMs / 1000).toFixed(3)}">`,

@@ -75,9 +75,21 @@ export interface VerifyReport {
   readonly startedAt: string;
   readonly durationMs: number;
   readonly passed: boolean;
-  /** The distinct codes of every failed check of the run; empty when it passed. */
+  /** The distinct codes of every failed check of the run (or of what stopped it); empty when it passed. */
   readonly failureCodes: readonly ErrorCode[];
   readonly functions: readonly FunctionReport[];
+  /**
+   * What stopped the run (no engine, a catalog mistake) before it had a report of its functions,
+   * so CI reads this run's code instead of a previous run's report. @default none (the run finished)
+   */
+  readonly stoppedBy?: { readonly code: ErrorCode; readonly message: string };
+}
+
+/** The report of a run that threw instead of finishing: failed, with the error's code. */
+export function stoppedRunReport(startedAt: string, durationMs: number, error: unknown): VerifyReport {
+  const code = errorCodeOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return { startedAt, durationMs, passed: false, failureCodes: [code], functions: [], stoppedBy: { code, message } };
 }
 
 /** The run's report: passed when every function did (and there is one), with the run's codes. */

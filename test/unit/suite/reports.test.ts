@@ -1,6 +1,6 @@
 import { formatConsoleReport } from '../../../harness/report/console-report';
 import { formatJunitReport } from '../../../harness/report/junit-report';
-import { functionReport, timedCheck, verifyReport } from '../../../harness/suite/check-result';
+import { functionReport, stoppedRunReport, timedCheck, verifyReport } from '../../../harness/suite/check-result';
 import { ConfigurationError } from '../../../model/error-codes';
 import { DockerUnavailableError } from '../../../harness/docker/engine';
 
@@ -48,6 +48,15 @@ describe('reports', () => {
     const xml = formatJunitReport({ ...report, passed: true, functions: [warned] });
     expect(xml).toContain('failures="0"');
     expect(xml).toContain('<system-out>WARNING: the handler raised KeyError');
+  });
+
+  it('a run stopped by an error reports its code in verify.json and as one failed JUnit case', () => {
+    const stopped = stoppedRunReport('2026-11-22T00:00:00.000Z', 30, new DockerUnavailableError('connect ECONNREFUSED 127.0.0.1:1'));
+    expect(stopped).toMatchObject({ passed: false, failureCodes: ['ENVIRONMENT_UNAVAILABLE'], functions: [], stoppedBy: { code: 'ENVIRONMENT_UNAVAILABLE' } });
+    const xml = formatJunitReport(stopped);
+    expect(xml).toContain('<testsuites name="verify" tests="1" failures="1"');
+    expect(xml).toMatch(/<testcase classname="verify" name="run" time="0\.030">\n {6}<failure type="ENVIRONMENT_UNAVAILABLE" message="/);
+    expect(stoppedRunReport('t', 1, new ConfigurationError("No function 'billing' in the catalog.")).failureCodes).toEqual(['CONFIGURATION']);
   });
 
   it('a function with no checks is not a pass', () => {
