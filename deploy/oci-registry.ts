@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { request } from 'undici';
+import { EnvironmentUnavailableError } from '../model/error-codes';
 
 export const MANIFEST_MEDIA_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
@@ -46,7 +47,7 @@ export async function fetchRemoteManifest(registry: string, repository: string, 
     method: 'GET',
     headers: { accept: MANIFEST_MEDIA_TYPES.join(', '), ...(auth ? { authorization: `Basic ${auth}` } : {}) },
   }).catch((error: Error) => {
-    throw new Error(`Could not reach the registry ${registry} (${error.message}). Is it running, and is the address right?`);
+    throw new EnvironmentUnavailableError(`Could not reach the registry ${registry} (${error.message}). Is it running, and is the address right?`);
   });
   const body = await response.body.text();
   if (response.statusCode === 404) return undefined;

@@ -9,6 +9,7 @@ import { MachineFacts, catalogFor, resolveMachineChoices } from '../lambdas/cata
 import { FunctionSpec } from '../model/function-spec';
 import { MachineChoices } from '../model/machine-choices';
 import { findLinksDirectories } from './build/local-wheels';
+import { ConfigurationError } from '../model/error-codes';
 
 /** Reads this machine's facts. */
 export function readMachineFacts(env: NodeJS.ProcessEnv = process.env): MachineFacts {
@@ -40,7 +41,7 @@ export function catalogEntry(name: string): FunctionSpec {
   const catalog = machineCatalog();
   const spec = catalog.find((candidate) => candidate.name === name);
   if (!spec) {
-    throw new Error(`No function '${name}' in the catalog. Known: ${catalog.map((s) => s.name).join(', ')}.`);
+    throw new ConfigurationError(`No function '${name}' in the catalog. Known: ${catalog.map((s) => s.name).join(', ')}.`);
   }
   return spec;
 }

@@ -12,6 +12,7 @@ import { MachineChoices } from '../model/machine-choices';
 import { REPO_ROOT } from '../model/paths';
 import { PythonRuntime } from '../model/runtimes';
 import { FUNCTION_URL_HEALTH_EVENT, SCHEDULED_EVENT, SNS_NOTIFICATION_EVENT } from './test-events';
+import { ConfigurationError } from '../model/error-codes';
 
 /** What the catalog's machine-dependent choices are resolved from. */
 export interface MachineFacts {
@@ -113,7 +114,7 @@ const CPU_TORCH_CP311_FILE = /^torch-.*\+cpu-cp311-.*\.whl$/;
 function analysisRuntime(facts: MachineFacts): PythonRuntime {
   const explicit = facts.env.ANALYSIS_RUNTIME;
   if (explicit === 'python3.11' || explicit === 'python3.13') return explicit;
-  if (explicit) throw new Error(`ANALYSIS_RUNTIME must be python3.11 or python3.13, got '${explicit}'.`);
+  if (explicit) throw new ConfigurationError(`ANALYSIS_RUNTIME must be python3.11 or python3.13, got '${explicit}'.`);
   return facts.localWheelFiles.some((name) => CPU_TORCH_CP311_FILE.test(name)) ? 'python3.11' : 'python3.13';
 }
 
@@ -156,7 +157,7 @@ const analysis = (choices: MachineChoices): FunctionSpec => ({
 export function resolveMachineChoices(facts: MachineFacts): MachineChoices {
   const packaging = facts.env.DASHBOARD_PACKAGING;
   if (packaging !== undefined && packaging !== '' && packaging !== 'zip' && packaging !== 'image') {
-    throw new Error(`DASHBOARD_PACKAGING must be zip or image, got '${packaging}'.`);
+    throw new ConfigurationError(`DASHBOARD_PACKAGING must be zip or image, got '${packaging}'.`);
   }
   return { ANALYSIS_RUNTIME: analysisRuntime(facts), DASHBOARD_PACKAGING: packaging === 'image' ? 'image' : 'zip' };
 }

@@ -39,9 +39,14 @@ export class EnvironmentUnavailableError extends CodedError {
 /** What pip, curl and Node print when the network, not the request, failed. */
 const NETWORK_FAILURE = /Temporary failure in name resolution|Name or service not known|Could not resolve host|Network is unreachable|Connection refused|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|Max retries exceeded|ProxyError|Failed to establish a new connection/;
 
+/** Whether a tool's output says the network failed (pip's retries, curl, Node's resolver). */
+export function isNetworkFailure(output: string): boolean {
+  return NETWORK_FAILURE.test(output);
+}
+
 /** The category of anything thrown: its own code, a network failure, else a bug of ours. */
 export function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof CodedError) return error.code;
   const message = error instanceof Error ? error.message : String(error);
-  return NETWORK_FAILURE.test(message) ? 'ENVIRONMENT_UNAVAILABLE' : 'HARNESS_BUG';
+  return isNetworkFailure(message) ? 'ENVIRONMENT_UNAVAILABLE' : 'HARNESS_BUG';
 }

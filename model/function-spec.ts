@@ -8,6 +8,7 @@ import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from '.
 import { EnvironmentName, SecretId } from './resources';
 import { RESERVED_ENVIRONMENT_DOCS, reservedVariablesIn } from './reserved-environment';
 import { assertLambdaSettings } from './lambda-limits';
+import { ConfigurationError } from './error-codes';
 
 export type Packaging = 'zip' | 'image';
 
@@ -194,39 +195,44 @@ const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 export function validateFunctionSpec(spec: FunctionSpec, repoRoot?: string): FunctionSpec {
   const where = `function '${spec.name}'`;
   if (!NAME_PATTERN.test(spec.name)) {
-    throw new Error(`${where}: name must match ${NAME_PATTERN} (lower-case, digits, dashes), got '${spec.name}'.`);
+    throw new ConfigurationError(`${where}: name must match ${NAME_PATTERN} (lower-case, digits, dashes), got '${spec.name}'.`);
   }
   runtimeFacts(spec.runtime);
   assertArchitecture(spec.architecture);
   if (spec.packaging !== 'zip' && spec.packaging !== 'image') {
-    throw new Error(`${where}: packaging must be 'zip' or 'image', got '${String(spec.packaging)}'.`);
+    throw new ConfigurationError(`${where}: packaging must be 'zip' or 'image', got '${String(spec.packaging)}'.`);
   }
-  assertLambdaSettings(where, spec);
+  // lambda-limits.ts throws plain errors (it checks CLI flags too); in a declaration they are configuration.
+  try {
+    assertLambdaSettings(where, spec);
+  } catch (error) {
+    throw new ConfigurationError(error instanceof Error ? error.message : String(error));
+  }
   if (spec.reservedConcurrency !== undefined && (!Number.isInteger(spec.reservedConcurrency) || spec.reservedConcurrency < 1 || spec.reservedConcurrency > RESERVED_CONCURRENCY_MAX)) {
-    throw new Error(
+    throw new ConfigurationError(
       `${where}: reservedConcurrency must be an integer from 1 to ${RESERVED_CONCURRENCY_MAX}, got ${String(spec.reservedConcurrency)}. Keep it small: it caps what a public URL or a fan-out can cost.`,
     );
   }
   const storage = spec.ephemeralStorageMb ?? EPHEMERAL_STORAGE_RANGE_MB.min;
   if (!Number.isInteger(storage) || storage < EPHEMERAL_STORAGE_RANGE_MB.min || storage > EPHEMERAL_STORAGE_RANGE_MB.max) {
-    throw new Error(
+    throw new ConfigurationError(
       `${where}: ephemeralStorageMb must be an integer from ${EPHEMERAL_STORAGE_RANGE_MB.min} to ${EPHEMERAL_STORAGE_RANGE_MB.max} (Lambda's limits), got ${storage}.`,
     );
   }
   if (spec.packaging === 'image' && !spec.image) {
-    throw new Error(`${where}: packaging 'image' needs an 'image' section (at least {}), got none.`);
+    throw new ConfigurationError(`${where}: packaging 'image' needs an 'image' section (at least {}), got none.`);
   }
   for (const env of ['prod'] as const) {
     const origins = spec.url?.cors[env]?.allowOrigins ?? [];
     if (origins.includes('*')) {
-      throw new Error(`${where}: CORS allowOrigins '*' is allowed in preprod and local only, not in ${env}. List the dashboard's origins.`);
+      throw new ConfigurationError(`${where}: CORS allowOrigins '*' is allowed in preprod and local only, not in ${env}. List the dashboard's origins.`);
     }
   }
   assertEnvironment(where, spec);
   if (repoRoot !== undefined) {
     const dir = path.resolve(repoRoot, spec.sourceDir);
     if (!fs.existsSync(dir)) {
-      throw new Error(`${where}: source directory '${spec.sourceDir}' does not exist (looked in ${dir}).`);
+      throw new ConfigurationError(`${where}: source directory '${spec.sourceDir}' does not exist (looked in ${dir}).`);
     }
   }
   return spec;
@@ -258,7 +264,7 @@ function assertEnvironment(where: string, spec: FunctionSpec): void {
   const environment = spec.environment ?? {};
   const reserved = reservedVariablesIn(Object.keys(environment));
   if (reserved.length > 0) {
-    throw new Error(
+    throw new ConfigurationError(
       `${where}: environment variable${reserved.length > 1 ? 's' : ''} ${reserved.join(', ')} ${reserved.length > 1 ? 'are' : 'is'} reserved by Lambda: ` +
         `AWS refuses to create the function (Lambda sets ${reserved.length > 1 ? 'them' : 'it'} itself; see ${RESERVED_ENVIRONMENT_DOCS}). ` +
         'Remove it from the environment, or use a name of your own (e.g. APP_REGION).',
@@ -270,7 +276,7 @@ function assertEnvironment(where: string, spec: FunctionSpec): void {
     const declared: readonly string[] = uses[resource] ?? [];
     const unknown = declared.filter((action) => !allowed.includes(action));
     if (unknown.length > 0 || (uses[resource] !== undefined && declared.length === 0)) {
-      throw new Error(
+      throw new ConfigurationError(
         `${where}: uses.${resource} must list the actions the function calls, from ${allowed.join(', ')}; ` +
           `got ${declared.length === 0 ? 'an empty list' : unknown.map((a) => `'${a}'`).join(', ')}.`,
       );
@@ -280,7 +286,7 @@ function assertEnvironment(where: string, spec: FunctionSpec): void {
     if (typeof value === 'string') continue;
     const needed = requiredUse(value);
     if (needed && !needed.granted(uses)) {
-      throw new Error(
+      throw new ConfigurationError(
         `${where}: environment variable ${name} references the ${value.ref}${value.ref === 'secret-arn' ? ` of '${value.secret}'` : ''}, ` +
           `but 'uses' grants no access to it, so the function would be denied in AWS (the local server does not enforce IAM). ` +
           `Add to its uses: ${needed.entry}.`,

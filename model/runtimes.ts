@@ -4,6 +4,7 @@
  * Static inspection checks artifacts against the *target* runtime (the glibc of Amazon Linux),
  * never against whatever base the harness happens to boot locally.
  */
+import { ConfigurationError } from './error-codes';
 
 export type PythonRuntime = 'python3.11' | 'python3.12' | 'python3.13';
 export type Architecture = 'x86_64' | 'arm64';
@@ -74,7 +75,7 @@ export const ELF_MACHINE: Readonly<Record<Architecture, number>> = { x86_64: 62,
 export function runtimeFacts(runtime: string): RuntimeFacts {
   const facts = (RUNTIMES as Record<string, RuntimeFacts | undefined>)[runtime];
   if (!facts) {
-    throw new Error(
+    throw new ConfigurationError(
       `Unsupported runtime '${runtime}'. Use one of: ${SUPPORTED_RUNTIMES.join(', ')}.`,
     );
   }
@@ -83,7 +84,7 @@ export function runtimeFacts(runtime: string): RuntimeFacts {
 
 export function assertArchitecture(architecture: string): Architecture {
   if (!(SUPPORTED_ARCHITECTURES as readonly string[]).includes(architecture)) {
-    throw new Error(
+    throw new ConfigurationError(
       `Unsupported architecture '${architecture}'. Use one of: ${SUPPORTED_ARCHITECTURES.join(', ')}.`,
     );
   }

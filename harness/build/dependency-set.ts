@@ -19,6 +19,7 @@ import { CACHE_DIR_NAME, cacheKey } from './keyed-cache';
 import { ProgressLog, dockerOutputTail, lineSplitter, timedStep } from './progress';
 import { RequirementsMode, describeRequirementsMode } from './requirements';
 import { sha256Text } from './requirements-lock';
+import { EnvironmentUnavailableError, isNetworkFailure } from '../../model/error-codes';
 
 /** The requirement file a build installs (from requirementsToInstall). */
 export interface RequirementsInstall {
@@ -189,7 +190,9 @@ async function installRequirements(props: DependencySetProps, targetDir: string,
     await runToCompletion(container, { onOutput: progress });
   } catch (error) {
     if (error instanceof ContainerExitError) {
-      throw new Error(
+      // pip's network complaints come before the tail shown: the whole output decides the code.
+      const unreachable = isNetworkFailure(`${error.stderr}\n${error.stdout}`);
+      throw new (unreachable ? EnvironmentUnavailableError : Error)(
         [
           `Installing ${spec.name}'s ${install.file} in ${base.buildImage} failed (${describeRequirementsMode(mode)}).`,
           `  pip said: ${dockerOutputTail(error.stderr || error.stdout, 8).join('\n    ')}`,

@@ -11,9 +11,10 @@ import { parseBaseChoice, defaultBaseChoice } from '../images/runtime-base';
 import { defaultJobs, runVerify } from '../pipeline/verify-run';
 import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
+import { stoppedRunReport } from '../suite/check-result';
 import { DEFAULT_WORK_DIR } from '../build/build-artifact';
 import { reapOrphans } from '../lifecycle/reap';
-import { installShutdownHandlers } from '../process/shutdown';
+import { installShutdownHandlers, stoppedBySignal } from '../process/shutdown';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 import { parseEventOptions } from './event-option';
 import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
@@ -41,6 +42,17 @@ function parseRequirementsMode(value: string | undefined): RequirementsMode {
 }
 
 runCli(async () => {
+  const started = new Date();
+  try {
+    return await verify();
+  } catch (error) {
+    // A stopped run still writes its reports (not usage errors or --help: nothing was asked to run).
+    if (!(error instanceof UsageError) && !stoppedBySignal()) writeReports(stoppedRunReport(started.toISOString(), Date.now() - started.getTime(), error));
+    throw error;
+  }
+});
+
+async function verify(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), VERIFY_OPTIONS, USAGE);
   const baseChoice = parseBaseChoice(args.values.base ?? defaultBaseChoice(), '--base');
   const requirements = parseRequirementsMode(args.values.requirements);
@@ -77,4 +89,4 @@ runCli(async () => {
   const written = writeReports(run.report);
   console.log(`Reports: ${written.json}, ${written.junit}`);
   return run.report.passed ? 0 : 1;
-});
+}

@@ -12,6 +12,7 @@ import type { ContainerRuntimeClient } from 'testcontainers';
 import { HARNESS_LABEL, OWNER_LABEL, ownerId, ownerLabels } from './owner';
 import { isShuttingDown, onShutdown, ShuttingDownError } from '../process/shutdown';
 import { lastLines } from '../process/output-tail';
+import { EnvironmentUnavailableError } from '../../model/error-codes';
 
 /** The dockerode client testcontainers built for the engine it found. */
 export type Dockerode = ContainerRuntimeClient['container']['dockerode'];
@@ -31,7 +32,7 @@ export function refuseWhileShuttingDown(what: string): void {
 /** testcontainers' reaper image (its default, or RYUK_CONTAINER_IMAGE as testcontainers reads it). */
 export const RYUK_IMAGE = process.env.RYUK_CONTAINER_IMAGE ?? 'testcontainers/ryuk:0.14.0';
 
-export class DockerUnavailableError extends Error {
+export class DockerUnavailableError extends EnvironmentUnavailableError {
   constructor(detail: string) {
     super(
       [

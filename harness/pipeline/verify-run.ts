@@ -17,7 +17,7 @@ import { BaseChoice, resolveRuntimeBase } from '../images/runtime-base';
 import { ManifestEntry, choicesFor, manifestSbom, writeManifestEntries } from '../../model/manifest';
 import { verifiedConfiguration } from '../../model/verified-configuration';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
-import { VerifyReport } from '../suite/check-result';
+import { verifyReport, VerifyReport } from '../suite/check-result';
 import { LocalAwsSession, startLocalAwsSession } from './local-aws-session';
 import { VerifiedFunction, verifyFunction } from './verify-function';
 import { EngineName } from './served-function';
@@ -132,12 +132,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
   const localAws = await localAwsStart;
 
   const functions = verified.map((v) => v.report);
-  const report: VerifyReport = {
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    passed: functions.length > 0 && functions.every((f) => f.passed),
-    functions,
-  };
+  const report = verifyReport(new Date(started).toISOString(), Date.now() - started, functions);
   if (props.recordManifest ?? true) writeManifestEntries(manifestEntries(verified, props.specs, report.startedAt));
   return { report, verified, localAws, stop };
 }

@@ -5,6 +5,7 @@ import { computeContentHash } from '../../../harness/build/content-hash';
 import { LOCK_FILE, hashLockedFunction, judgeLock, lockHeader, lockTarget, requirementsToInstall } from '../../../harness/build/requirements-lock';
 import { machineCatalog } from '../../../harness/machine-catalog';
 import { resolveSourceDir } from '../../../harness/build/build-artifact';
+import { codeOfThrown } from '../thrown-code';
 
 const TARGET = lockTarget('python3.13', 'x86_64');
 const REQUIREMENTS = 'fastapi==0.121.3\n';
@@ -41,10 +42,12 @@ describe('requirements.lock', () => {
     expect(() => requirementsToInstall(dir, { functionName: 'dashboard', target: TARGET, required: false })).toThrow(
       /requirements\.lock is stale: requirements\.txt changed after it was locked\. Run `npm run lock -- dashboard` and commit requirements\.lock\./,
     );
+    expect(codeOfThrown(() => requirementsToInstall(dir, { functionName: 'dashboard', target: TARGET, required: false }))).toBe('CONFIGURATION');
   });
 
   it('installs the fresh lock with hashes; a catalog function without a lock is refused, an ad-hoc one installs requirements.txt', () => {
     expect(() => requirementsToInstall(dir, { functionName: 'dashboard', target: TARGET, required: true })).toThrow(/has no requirements\.lock beside it.*npm run lock -- dashboard/);
+    expect(codeOfThrown(() => requirementsToInstall(dir, { functionName: 'dashboard', target: TARGET, required: true }))).toBe('CONFIGURATION');
     expect(requirementsToInstall(dir, { functionName: 'mine', target: TARGET, required: false })).toEqual({ file: 'requirements.txt', hashed: false });
     fs.writeFileSync(path.join(dir, LOCK_FILE), LOCKED);
     expect(requirementsToInstall(dir, { functionName: 'dashboard', target: TARGET, required: true })).toEqual({ file: LOCK_FILE, hashed: true });

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { catalogFor, resolveMachineChoices } from '../../../lambdas/catalog';
 import { runProcess, runProcessAllowingFailure } from '../../../harness/process/run-process';
+import { codeOfThrown } from '../thrown-code';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
@@ -37,5 +38,7 @@ describe('resolving the machine-dependent choices from explicit facts', () => {
 
   it('names a wrong value and the accepted ones', () => {
     expect(() => resolveMachineChoices({ env: { ANALYSIS_RUNTIME: 'python3.12' }, localWheelFiles: [] })).toThrow("ANALYSIS_RUNTIME must be python3.11 or python3.13, got 'python3.12'.");
+    expect(codeOfThrown(() => resolveMachineChoices({ env: { DASHBOARD_PACKAGING: 'tarball' }, localWheelFiles: [] }))).toBe('CONFIGURATION');
+    expect(codeOfThrown(() => resolveMachineChoices({ env: { ANALYSIS_RUNTIME: 'python3.12' }, localWheelFiles: [] }))).toBe('CONFIGURATION');
   });
 });
