@@ -8,15 +8,17 @@
  */
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { REPO_ROOT, catalogFor } from './lambdas/catalog';
-import { FunctionSpec } from './lambdas/function-spec';
-import { DEPLOY_ENVIRONMENTS, DeployEnvironment } from './lambdas/resources';
-import { MANIFEST_PATH, Manifest, readManifestIfPresent, recordedMachineChoices } from './harness/manifest';
+import { REPO_ROOT } from './model/paths';
+import { catalogFor } from './lambdas/catalog';
+import { FunctionSpec } from './model/function-spec';
+import { DEPLOY_ENVIRONMENTS, DeployEnvironment } from './model/resources';
+import { MANIFEST_PATH, Manifest, readManifestIfPresent, recordedMachineChoices } from './model/manifest';
 import { AwsTarget, targetFromEnvironment } from './stacks/aws-target';
 import { environmentSettings } from './stacks/environment-settings';
 import { appStackName, registryStackName } from './stacks/naming';
 import { RegistryStack } from './stacks/registry-stack';
 import { SentimentStack, StateBackend } from './stacks/sentiment-stack';
+import { machineChoices } from './harness/machine-catalog';
 
 export interface SentimentAppOptions {
   /** @default '<repo>/cdktf.out' */
@@ -69,7 +71,7 @@ export function buildApp(options: SentimentAppOptions = {}): App {
   const manifestPath = path.resolve(options.manifestPath ?? MANIFEST_PATH);
   const manifest = options.manifest ?? readManifestIfPresent(manifestPath);
   // Synthesis deploys what verify recorded, including the machine-dependent choices.
-  const catalog = options.catalog ?? catalogFor(recordedMachineChoices(manifest));
+  const catalog = options.catalog ?? catalogFor(recordedMachineChoices(manifest, machineChoices()));
   const stateDir = options.stateDir ?? path.join(REPO_ROOT, '.work', 'terraform-state');
   const app = new App({ outdir: options.outdir ?? path.join(REPO_ROOT, 'cdktf.out') });
 

@@ -2,15 +2,25 @@
  * THE catalog: one declaration per function. The harness builds, inspects, boots and checks
  * exactly these; the stacks deploy exactly these. Packaging follows ADR-005 (seed 004):
  * ZIPs built inside a Lambda-compatible image for the light functions, an ECR image for ML.
+ *
+ * A declaration, with no side effects: what depends on the machine (environment variables, the
+ * wheels on disk) comes in as explicit facts, resolved by the commands (harness/machine-catalog.ts)
+ * or read back from the manifest (synthesis).
  */
-import * as path from 'node:path';
-import * as fs from 'node:fs';
-import { findLinksDirectories, globToRegExp } from '../harness/build/local-wheels';
-import { CorsSpec, FunctionSpec, validateFunctionSpec } from './function-spec';
-import { PythonRuntime } from './runtimes';
+import { CorsSpec, FunctionSpec, validateFunctionSpec } from '../model/function-spec';
+import { MachineChoices } from '../model/machine-choices';
+import { REPO_ROOT } from '../model/paths';
+import { PythonRuntime } from '../model/runtimes';
 import { FUNCTION_URL_HEALTH_EVENT, SCHEDULED_EVENT, SNS_NOTIFICATION_EVENT } from './test-events';
+import { ConfigurationError } from '../model/error-codes';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
+/** What the catalog's machine-dependent choices are resolved from. */
+export interface MachineFacts {
+  /** The environment variables that set choices (`ANALYSIS_RUNTIME`, `DASHBOARD_PACKAGING`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** File names of the local wheels the build may use (`PIP_FIND_LINKS` directories). */
+  readonly localWheelFiles: readonly string[];
+}
 
 const DASHBOARD_CORS_OPEN: CorsSpec = {
   allowOrigins: ['*'],
@@ -92,20 +102,20 @@ const ingestion: FunctionSpec = {
   ],
 };
 
-const CPU_TORCH_CP311 = 'torch-*+cpu-cp311-*.whl';
+/** A CPU-only torch wheel for CPython 3.11 (the one ENVIRONMENT.md's machines carry). */
+export const CPU_TORCH_CP311 = 'torch-*+cpu-cp311-*.whl';
+const CPU_TORCH_CP311_FILE = /^torch-.*\+cpu-cp311-.*\.whl$/;
 
 /**
  * The analysis image's Python: `ANALYSIS_RUNTIME` when set; otherwise python3.13 with PyTorch's
  * CPU index, unless that index is replaced by a local CPU-only torch wheel for 3.11 in
  * `PIP_FIND_LINKS` (machines without PyTorch's index, like our CI: see ENVIRONMENT.md).
  */
-function analysisRuntime(env: NodeJS.ProcessEnv): PythonRuntime {
-  const explicit = env.ANALYSIS_RUNTIME;
+function analysisRuntime(facts: MachineFacts): PythonRuntime {
+  const explicit = facts.env.ANALYSIS_RUNTIME;
   if (explicit === 'python3.11' || explicit === 'python3.13') return explicit;
-  if (explicit) throw new Error(`ANALYSIS_RUNTIME must be python3.11 or python3.13, got '${explicit}'.`);
-  const pattern = globToRegExp(CPU_TORCH_CP311);
-  const localCpuTorch = findLinksDirectories().some((dir) => fs.readdirSync(dir).some((name) => pattern.test(name)));
-  return localCpuTorch ? 'python3.11' : 'python3.13';
+  if (explicit) throw new ConfigurationError(`ANALYSIS_RUNTIME must be python3.11 or python3.13, got '${explicit}'.`);
+  return facts.localWheelFiles.some((name) => CPU_TORCH_CP311_FILE.test(name)) ? 'python3.11' : 'python3.13';
 }
 
 const analysis = (choices: MachineChoices): FunctionSpec => ({
@@ -144,44 +154,15 @@ const analysis = (choices: MachineChoices): FunctionSpec => ({
   },
 });
 
-/**
- * The catalog's choices that depend on the machine (which wheels it has, which packaging the user
- * switched on), named by the environment variable that sets each. `verify` resolves them once and
- * records them in the manifest; synthesis deploys what was recorded (`catalogFor`).
- */
-export interface MachineChoices {
-  readonly ANALYSIS_RUNTIME: PythonRuntime;
-  readonly DASHBOARD_PACKAGING: 'zip' | 'image';
-}
-
-/** Which function each choice shapes: the manifest keeps a choice with that function's entry. */
-export const MACHINE_CHOICE_OF: Readonly<Record<keyof MachineChoices, string>> = {
-  ANALYSIS_RUNTIME: 'analysis',
-  DASHBOARD_PACKAGING: 'dashboard',
-};
-
-export function resolveMachineChoices(env: NodeJS.ProcessEnv = process.env): MachineChoices {
-  const packaging = env.DASHBOARD_PACKAGING;
+export function resolveMachineChoices(facts: MachineFacts): MachineChoices {
+  const packaging = facts.env.DASHBOARD_PACKAGING;
   if (packaging !== undefined && packaging !== '' && packaging !== 'zip' && packaging !== 'image') {
-    throw new Error(`DASHBOARD_PACKAGING must be zip or image, got '${packaging}'.`);
+    throw new ConfigurationError(`DASHBOARD_PACKAGING must be zip or image, got '${packaging}'.`);
   }
-  return { ANALYSIS_RUNTIME: analysisRuntime(env), DASHBOARD_PACKAGING: packaging === 'image' ? 'image' : 'zip' };
+  return { ANALYSIS_RUNTIME: analysisRuntime(facts), DASHBOARD_PACKAGING: packaging === 'image' ? 'image' : 'zip' };
 }
 
 /** The catalog for explicit machine choices (synthesis passes the ones the manifest recorded). */
 export function catalogFor(choices: MachineChoices): readonly FunctionSpec[] {
   return [dashboard(choices), ingestion, analysis(choices)].map((spec) => validateFunctionSpec(spec, REPO_ROOT));
-}
-
-/** This machine's choices, resolved once per process. */
-export const MACHINE_CHOICES: MachineChoices = resolveMachineChoices();
-
-export const CATALOG: readonly FunctionSpec[] = catalogFor(MACHINE_CHOICES);
-
-export function catalogEntry(name: string): FunctionSpec {
-  const spec = CATALOG.find((candidate) => candidate.name === name);
-  if (!spec) {
-    throw new Error(`No function '${name}' in the catalog. Known: ${CATALOG.map((s) => s.name).join(', ')}.`);
-  }
-  return spec;
 }

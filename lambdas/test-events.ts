@@ -3,7 +3,7 @@
  * check of `npm run verify` (every one must succeed). Literal examples, not generated: a change
  * to the shape is a change here, visible in review.
  */
-import { TestEvent } from './function-spec';
+import { TestEvent } from '../model/function-spec';
 
 /**
  * What an EventBridge schedule rule (`rate(15 minutes)`) delivers to its Lambda target.

@@ -2,9 +2,9 @@
  * Settings every Lambda function module shares, and their validation. The catalog validates its
  * declarations too; the modules validate again because they are reusable without the catalog.
  */
-import { assertLambdaSettings } from '../lambdas/function-spec';
-import { Architecture, assertArchitecture } from '../lambdas/runtimes';
-import { holdsSecretLiteral } from '../lambdas/secret-naming';
+import { assertLambdaSettings } from '../model/lambda-limits';
+import { Architecture, assertArchitecture } from '../model/runtimes';
+import { holdsSecretLiteral } from '../model/secret-naming';
 
 export interface FunctionSettings {
   /** Deployed function name: `preprod-sentiment-dashboard`. */

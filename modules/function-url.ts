@@ -6,7 +6,22 @@
 import { Construct } from 'constructs';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { CorsSpec } from '../lambdas/function-spec';
+
+/**
+ * CORS of a Function URL, this module's own props (as aws-cdk's `FunctionUrlCorsOptions`), so the
+ * module is usable without the catalog; the stacks map the catalog's CORS onto it.
+ */
+export interface FunctionUrlCorsOptions {
+  readonly allowOrigins: readonly string[];
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders: readonly string[];
+  /** @default [] */
+  readonly exposeHeaders?: readonly string[];
+  /** @default 0 */
+  readonly maxAgeSeconds?: number;
+  /** @default false */
+  readonly allowCredentials?: boolean;
+}
 
 export interface FunctionUrlProps {
   /** Name of the function (a Terraform reference keeps the dependency). */
@@ -15,7 +30,7 @@ export interface FunctionUrlProps {
   /** @default 'BUFFERED' */
   readonly invokeMode?: 'BUFFERED' | 'RESPONSE_STREAM';
   /** @default no CORS configuration */
-  readonly cors?: CorsSpec;
+  readonly cors?: FunctionUrlCorsOptions;
   /** `*` origins are for pre-production only. @default false */
   readonly allowWildcardOrigin?: boolean;
 }

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import { PythonRuntime, runtimeFacts } from '../lambdas/runtimes';
+import { PythonRuntime, runtimeFacts } from '../model/runtimes';
 import { FunctionSettings, commonFunctionArguments, hexSha256ToBase64, validateFunctionSettings } from './function-settings';
 
 export interface ZipFunctionProps extends FunctionSettings {
@@ -34,7 +34,7 @@ export class ZipFunction extends Construct {
       throw new Error(`${where}: artifact.zipPath must be absolute, got '${props.artifact.zipPath}'.`);
     }
     // A missing archive is not a synth error: the deploy gate's preconditions refuse it at plan,
-    // so a fresh clone can synthesize every stack (see harness/deploy-gate/terraform-gate.ts).
+    // so a fresh clone can synthesize every stack (see stacks/terraform-gate.ts).
     if (!fs.existsSync(props.artifact.zipPath) && !props.preconditions?.length) {
       throw new Error(
         `${where}: the verified archive ${props.artifact.zipPath} does not exist. Run \`npm run verify\` to rebuild and re-verify it.`,

@@ -5,9 +5,9 @@
  * before anything was built; `--skip-synth` checks what is already in --outdir.
  */
 import { ALL_STACK_NAMES } from '../main';
-import { enforceStackRules } from '../harness/stack-rules/default-pack';
+import { enforceStackRules } from '../deploy/stack-rules/default-pack';
 import { OptionSpec, formatOptions } from '../harness/cli/cli-args';
-import { createPlaceholderManifest } from '../harness/deploy-gate/placeholder-manifest';
+import { createPlaceholderManifest } from '../deploy/placeholder-manifest';
 import { STACK_COMMAND_USAGE, parseStackCommandArgs, runMain, synthesize } from './stack-command';
 
 const PLACEHOLDER_OPTION: Record<string, OptionSpec> = {
@@ -38,7 +38,7 @@ runMain(async () => {
     }
   }
   if (!enforceStackRules(args.outdir, stacks)) {
-    console.error('Stack rules FAILED (harness/stack-rules/).');
+    console.error('Stack rules FAILED (deploy/stack-rules/).');
     process.exit(2);
   }
   console.log(`Stack rules passed on ${stacks.join(', ')}.`);

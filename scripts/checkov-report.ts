@@ -5,10 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../lambdas/catalog';
+import { REPO_ROOT } from '../model/paths';
 import { runMain } from './stack-command';
 import { OptionSpec, UsageError, formatOptions, parseArgs } from '../harness/cli/cli-args';
-import { lastLines } from '../harness/docker/output-tail';
+import { lastLines } from '../harness/process/output-tail';
 import { runProcessAllowingFailure } from '../harness/process/run-process';
 
 export interface CheckovSkip {

@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_STACK_NAMES } from '../main';
-import { readManifestIfPresent } from '../harness/manifest';
-import { checkDeployGate, formatVerdict } from '../harness/deploy-gate/deploy-gate';
+import { readManifestIfPresent } from '../model/manifest';
+import { checkDeployGate, formatVerdict } from '../deploy/deploy-gate';
 import { STACK_COMMAND_USAGE, parseStackCommandArgs, prepareOneStack, runMain } from './stack-command';
 import { terraform, terraformInit, terraformSetup } from './terraform-cli';
 

@@ -12,11 +12,11 @@
  * under the same digest, so the stack's ECR image data source resolves it at plan.
  * Needs the registry stack deployed and `docker login` to the registry done (CI: amazon-ecr-login).
  */
-import { CATALOG } from '../lambdas/catalog';
-import { DEPLOY_ENVIRONMENTS, DeployEnvironment } from '../lambdas/resources';
-import { MANIFEST_PATH, ImageManifestEntry, publishTag, readManifest, writeManifestEntries } from '../harness/manifest';
+import { machineCatalog } from '../harness/machine-catalog';
+import { DEPLOY_ENVIRONMENTS, DeployEnvironment } from '../model/resources';
+import { MANIFEST_PATH, ImageManifestEntry, publishTag, readManifest, writeManifestEntries } from '../model/manifest';
 import { inspectImage, pushImage, removeImage, tagImage } from '../harness/docker/engine';
-import { fetchRemoteManifest } from '../harness/deploy-gate/oci-registry';
+import { fetchRemoteManifest } from '../deploy/oci-registry';
 import { runLocalAws } from '../harness/local-aws/local-aws-cli';
 import { targetFromEnvironment } from '../stacks/aws-target';
 import { ecrRegistry, environmentSettings } from '../stacks/environment-settings';
@@ -63,7 +63,7 @@ export async function publishImages(options: PublishOptions): Promise<PublishedI
   const registry = options.registry ?? ecrRegistry(environmentSettings(options.environment, targetFromEnvironment()));
   const published: PublishedImage[] = [];
   const entries: ImageManifestEntry[] = [];
-  for (const spec of CATALOG.filter((candidate) => candidate.packaging === 'image')) {
+  for (const spec of machineCatalog().filter((candidate) => candidate.packaging === 'image')) {
     const found = manifest.functions[spec.name];
     const entry = found?.kind === 'image' ? found : undefined;
     const inspected = entry ? await inspectImage(entry.tag).catch(() => undefined) : undefined;

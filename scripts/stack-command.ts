@@ -4,11 +4,11 @@
  */
 import * as path from 'node:path';
 import { buildApp, assertStackName } from '../main';
-import { REPO_ROOT } from '../lambdas/catalog';
-import { MANIFEST_PATH } from '../harness/manifest';
+import { REPO_ROOT } from '../model/paths';
+import { MANIFEST_PATH } from '../model/manifest';
 import { AwsTarget, targetFromEnvironment } from '../stacks/aws-target';
 import { OptionSpec, UsageError, formatOptions, parseArgs } from '../harness/cli/cli-args';
-import { enforceStackRules } from '../harness/stack-rules/default-pack';
+import { enforceStackRules } from '../deploy/stack-rules/default-pack';
 import { stackDirectory } from './terraform-cli';
 
 export interface StackCommandArgs {

@@ -3,7 +3,7 @@
  * JSON. Application stacks read the artifact manifest; registry stacks do not need it.
  */
 import { ALL_STACK_NAMES } from '../main';
-import { enforceStackRules } from '../harness/stack-rules/default-pack';
+import { enforceStackRules } from '../deploy/stack-rules/default-pack';
 import { STACK_COMMAND_USAGE, parseStackCommandArgs, runMain, synthesize } from './stack-command';
 
 const USAGE = `Usage: npm run synth -- [<stack>...] [options]\nStacks: ${ALL_STACK_NAMES.join(', ')}\n${STACK_COMMAND_USAGE}`;
@@ -14,7 +14,7 @@ runMain(async () => {
   synthesize(args, stacks);
   console.log(`Synthesized ${stacks.join(', ')} into ${args.outdir}/stacks/`);
   if (!enforceStackRules(args.outdir, stacks)) {
-    console.error('Stack rules FAILED: fix the stacks before planning or deploying them (harness/stack-rules/).');
+    console.error('Stack rules FAILED: fix the stacks before planning or deploying them (deploy/stack-rules/).');
     process.exit(2);
   }
 });

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../lambdas/catalog';
+import { REPO_ROOT } from '../model/paths';
 import { runProcess } from '../harness/process/run-process';
 
 const AWS_PROVIDER_PATH = path.join('registry.terraform.io', 'hashicorp', 'aws');

@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { AwsProvider, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
-import { LOCAL_AWS_CREDENTIALS } from '../lambdas/local-aws-account';
+import { LOCAL_AWS_CREDENTIALS } from '../model/local-aws-account';
 
 export type AwsTarget =
   /** Real AWS; credentials come from the usual AWS environment variables/profiles. */

@@ -10,11 +10,11 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { DataAwsEcrImage } from '@cdktf/provider-aws/lib/data-aws-ecr-image';
 import { DataAwsEcrRepository } from '@cdktf/provider-aws/lib/data-aws-ecr-repository';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { FunctionSpec, resolveEnvironment, hasDeadLetterQueue } from '../lambdas/function-spec';
-import { resourceNames } from '../lambdas/resources';
+import { FunctionSpec, resolveEnvironment, hasDeadLetterQueue } from '../model/function-spec';
+import { resourceNames } from '../model/resources';
 import { DeadLetterQueue } from '../modules/dead-letter-queue';
-import { ManifestEntry } from '../harness/manifest';
-import { configurationFingerprint, functionConfiguration } from '../harness/deploy-gate/verified-configuration';
+import { ManifestEntry } from '../model/manifest';
+import { configurationFingerprint, functionConfiguration } from '../model/verified-configuration';
 import {
   FunctionGateInput,
   Precondition,
@@ -22,7 +22,7 @@ import {
   publishedImagePrecondition,
   verifiedConfigurationPrecondition,
   verifiedZipPrecondition,
-} from '../harness/deploy-gate/terraform-gate';
+} from './terraform-gate';
 import { ExecutionRole } from '../modules/execution-role';
 import { FunctionAlarms } from '../modules/function-alarms';
 import { FunctionLogGroup } from '../modules/function-log-group';

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { ResourceNames, SecretId } from '../lambdas/resources';
+import { ResourceNames, SecretId } from '../model/resources';
 import { PrivateBucket } from './private-bucket';
 
 export interface DataStoresProps {

@@ -5,8 +5,8 @@
  * deploy gate's preconditions refuse at plan, with the fix.
  */
 import * as path from 'node:path';
-import { FunctionSpec } from '../lambdas/function-spec';
-import { Manifest, ManifestEntry, publishTag } from '../harness/manifest';
+import { FunctionSpec } from '../model/function-spec';
+import { Manifest, ManifestEntry, publishTag } from '../model/manifest';
 
 export type DeployableArtifact =
   | { readonly kind: 'zip'; readonly functionName: string; readonly zipPath: string; readonly sha256: string }

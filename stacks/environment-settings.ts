@@ -2,10 +2,10 @@
  * What differs between preprod and prod, besides names: how much is protected from deletion,
  * how long logs and deleted secrets are kept, and which account/region hosts the images.
  */
-import { DeployEnvironment } from '../lambdas/resources';
+import { DeployEnvironment } from '../model/resources';
 import { alertProtocol } from '../modules/alert-topic';
 import { AwsTarget } from './aws-target';
-import { LOCAL_ACCOUNT_ID } from '../lambdas/local-aws-account';
+import { LOCAL_ACCOUNT_ID } from '../model/local-aws-account';
 
 export interface EnvironmentSettings {
   readonly environment: DeployEnvironment;

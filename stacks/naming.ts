@@ -3,7 +3,7 @@
  * One place, so the deploy gate and the publishing script find the same names.
  */
 import { Token } from 'cdktf';
-import { DeployEnvironment, resourceNames } from '../lambdas/resources';
+import { DeployEnvironment, resourceNames } from '../model/resources';
 
 export const PROJECT_TAG = 'sentiment-analyzer';
 /** Tag that ties a Terraform resource to its catalog function; the deploy gate reads it back. */
@@ -45,7 +45,7 @@ export function alertTopicName(environment: DeployEnvironment): string {
 }
 
 /** Where a function's failed asynchronous events land (the same name the local AWS server holds). */
-export { deadLetterQueueName } from '../lambdas/resources';
+export { deadLetterQueueName } from '../model/resources';
 
 /** The stack with every AWS resource of an environment except the image repositories. */
 export function appStackName(environment: DeployEnvironment): string {

@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import { FunctionSpec } from '../lambdas/function-spec';
+import { FunctionSpec } from '../model/function-spec';
 import { HardenedEcrRepository } from '../modules/ecr-repository';
 import { AwsTarget, configureAwsProvider } from './aws-target';
 import { EnvironmentSettings } from './environment-settings';

@@ -5,10 +5,10 @@
 import { Construct } from 'constructs';
 import { Annotations, LocalBackend, S3Backend, TerraformLocal, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { MANIFEST_LOCAL, manifestLocalExpression } from '../harness/deploy-gate/terraform-gate';
-import { FunctionSpec } from '../lambdas/function-spec';
-import { resourceNames } from '../lambdas/resources';
-import { Manifest } from '../harness/manifest';
+import { MANIFEST_LOCAL, manifestLocalExpression } from './terraform-gate';
+import { FunctionSpec } from '../model/function-spec';
+import { resourceNames } from '../model/resources';
+import { Manifest } from '../model/manifest';
 import { AwsTarget, configureAwsProvider } from './aws-target';
 import { CatalogFunction } from './catalog-function';
 import { DataStores } from './data-stores';

@@ -16,8 +16,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CATALOG, catalogEntry } from '../../lambdas/catalog';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { machineCatalog, catalogEntry } from '../machine-catalog';
+import { FunctionSpec } from '../../model/function-spec';
 import { resolveSourceDir } from '../build/build-artifact';
 import { SBOM_SUFFIX } from '../build/sbom';
 import { EXCLUDED_DIRECTORIES } from '../build/source-files';
@@ -89,7 +89,7 @@ export function editedCopy(spec: FunctionSpec): EditedCopy {
 
 export async function measureInnerLoop(context: BenchContext, props: InnerLoopBenchProps): Promise<BenchSectionResult> {
   await ensureDockerEngine();
-  const specs = props.specs ?? CATALOG;
+  const specs = props.specs ?? machineCatalog();
   const zipFunction = props.zipFunction ?? { ...catalogEntry('dashboard'), packaging: 'zip' as const };
   const imageFunction = props.imageFunction ?? catalogEntry('analysis');
   const baseChoice = defaultBaseChoice();

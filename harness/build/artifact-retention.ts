@@ -6,8 +6,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
-import { MANIFEST_PATH, readManifest } from '../manifest';
+import { REPO_ROOT } from '../../model/paths';
+import { MANIFEST_PATH, readManifest } from '../../model/manifest';
+import { ConfigurationError } from '../../model/error-codes';
 
 export const KEEP_ARTIFACTS_DEFAULT = 3;
 
@@ -17,7 +18,7 @@ export function keepArtifactsSetting(env: NodeJS.ProcessEnv = process.env): numb
   if (raw === undefined || raw === '') return KEEP_ARTIFACTS_DEFAULT;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`HARNESS_KEEP_ARTIFACTS must be an integer >= 1 (artifacts kept per function), got '${raw}'.`);
+    throw new ConfigurationError(`HARNESS_KEEP_ARTIFACTS must be an integer >= 1 (artifacts kept per function), got '${raw}'.`);
   }
   return value;
 }

@@ -2,7 +2,7 @@
  * What `build` produces and everything downstream (inspect, boot, suite, manifest, stacks)
  * consumes. A content hash names each artifact: same inputs, same hash, same bytes.
  */
-import { Architecture, PythonRuntime } from '../../lambdas/runtimes';
+import { Architecture, PythonRuntime } from '../../model/runtimes';
 import { SbomReference } from './sbom';
 
 /** The runtime image an artifact was built with and is booted on. Every report names it. */

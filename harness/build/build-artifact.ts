@@ -4,13 +4,14 @@
  * sourceDir is taken from the repository root, an absolute one as is.
  */
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { REPO_ROOT } from '../../model/paths';
+import { FunctionSpec } from '../../model/function-spec';
 import { Artifact, RuntimeBase } from './artifact';
 import { buildImageArtifact } from './image-builder';
 import { ProgressLog, silentLog } from './progress';
 import { RequirementsMode } from './requirements';
 import { buildZipArtifact } from './zip-builder';
+import { ConfigurationError } from '../../model/error-codes';
 
 export interface BuildArtifactOptions {
   /** The runtime base from resolveRuntimeBase(); must match the spec's runtime and architecture. */
@@ -40,7 +41,7 @@ export async function buildArtifact(spec: FunctionSpec, options: BuildArtifactOp
     );
   }
   if (options.requirements !== undefined && options.requirements !== 'install' && spec.packaging !== 'zip') {
-    throw new Error(`The requirements option applies to ZIP functions only; '${spec.name}' is packaged as an image (its Dockerfile installs its dependencies).`);
+    throw new ConfigurationError(`The requirements option applies to ZIP functions only; '${spec.name}' is packaged as an image (its Dockerfile installs its dependencies).`);
   }
   const sourceDir = resolveSourceDir(spec);
   const log = options.log ?? silentLog;

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { Architecture, PythonRuntime } from '../../lambdas/runtimes';
-import { Packaging } from '../../lambdas/function-spec';
+import { Architecture, PythonRuntime } from '../../model/runtimes';
+import { Packaging } from '../../model/function-spec';
 import { listSourceFiles } from './source-files';
 
 /** Bump when the builders change how bytes are produced, so old cache entries stop matching. */

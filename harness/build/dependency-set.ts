@@ -8,10 +8,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { FunctionSpec } from '../../model/function-spec';
 import { ContainerExitError, HarnessContainer, runToCompletion } from '../docker/harness-container';
 import { imageId } from '../docker/engine';
-import { isShuttingDown, onShutdown, ShuttingDownError } from '../lifecycle/shutdown';
+import { isShuttingDown, onShutdown, ShuttingDownError } from '../process/shutdown';
 import { RuntimeBase } from './artifact';
 import { keepArtifactsSetting, diskUsage } from './artifact-retention';
 import { BUILDER_VERSION } from './content-hash';
@@ -19,6 +19,7 @@ import { CACHE_DIR_NAME, cacheKey } from './keyed-cache';
 import { ProgressLog, dockerOutputTail, lineSplitter, timedStep } from './progress';
 import { RequirementsMode, describeRequirementsMode } from './requirements';
 import { sha256Text } from './requirements-lock';
+import { EnvironmentUnavailableError, isNetworkFailure } from '../../model/error-codes';
 
 /** The requirement file a build installs (from requirementsToInstall). */
 export interface RequirementsInstall {
@@ -189,7 +190,9 @@ async function installRequirements(props: DependencySetProps, targetDir: string,
     await runToCompletion(container, { onOutput: progress });
   } catch (error) {
     if (error instanceof ContainerExitError) {
-      throw new Error(
+      // pip's network complaints come before the tail shown: the whole output decides the code.
+      const unreachable = isNetworkFailure(`${error.stderr}\n${error.stdout}`);
+      throw new (unreachable ? EnvironmentUnavailableError : Error)(
         [
           `Installing ${spec.name}'s ${install.file} in ${base.buildImage} failed (${describeRequirementsMode(mode)}).`,
           `  pip said: ${dockerOutputTail(error.stderr || error.stdout, 8).join('\n    ')}`,

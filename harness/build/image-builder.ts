@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { FunctionSpec } from '../../model/function-spec';
 import { DockerEngineError, HARNESS_LABEL, imageExists, inspectImage } from '../docker/engine';
 import { buildImage, ociBaseLabels } from '../docker/image-build';
 import { ImageArtifact, RuntimeBase } from './artifact';
@@ -21,6 +21,7 @@ import { stageLocalWheels } from './local-wheels';
 import { SbomReference, copyImageDistributions, existingSbom, sbomPathFor, writeSbom } from './sbom';
 import { hashLockedFunction, lockTarget, requirementsToInstall } from './requirements-lock';
 import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from './progress';
+import { ConfigurationError, EnvironmentUnavailableError, isNetworkFailure } from '../../model/error-codes';
 
 export const CONTENT_HASH_LABEL = 'sentiment.content-hash';
 export const FUNCTION_LABEL = 'sentiment.function';
@@ -48,7 +49,7 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
   const prefix = `[build ${spec.name}]`;
   const dockerfile = path.join(sourceDir, spec.image?.dockerfile ?? 'Dockerfile');
   if (!fs.existsSync(dockerfile)) {
-    throw new Error(
+    throw new ConfigurationError(
       `Function '${spec.name}' is packaged as an image, but its Dockerfile is missing: looked for ${dockerfile}. ` +
         `Add one (FROM \${BASE_IMAGE}), or set image.dockerfile in the catalog.`,
     );
@@ -123,7 +124,8 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
     await timedStep(log, prefix, `docker build ${tag} on ${base.image}`, build);
   } catch (error) {
     if (error instanceof DockerEngineError) {
-      throw new Error(
+      // A RUN step's pip that could not reach its index is the network's failure, not the Dockerfile's.
+      throw new (isNetworkFailure(error.detail) ? EnvironmentUnavailableError : Error)(
         [
           `docker build of '${spec.name}' (${path.relative(process.cwd(), dockerfile) || dockerfile}) on ${base.description} failed.`,
           `  the engine said: ${dockerOutputTail(error.detail, 10).join('\n    ')}`,

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ConfigurationError } from '../../model/error-codes';
 
 /** Directories named by PIP_FIND_LINKS (space separated; file:// URLs accepted; URLs skipped). */
 export function findLinksDirectories(value: string | undefined = process.env.PIP_FIND_LINKS): string[] {
@@ -42,7 +43,7 @@ export function stageLocalWheels(contextDir: string, globs: readonly string[], d
       fs.readdirSync(dir).filter((name) => pattern.test(name)).map((name) => ({ name, from: path.join(dir, name) })),
     );
     if (matches.length === 0) {
-      throw new Error(
+      throw new ConfigurationError(
         `No wheel matching '${glob}' in the PIP_FIND_LINKS directories (${directories.join(', ') || 'none set'}). ` +
           'The function declares it in image.localWheels because no reachable index serves it: put the wheel in one of those directories, ' +
           'or set PIP_FIND_LINKS to the directory that holds it.',

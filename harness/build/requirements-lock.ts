@@ -8,8 +8,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FunctionSpec } from '../../lambdas/function-spec';
-import { Architecture, PythonRuntime, runtimeFacts } from '../../lambdas/runtimes';
+import { FunctionSpec } from '../../model/function-spec';
+import { Architecture, PythonRuntime, runtimeFacts } from '../../model/runtimes';
+import { ConfigurationError } from '../../model/error-codes';
 
 export const REQUIREMENTS_FILE = 'requirements.txt';
 export const LOCK_FILE = 'requirements.lock';
@@ -88,10 +89,10 @@ export function requirementsToInstall(sourceDir: string, options: LockCheckOptio
     case 'fresh':
       return { file: LOCK_FILE, hashed: true };
     case 'stale':
-      throw new Error(`${options.functionName}: ${path.join(sourceDir, LOCK_FILE)} is stale: ${lock.reason}. ${relock}`);
+      throw new ConfigurationError(`${options.functionName}: ${path.join(sourceDir, LOCK_FILE)} is stale: ${lock.reason}. ${relock}`);
     case 'missing':
       if (options.required) {
-        throw new Error(
+        throw new ConfigurationError(
           `${options.functionName}: ${path.join(sourceDir, REQUIREMENTS_FILE)} has no ${LOCK_FILE} beside it; deployable functions install hash-locked requirements only. ${relock}`,
         );
       }

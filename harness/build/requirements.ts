@@ -5,6 +5,7 @@
  *   { platform, pythonVersion }  pip downloads wheels for another platform/Python: reproduces
  *              seed 001 (`--platform manylinux2014_x86_64 --python-version 3.12` for python3.13)
  */
+import { ConfigurationError } from '../../model/error-codes';
 export type RequirementsMode = 'install' | 'omit' | { readonly platform: string; readonly pythonVersion: string };
 
 export function describeRequirementsMode(mode: RequirementsMode): string {
@@ -15,7 +16,7 @@ export function describeRequirementsMode(mode: RequirementsMode): string {
 export function validateRequirementsMode(mode: RequirementsMode): RequirementsMode {
   if (mode === 'install' || mode === 'omit') return mode;
   if (!mode || typeof mode !== 'object' || !/^[A-Za-z0-9_.]+$/.test(mode.platform ?? '') || !/^\d+(\.\d+)?$/.test(mode.pythonVersion ?? '')) {
-    throw new Error(
+    throw new ConfigurationError(
       `requirements must be 'install', 'omit' or { platform: 'manylinux2014_x86_64', pythonVersion: '3.12' }, got ${JSON.stringify(mode)}.`,
     );
   }

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HarnessContainer, runToCompletion } from '../docker/harness-container';
-import { ensurePythonVenv, runVenvTool } from '../local-aws/python-venv';
+import { ensurePythonVenv, runVenvTool } from './python-venv';
 
 export const SBOM_SUFFIX = '.cdx.json';
 

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ConfigurationError } from '../../model/error-codes';
 
 /** Directory names never part of an artifact, wherever they appear. */
 export const EXCLUDED_DIRECTORIES: readonly string[] = ['tests', '__pycache__', '.local-wheels', '.pytest_cache', '.mypy_cache', '.venv', '.git'];
@@ -21,7 +22,7 @@ export interface SourceFile {
 /** Lists the function's source files, sorted by relative path (byte order), symlinks followed. */
 export function listSourceFiles(sourceDir: string): SourceFile[] {
   if (!fs.existsSync(sourceDir) || !fs.statSync(sourceDir).isDirectory()) {
-    throw new Error(`Function source directory '${sourceDir}' does not exist or is not a directory.`);
+    throw new ConfigurationError(`Function source directory '${sourceDir}' does not exist or is not a directory.`);
   }
   const files: SourceFile[] = [];
   const walk = (dir: string, prefix: string): void => {

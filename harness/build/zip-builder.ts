@@ -8,8 +8,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FunctionSpec } from '../../lambdas/function-spec';
-import { isShuttingDown, ShuttingDownError } from '../lifecycle/shutdown';
+import { FunctionSpec } from '../../model/function-spec';
+import { isShuttingDown, ShuttingDownError } from '../process/shutdown';
 import { RuntimeBase, ZipArtifact } from './artifact';
 import { pruneArtifacts, touchArtifact } from './artifact-retention';
 import { computeContentHash } from './content-hash';

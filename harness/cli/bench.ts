@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
+import { REPO_ROOT } from '../../model/paths';
 import { BenchSection, BenchSectionResult, metricsTable } from '../bench/bench-section';
 import { emulatorBench } from '../bench/emulator-bench';
 import { innerLoopBench } from '../bench/inner-loop-bench';

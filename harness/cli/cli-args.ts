@@ -3,7 +3,8 @@
  * command with its usage instead of being silently ignored.
  */
 import { removeOwnedContainers } from '../docker/engine';
-import { stoppedBySignal } from '../lifecycle/shutdown';
+import { stoppedBySignal } from '../process/shutdown';
+import { ConfigurationError, errorCodeOf } from '../../model/error-codes';
 
 export interface OptionSpec {
   /** Takes a value (`--runtime python3.13`) or is a switch (`--image`). */
@@ -18,7 +19,8 @@ export interface ParsedArgs {
   readonly lists: Record<string, string[]>;
 }
 
-export class UsageError extends Error {
+/** Bad options or arguments: a CONFIGURATION error whose message ends with the command's usage. */
+export class UsageError extends ConfigurationError {
   constructor(message: string, readonly usage: string) {
     super(`${message}\n\n${usage}`);
     this.name = 'UsageError';
@@ -79,7 +81,8 @@ export function runCli(main: () => Promise<number>): void {
         console.error(error.message);
         return exit(2);
       }
-      console.error(`\nError: ${error instanceof Error ? error.message : String(error)}`);
+      // The code says who acts (README "Error codes"); the message says what to do.
+      console.error(`\nError [${errorCodeOf(error)}]: ${error instanceof Error ? error.message : String(error)}`);
       if (process.env.HARNESS_DEBUG && error instanceof Error) console.error(error.stack);
       exit(1);
     },

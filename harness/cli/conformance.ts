@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
+import { REPO_ROOT } from '../../model/paths';
 import { stderrLog } from '../build/progress';
 import { ensureDockerEngine } from '../docker/engine';
 import { ConformanceReport, ConformanceRun, ConformanceTarget, runConformance, writeConformanceReport } from '../conformance/conformance-runner';

@@ -13,8 +13,9 @@
  * Ctrl-C, SIGTERM or SIGHUP at ANY moment (building, verifying, the first ingestion, --once)
  * stops everything and removes staging; what a `kill -9` left is reaped at the next start.
  */
-import { CATALOG } from '../../lambdas/catalog';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { machineCatalog } from '../machine-catalog';
+import { synthesizedUrlAccess } from '../../deploy/stack-url-access';
+import { FunctionSpec } from '../../model/function-spec';
 import { DEFAULT_WORK_DIR } from '../build/build-artifact';
 import { ProgressLog, stderrLog } from '../build/progress';
 import { ensureDockerEngine } from '../docker/engine';
@@ -22,7 +23,7 @@ import { FunctionUrlFront } from '../emulator/function-url-front';
 import { InvokeEndpoint } from '../emulator/invoke-endpoint';
 import { BaseChoice, defaultBaseChoice, parseBaseChoice } from '../images/runtime-base';
 import { reapOrphans } from '../lifecycle/reap';
-import { installShutdownHandlers, onShutdown, shutdown } from '../lifecycle/shutdown';
+import { installShutdownHandlers, onShutdown, shutdown } from '../process/shutdown';
 import { parseRetryDelays } from '../emulator/async-invocation-queue';
 import { sampleArticle } from '../local-aws/fake-newsapi';
 import { portIsFree } from '../local-aws/moto-server';
@@ -182,7 +183,7 @@ async function emulateDirectory(spec: FunctionSpec, common: Common, markServing:
 async function emulateAnalyzer(common: Common, markServing: () => void): Promise<number> {
   const { args, log } = common;
   const invokePort = integerOption(args.values.port, 'port', 9000, 1);
-  const specs = CATALOG;
+  const specs = machineCatalog();
   const urlPort = integerOption(args.values['url-port'], 'url-port', 8080, 1);
   const urlFunctions = specs.filter((spec) => spec.url).map((spec) => spec.name);
   const articleCount = integerOption(args.values.articles, 'articles', 5);
@@ -199,6 +200,8 @@ async function emulateAnalyzer(common: Common, markServing: () => void): Promise
   ]);
 
   const stack = await startLocalStack({
+    // Each Function URL answers as the deployed one would: 403 when the synthesized stack refuses.
+    urlAccess: synthesizedUrlAccess(machineCatalog()),
     baseChoice: common.baseChoice,
     log,
     force: args.switches.force,

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TestEvent } from '../../lambdas/function-spec';
+import { TestEvent } from '../../model/function-spec';
 import { UsageError } from './cli-args';
 
 export function parseEventOptions(values: readonly string[], usage: string): TestEvent[] {

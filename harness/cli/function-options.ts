@@ -3,7 +3,8 @@
  * so both read the same flags the same way: --dir, --handler, --runtime, --memory, --timeout,
  * --env K=V (repeatable), --image, --health.
  */
-import { FunctionSpec, MEMORY_RANGE_MB, TIMEOUT_RANGE_SECONDS } from '../../lambdas/function-spec';
+import { FunctionSpec } from '../../model/function-spec';
+import { MEMORY_RANGE_MB, TIMEOUT_RANGE_SECONDS } from '../../model/lambda-limits';
 import { adHocFunction } from '../pipeline/ad-hoc-function';
 import { OptionSpec, ParsedArgs, UsageError } from './cli-args';
 

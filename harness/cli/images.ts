@@ -4,7 +4,7 @@
  * Builds or resolves the runtime bases ahead of time (CI calls it before the tests), printing
  * what it did and which base each runtime will run on.
  */
-import { PythonRuntime, SUPPORTED_RUNTIMES, runtimeFacts } from '../../lambdas/runtimes';
+import { PythonRuntime, SUPPORTED_RUNTIMES, runtimeFacts } from '../../model/runtimes';
 import { formatSeconds, stderrLog } from '../build/progress';
 import { defaultBaseChoice, hostArchitecture, parseBaseChoice, resolveRuntimeBase } from '../images/runtime-base';
 import { OptionSpec, formatOptions, parseArgs, runCli, UsageError } from './cli-args';

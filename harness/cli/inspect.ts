@@ -6,8 +6,8 @@
  * 1 on any fail, 2 on bad usage or an artifact that cannot be read.
  */
 import * as fs from 'node:fs';
-import { PythonRuntime, SUPPORTED_ARCHITECTURES, SUPPORTED_RUNTIMES, assertArchitecture, runtimeFacts } from '../../lambdas/runtimes';
-import { catalogEntry } from '../../lambdas/catalog';
+import { PythonRuntime, SUPPORTED_ARCHITECTURES, SUPPORTED_RUNTIMES, assertArchitecture, runtimeFacts } from '../../model/runtimes';
+import { catalogEntry } from '../machine-catalog';
 import { DockerUnavailableError } from '../docker/engine';
 import { formatInspectionReport } from '../inspect/format';
 import { ImageReadError } from '../inspect/image-reader';

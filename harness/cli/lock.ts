@@ -9,13 +9,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CATALOG, catalogEntry } from '../../lambdas/catalog';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { machineCatalog, catalogEntry } from '../machine-catalog';
+import { FunctionSpec } from '../../model/function-spec';
 import { resolveSourceDir } from '../build/build-artifact';
 import { stderrLog } from '../build/progress';
 import { LOCK_FILE, REQUIREMENTS_FILE, hashLockedFunction, lockHeader, lockTarget } from '../build/requirements-lock';
-import { ensurePythonVenv, runVenvTool } from '../local-aws/python-venv';
-import { lastLines } from '../docker/output-tail';
+import { ensurePythonVenv, runVenvTool } from '../build/python-venv';
+import { lastLines } from '../process/output-tail';
 import { OptionSpec, formatOptions, parseArgs, runCli } from './cli-args';
 
 const OPTIONS: Record<string, OptionSpec> = {
@@ -57,7 +57,7 @@ async function lockFunction(spec: FunctionSpec, index: string): Promise<void> {
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
   const locked = (spec: FunctionSpec) => hashLockedFunction(spec, resolveSourceDir(spec));
-  const lockable = CATALOG.filter(locked);
+  const lockable = machineCatalog().filter(locked);
   const specs = args.positionals.length > 0 ? args.positionals.map(catalogEntry) : lockable;
   for (const spec of specs) {
     if (!locked(spec)) {

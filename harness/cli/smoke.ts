@@ -2,10 +2,10 @@
  * `npm run smoke -- --url <deployed Function URL> [--function dashboard] [--header k:v]...`
  * The preprod smoke suite: the catalog's health and HTTP checks over real HTTP.
  */
-import { catalogEntry, CATALOG } from '../../lambdas/catalog';
+import { catalogEntry, machineCatalog } from '../machine-catalog';
 import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
-import { functionReport, VerifyReport } from '../suite/check-result';
+import { functionReport, verifyReport } from '../suite/check-result';
 import { remoteUrlTarget } from '../suite/remote-url-target';
 import { applicableSmokeChecks, runHealthCheck, runSmokeCheck } from '../suite/smoke-checks';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
@@ -21,7 +21,7 @@ const USAGE = `npm run smoke -- --url <https://...lambda-url...> [options]\n${fo
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
   if (!args.values.url) throw new UsageError('--url is required.', USAGE);
-  const withUrl = CATALOG.filter((spec) => spec.url);
+  const withUrl = machineCatalog().filter((spec) => spec.url);
   const spec = args.values.function ? catalogEntry(args.values.function) : withUrl[0];
   if (!spec?.url) throw new UsageError(`Function '${spec?.name}' has no Function URL in the catalog.`, USAGE);
   const headers: Record<string, string> = {};
@@ -37,12 +37,9 @@ runCli(async () => {
   console.log(`[smoke] ${spec.name} at ${target.description}`);
   const checks = [await runHealthCheck(spec, target)];
   for (const check of applicableSmokeChecks(spec, target)) checks.push(await runSmokeCheck(check, target));
-  const report: VerifyReport = {
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    functions: [functionReport(spec.name, target.description, checks, { kind: 'remote', hash: args.values.url, bytes: 0, reference: args.values.url, cacheHit: false })],
-    passed: checks.every((c) => c.passed),
-  };
+  const report = verifyReport(new Date(started).toISOString(), Date.now() - started, [
+    functionReport(spec.name, target.description, checks, { kind: 'remote', hash: args.values.url, bytes: 0, reference: args.values.url, cacheHit: false }),
+  ]);
   console.log(formatConsoleReport(report));
   const written = writeReports(report, 'smoke');
   console.log(`Reports: ${written.json}, ${written.junit}`);

@@ -2,8 +2,8 @@
  * `npm run verify [-- <fn>... | --dir <path> [--handler h] [--runtime r] [--memory mb] [--timeout s] [--env K=V] [--image] [--health /path]] [--event e]`
  * Builds every artifact as deployed, inspects it, boots it and runs the suite. Exit 1 on any failure.
  */
-import { CATALOG, catalogEntry } from '../../lambdas/catalog';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { machineCatalog, catalogEntry } from '../machine-catalog';
+import { FunctionSpec } from '../../model/function-spec';
 import { stderrLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { ensureDockerEngine } from '../docker/engine';
@@ -11,9 +11,10 @@ import { parseBaseChoice, defaultBaseChoice } from '../images/runtime-base';
 import { defaultJobs, runVerify } from '../pipeline/verify-run';
 import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
+import { stoppedRunReport } from '../suite/check-result';
 import { DEFAULT_WORK_DIR } from '../build/build-artifact';
 import { reapOrphans } from '../lifecycle/reap';
-import { installShutdownHandlers } from '../lifecycle/shutdown';
+import { installShutdownHandlers, stoppedBySignal } from '../process/shutdown';
 import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
 import { parseEventOptions } from './event-option';
 import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
@@ -30,7 +31,7 @@ const VERIFY_OPTIONS: Record<string, OptionSpec> = {
   verbose: { kind: 'switch', description: "print the functions' own log lines (START/END/REPORT included)" },
   engine: { kind: 'value', description: "emulator (default: ours) or rie (AWS's Runtime Interface Emulator, from the aws-sam-cli wheel)" },
 };
-const USAGE = `npm run verify -- [function...] [options]\n  functions: ${CATALOG.map((s) => s.name).join(', ')} (default: all)\n${formatOptions(VERIFY_OPTIONS)}`;
+const USAGE = `npm run verify -- [function...] [options]\n  functions: ${machineCatalog().map((s) => s.name).join(', ')} (default: all)\n${formatOptions(VERIFY_OPTIONS)}`;
 
 function parseRequirementsMode(value: string | undefined): RequirementsMode {
   if (value === undefined || value === 'install') return 'install';
@@ -41,6 +42,17 @@ function parseRequirementsMode(value: string | undefined): RequirementsMode {
 }
 
 runCli(async () => {
+  const started = new Date();
+  try {
+    return await verify();
+  } catch (error) {
+    // A stopped run still writes its reports (not usage errors or --help: nothing was asked to run).
+    if (!(error instanceof UsageError) && !stoppedBySignal()) writeReports(stoppedRunReport(started.toISOString(), Date.now() - started.getTime(), error));
+    throw error;
+  }
+});
+
+async function verify(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), VERIFY_OPTIONS, USAGE);
   const baseChoice = parseBaseChoice(args.values.base ?? defaultBaseChoice(), '--base');
   const requirements = parseRequirementsMode(args.values.requirements);
@@ -49,7 +61,7 @@ runCli(async () => {
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be an integer >= 1 (functions verified at once), got '${args.values.jobs}'.`, USAGE);
   const adHoc = functionFromOptions(args, USAGE);
   if (adHoc && args.positionals.length > 0) throw new UsageError('Give either function names or --dir, not both.', USAGE);
-  const specs: FunctionSpec[] = adHoc ? [adHoc] : args.positionals.length > 0 ? args.positionals.map(catalogEntry) : [...CATALOG];
+  const specs: FunctionSpec[] = adHoc ? [adHoc] : args.positionals.length > 0 ? args.positionals.map(catalogEntry) : [...machineCatalog()];
   // Ctrl-C or SIGTERM at any moment stops every container and helper and removes staging.
   installShutdownHandlers({ log: stderrLog });
   const events = parseEventOptions(args.lists.event, USAGE);
@@ -77,4 +89,4 @@ runCli(async () => {
   const written = writeReports(run.report);
   console.log(`Reports: ${written.json}, ${written.junit}`);
   return run.report.passed ? 0 : 1;
-});
+}

@@ -8,7 +8,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
+import { REPO_ROOT } from '../../model/paths';
 import { EngineName } from '../pipeline/served-function';
 import { ConformanceTarget } from './conformance-runner';
 import { CONFORMANCE_FIXTURE, CONFORMANCE_FIXTURE_DIR } from './conformance-fixture';

@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { HARNESS_LABEL, OWNER_LABEL, ownerId, ownerLabels } from '../lifecycle/owner';
-import { isShuttingDown, onShutdown, ShuttingDownError } from '../lifecycle/shutdown';
-import { lastLines } from './output-tail';
+import { HARNESS_LABEL, OWNER_LABEL, ownerId, ownerLabels } from './owner';
+import { isShuttingDown, onShutdown, ShuttingDownError } from '../process/shutdown';
+import { lastLines } from '../process/output-tail';
+import { EnvironmentUnavailableError } from '../../model/error-codes';
 
 /** The dockerode client testcontainers built for the engine it found. */
 export type Dockerode = ContainerRuntimeClient['container']['dockerode'];
@@ -31,7 +32,7 @@ export function refuseWhileShuttingDown(what: string): void {
 /** testcontainers' reaper image (its default, or RYUK_CONTAINER_IMAGE as testcontainers reads it). */
 export const RYUK_IMAGE = process.env.RYUK_CONTAINER_IMAGE ?? 'testcontainers/ryuk:0.14.0';
 
-export class DockerUnavailableError extends Error {
+export class DockerUnavailableError extends EnvironmentUnavailableError {
   constructor(detail: string) {
     super(
       [
@@ -223,7 +224,7 @@ export async function listContainerIds(filters: Readonly<Record<string, readonly
 
 /**
  * The project's own reaper: removes every container (running or not) a harness process owns, by
- * the owner label harness/lifecycle/owner.ts puts on each. The CLIs call it on the way out and on
+ * the owner label harness/docker/owner.ts puts on each. The CLIs call it on the way out and on
  * Ctrl-C; what a `kill -9` left is reaped at the next start (harness/lifecycle/reap.ts).
  */
 export async function removeOwnedContainers(owner = ownerId()): Promise<number> {

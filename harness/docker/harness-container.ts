@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import type { GenericContainer, StartedTestContainer } from 'testcontainers';
-import { OutputTail, lastLines } from './output-tail';
+import { OutputTail, lastLines } from '../process/output-tail';
 import { DockerEngineError, dockerode, engine, engineError, engineInfo, imageExists, ownerLabels, refuseWhileShuttingDown, removeContainer } from './engine';
 
 export interface BindMount {

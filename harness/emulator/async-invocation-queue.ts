@@ -11,7 +11,7 @@
  */
 import { InvokeRejectedError, Invoker } from './lambda-emulator';
 import { InvokeResult } from './invoke-result';
-import { newRequestId } from './lambda-limits';
+import { newRequestId } from '../../model/lambda-limits';
 
 /** Lambda's delays before the first and the second retry. */
 export const AWS_ASYNC_RETRY_DELAYS_MS: readonly number[] = [60_000, 120_000];

@@ -3,7 +3,7 @@
  * itself (the function never sees them) and sets access-control-* on actual responses,
  * overriding whatever the function set.
  */
-import { CorsSpec } from '../../lambdas/function-spec';
+import { CorsSpec } from '../../model/function-spec';
 
 export type HeaderPairs = Array<[string, string]>;
 

@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { entriesOfGoneProcesses } from '../lifecycle/owner';
+import { entriesOfGoneProcesses } from '../docker/owner';
 import { runProcess, runProcessInExitHook } from '../process/run-process';
 
 export interface EphemeralStorage {

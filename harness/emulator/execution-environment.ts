@@ -9,7 +9,7 @@
  */
 import { HarnessContainer, demuxedLogs, waitForExit } from '../docker/harness-container';
 import { DockerEngineError, HARNESS_LABEL, dockerode, removeContainer } from '../docker/engine';
-import { LineSplitter, LineTail, lastLines } from '../docker/output-tail';
+import { LineSplitter, LineTail, lastLines } from '../process/output-tail';
 import { ContainerMemory, bytesToReportedMb } from './container-memory';
 import { Environment, EnvironmentFactory, EnvironmentOptions, InvokeRequest } from './environment-factory';
 import {
@@ -19,7 +19,7 @@ import {
 import { InvokeResult, buildReport, endLine, parseErrorPayload, startLine } from './invoke-result';
 import { EphemeralStorage, takeEphemeralStorage } from './ephemeral-storage';
 import { LaunchSpec, lambdaEnvironment, regionOf, sandboxLimits, validateLaunchSpec } from './launch-spec';
-import { MAX_PAYLOAD_BYTES, exitErrorMessage, functionArn, newTraceId, outOfMemoryMessage, timedOutMessage } from './lambda-limits';
+import { MAX_PAYLOAD_BYTES, exitErrorMessage, functionArn, newTraceId, outOfMemoryMessage, timedOutMessage } from '../../model/lambda-limits';
 import { InvocationOutcome, RuntimeApiServer } from './runtime-api-server';
 
 /** `X-Amz-Log-Result` carries at most the last 4 KB of the invoke's log. */

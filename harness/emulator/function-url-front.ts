@@ -6,12 +6,12 @@
  */
 import * as http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CorsSpec } from '../../lambdas/function-spec';
+import { CorsSpec } from '../../model/function-spec';
 import { FunctionUrlAccess, refusalFor } from './function-url-authorization';
 import { applyCors, isPreflight, preflightHeaders } from './cors';
 import { InvalidFunctionResultError, PlainHttpResponse, collectHeaders, fromFunctionUrlResult, toFunctionUrlEvent } from './function-url-event';
 import { InvokeRejectedError, Invoker } from './lambda-emulator';
-import { DEFAULT_REGION, MAX_REQUEST_BYTES } from './lambda-limits';
+import { DEFAULT_REGION, MAX_REQUEST_BYTES } from '../../model/lambda-limits';
 import { HttpLimits, close, createHttpServer, listen, readBody, send } from './http-listen';
 
 export interface FunctionUrlFrontProps {

@@ -15,7 +15,7 @@
 import * as http from 'node:http';
 import { AsyncInvocationQueue } from './async-invocation-queue';
 import { InvokeRejectedError, Invoker } from './lambda-emulator';
-import { DEFAULT_REGION, MAX_ASYNC_REQUEST_BYTES, MAX_REQUEST_BYTES, functionArn, newRequestId } from './lambda-limits';
+import { DEFAULT_REGION, MAX_ASYNC_REQUEST_BYTES, MAX_REQUEST_BYTES, functionArn, newRequestId } from '../../model/lambda-limits';
 import { HttpLimits, RequestAbortedError, close, createHttpServer, listen, readBody, send } from './http-listen';
 
 const ROUTE = /^\/2015-03-31\/functions\/([^/?]+)\/invocations\/?(?:\?(.*))?$/;

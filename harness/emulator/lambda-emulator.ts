@@ -9,7 +9,7 @@ import { Environment, EnvironmentFactory } from './environment-factory';
 import { containerEnvironments } from './execution-environment';
 import { InvokeResult } from './invoke-result';
 import { LaunchSpec, validateLaunchSpec } from './launch-spec';
-import { MAX_REQUEST_BYTES, newRequestId } from './lambda-limits';
+import { MAX_REQUEST_BYTES, newRequestId } from '../../model/lambda-limits';
 
 export interface LambdaEmulatorProps {
   readonly launch: LaunchSpec;

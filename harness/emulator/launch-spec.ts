@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { EPHEMERAL_STORAGE_RANGE_MB } from '../../lambdas/function-spec';
-import { LOCAL_AWS_ENV } from '../../lambdas/local-aws-account';
-import { DEFAULT_EPHEMERAL_STORAGE_MB, DEFAULT_REGION, vcpusForMemory } from './lambda-limits';
+import { EPHEMERAL_STORAGE_RANGE_MB } from '../../model/function-spec';
+import { DEFAULT_EPHEMERAL_STORAGE_MB, DEFAULT_REGION, vcpusForMemory } from '../../model/lambda-limits';
+import { LOCAL_AWS_ENV } from '../../model/local-aws-account';
 
 export interface MountSpec {
   readonly hostPath: string;

@@ -5,7 +5,7 @@
  */
 import * as http from 'node:http';
 import { close, createHttpServer, listen, readBody } from './http-listen';
-import { MAX_PAYLOAD_BYTES, lambdaErrorBody } from './lambda-limits';
+import { MAX_PAYLOAD_BYTES, lambdaErrorBody } from '../../model/lambda-limits';
 
 // Callers that imported the body reader from here before it moved to http-listen.
 export { readBody, ReadBody } from './http-listen';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { processAlive } from '../lifecycle/owner';
+import { processAlive } from '../docker/owner';
 
 export interface FileLockOptions {
   /** A lock older than this is taken to belong to a crashed process. @default 30 minutes */

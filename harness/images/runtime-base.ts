@@ -5,12 +5,13 @@
  *   auto:     official when it can be had, else the stand-in
  * The default choice comes from the LAMBDA_BASE environment variable (auto when unset).
  */
-import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from '../../lambdas/runtimes';
+import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from '../../model/runtimes';
 import { RuntimeBase } from '../build/artifact';
 import { DockerEngineError, ensureDockerEngine, inspectImage, pullImage } from '../docker/engine';
-import { lastLines } from '../docker/output-tail';
+import { lastLines } from '../process/output-tail';
 import { ProgressLog, silentLog } from '../build/progress';
 import { ensureStandinImages } from './standin-image';
+import { ConfigurationError, EnvironmentUnavailableError } from '../../model/error-codes';
 
 export type BaseChoice = 'auto' | 'official' | 'standin';
 export const BASE_CHOICES: readonly BaseChoice[] = ['auto', 'official', 'standin'];
@@ -22,7 +23,7 @@ export const OFFICIAL_PULL_TIMEOUT_MS = 20_000;
 export function parseBaseChoice(value: string | undefined, source = 'LAMBDA_BASE'): BaseChoice {
   if (value === undefined || value === '') return 'auto';
   if ((BASE_CHOICES as readonly string[]).includes(value)) return value as BaseChoice;
-  throw new Error(`${source} must be one of ${BASE_CHOICES.join(', ')}, got '${value}'.`);
+  throw new ConfigurationError(`${source} must be one of ${BASE_CHOICES.join(', ')}, got '${value}'.`);
 }
 
 /** The choice LAMBDA_BASE asks for, `auto` when unset. */
@@ -74,7 +75,7 @@ export async function resolveRuntimeBase(
       };
     }
     if (choice === 'official') {
-      throw new Error(
+      throw new EnvironmentUnavailableError(
         [
           `The official base ${facts.officialImage} (${architecture}) was asked for (--base official or LAMBDA_BASE=official), but it is not in the local engine and could not be pulled.`,
           '  Fix: docker pull it where a registry is reachable (or docker load a saved copy),',

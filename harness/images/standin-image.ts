@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PythonRuntime, RuntimeFacts, runtimeFacts } from '../../lambdas/runtimes';
+import { PythonRuntime, RuntimeFacts, runtimeFacts } from '../../model/runtimes';
 import { DockerEngineError, HARNESS_LABEL, imageId, inspectImage } from '../docker/engine';
 import { HarnessContainer, runToCompletion } from '../docker/harness-container';
 import { ImageBuildProps, buildImage as engineBuildImage } from '../docker/image-build';

@@ -6,7 +6,7 @@
  * without a real reason, or given twice fails; one that matches no finding (stale) warns, since
  * it would hide that rule's next finding unseen.
  */
-import { InspectionAcknowledgement } from '../../lambdas/function-spec';
+import { InspectionAcknowledgement } from '../../model/function-spec';
 import { ArtifactView, InspectionRule, Verdict } from './types';
 import { fail, warn } from './verdict';
 

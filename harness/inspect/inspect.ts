@@ -3,8 +3,8 @@
  * architecture, with the default rule pack. `verify` calls these before booting anything.
  */
 import { performance } from 'node:perf_hooks';
-import { InspectionAcknowledgement } from '../../lambdas/function-spec';
-import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from '../../lambdas/runtimes';
+import { InspectionAcknowledgement } from '../../model/function-spec';
+import { Architecture, PythonRuntime, assertArchitecture, runtimeFacts } from '../../model/runtimes';
 import { applyAcknowledgements, inspectionPassed } from './acknowledgements';
 import { DEFAULT_PACK, runRules } from './default-pack';
 import { ImageReadOptions, readImageView } from './image-reader';

@@ -2,7 +2,7 @@
  * What file names and wheel tags say about the Python and platform a file was built for:
  * extension suffixes (PEP 3149), wheel tags (PEP 425, PEP 600 manylinux), `__pycache__` names.
  */
-import { Architecture, RuntimeFacts } from '../../lambdas/runtimes';
+import { Architecture, RuntimeFacts } from '../../model/runtimes';
 import { compareVersions } from './symbol-versions';
 
 /** Machine names in extension suffixes and platform tags, per Lambda architecture. */

@@ -2,7 +2,7 @@
  * The version of static inspection that a cached verdict was judged by: a revision bumped by hand
  * (for changes the source hash cannot see, e.g. a dependency's behaviour) plus the sha256 of the
  * sources that read artifacts and judge them (the rules, the pack, the readers, and the runtime
- * facts in lambdas/runtimes.ts they judge against). Editing any rule
+ * facts in model/runtimes.ts they judge against). Editing any rule
  * changes the version, so every cached verdict stops matching and artifacts are inspected again.
  */
 import { createHash } from 'node:crypto';

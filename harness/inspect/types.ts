@@ -3,7 +3,7 @@
  * what the function is meant to run as (the target), and what each rule concluded (a verdict).
  * Reading is separate from judging: readers build views, rules are pure functions of them.
  */
-import { Architecture, PythonRuntime } from '../../lambdas/runtimes';
+import { Architecture, PythonRuntime } from '../../model/runtimes';
 import { ElfInfo } from './elf-reader';
 
 export type VerdictLevel = 'pass' | 'warn' | 'fail';

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ownerId } from './owner';
+import { ownerId } from '../docker/owner';
 
 /** Machine-wide, like the Docker engine: any checkout's harness reaps any dead owner's helpers. */
 export const HELPER_PID_DIR = path.join(os.tmpdir(), 'sentiment-harness-pids');

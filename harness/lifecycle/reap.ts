@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dockerode, removeContainer } from '../docker/engine';
 import { commandLine, readHelperRecords } from './helper-processes';
-import { OWNER_LABEL, entriesOfGoneProcesses, ownerAlive, processStartTime } from './owner';
+import { OWNER_LABEL, entriesOfGoneProcesses, ownerAlive, processStartTime } from '../docker/owner';
 
 export interface ReapSummary {
   readonly containers: number;

@@ -3,7 +3,7 @@
 Usage: python local_aws.py <command> --endpoint http://127.0.0.1:PORT   (JSON input on stdin)
 Prints one JSON document on stdout. On failure prints {"error": "...", "type": "..."} and exits 1.
 
-Every name comes from the caller (the TypeScript side reads lambdas/resources.ts), so nothing
+Every name comes from the caller (the TypeScript side reads model/resources.ts), so nothing
 here restates the contract.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ REGION = "us-east-1"
 
 
 def clients(endpoint: str) -> Callable[[str], Any]:
-    # Credentials from the environment: the caller passes the local account's (lambdas/local-aws-account.ts).
+    # Credentials from the environment: the caller passes the local account's (model/local-aws-account.ts).
     session = boto3.session.Session(region_name=REGION)
     # Loopback server: fail fast instead of botocore's retries with backoff when it is not there.
     config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=3, read_timeout=60)

@@ -7,10 +7,10 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { recordHelperProcess } from '../lifecycle/helper-processes';
-import { ShuttingDownError, isShuttingDown } from '../lifecycle/shutdown';
-import { ensurePythonVenv, venvBin, venvHas } from './python-venv';
+import { ShuttingDownError, isShuttingDown } from '../process/shutdown';
+import { ensurePythonVenv, venvBin, venvHas } from '../build/python-venv';
 import { startProcess } from '../process/run-process';
-import { LOCAL_AWS_ENV } from '../../lambdas/local-aws-account';
+import { LOCAL_AWS_ENV } from '../../model/local-aws-account';
 
 export interface MotoServerOptions {
   /** TCP port on 127.0.0.1. @default a free port chosen by the OS */

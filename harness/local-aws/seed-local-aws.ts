@@ -3,7 +3,7 @@
  * (`resourceNames`): items table, SNS topic, model bucket, the two secrets. Idempotent: running
  * it again keeps the table's items and updates the secrets' values.
  */
-import { EnvironmentName, ResourceNames, SecretId, deadLetterQueueName, resourceNames } from '../../lambdas/resources';
+import { EnvironmentName, ResourceNames, SecretId, deadLetterQueueName, resourceNames } from '../../model/resources';
 import { runLocalAws } from './local-aws-cli';
 
 export interface SeedLocalAwsOptions {

@@ -5,10 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EnvironmentName, resourceNames } from '../../lambdas/resources';
+import { EnvironmentName, resourceNames } from '../../model/resources';
 import { runLocalAws } from './local-aws-cli';
-import { REPO_ROOT } from '../../lambdas/catalog';
-import { ensurePythonVenv, venvBin } from './python-venv';
+import { REPO_ROOT } from '../../model/paths';
+import { ensurePythonVenv, venvBin } from '../build/python-venv';
 import { runProcess } from '../process/run-process';
 
 export const TINY_MODEL_ARCHIVE = path.join(REPO_ROOT, '.work', 'model', 'model.tar.gz');

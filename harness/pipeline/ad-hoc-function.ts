@@ -4,8 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CorsSpec, FunctionSpec, validateFunctionSpec } from '../../lambdas/function-spec';
-import { PythonRuntime } from '../../lambdas/runtimes';
+import { ConfigurationError } from '../../model/error-codes';
+import { CorsSpec, FunctionSpec, validateFunctionSpec } from '../../model/function-spec';
+import { PythonRuntime } from '../../model/runtimes';
 import { hostArchitecture } from '../images/runtime-base';
 
 export interface AdHocFunctionProps {
@@ -31,13 +32,13 @@ const OPEN_CORS: CorsSpec = { allowOrigins: ['*'], allowMethods: ['*'], allowHea
 export function adHocFunction(props: AdHocFunctionProps): FunctionSpec {
   const dir = path.resolve(props.dir);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new Error(`--dir '${props.dir}' is not a directory (resolved to ${dir}).`);
+    throw new ConfigurationError(`--dir '${props.dir}' is not a directory (resolved to ${dir}).`);
   }
   const hasDockerfile = fs.existsSync(path.join(dir, 'Dockerfile'));
   const hasRequirements = fs.existsSync(path.join(dir, 'requirements.txt'));
   const image = props.image ?? (hasDockerfile && !hasRequirements);
   if (image && !hasDockerfile) {
-    throw new Error(`--image needs a Dockerfile in ${dir} (FROM \${BASE_IMAGE}, the harness passes the runtime base).`);
+    throw new ConfigurationError(`--image needs a Dockerfile in ${dir} (FROM \${BASE_IMAGE}, the harness passes the runtime base).`);
   }
   const handler = props.handler ?? 'handler.lambda_handler';
   const name = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 40) || 'function';

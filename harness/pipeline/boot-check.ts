@@ -12,7 +12,7 @@
  * (no event can make such a function run), while an exception the handler's own code raises on
  * that placeholder is only a warning, since the handler may rightly reject an event it never gets.
  */
-import { TestEvent } from '../../lambdas/function-spec';
+import { TestEvent } from '../../model/function-spec';
 import { InvokeResult } from '../emulator/invoke-result';
 import { InvokeRejectedError } from '../emulator/lambda-emulator';
 import { CheckResult, timedCheck } from '../suite/check-result';

@@ -3,10 +3,10 @@
  * catalog's data stores, and the NewsAPI mock (a third party). Started once per verify/emulate run.
  */
 import { randomBytes } from 'node:crypto';
-import { EnvironmentValue } from '../../lambdas/function-spec';
+import { EnvironmentValue } from '../../model/function-spec';
 import { FakeNewsApi, NewsApiArticle, startFakeNewsApi } from '../local-aws/fake-newsapi';
 import { MotoServer, startMotoServer } from '../local-aws/moto-server';
-import { LOCAL_AWS_ENV } from '../../lambdas/local-aws-account';
+import { LOCAL_AWS_ENV } from '../../model/local-aws-account';
 import { SeededLocalAws, seedLocalAws } from '../local-aws/seed-local-aws';
 import { ProgressLog, timedStep } from '../build/progress';
 

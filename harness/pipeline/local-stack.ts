@@ -4,9 +4,9 @@
  * as the stacks wire it in AWS: `trigger: schedule` runs on the schedule, `trigger: sns` is
  * subscribed to the topic, `url` gets a Function URL front. No function is wired by its name.
  */
-import { CATALOG } from '../../lambdas/catalog';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../lambdas/local-aws-account';
-import { FunctionSpec, TriggerSpec, hasDeadLetterQueue } from '../../lambdas/function-spec';
+import { machineCatalog } from '../machine-catalog';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../model/local-aws-account';
+import { FunctionSpec, TriggerSpec, hasDeadLetterQueue } from '../../model/function-spec';
 import { ProgressLog } from '../build/progress';
 import { AsyncInvocationQueue, FailedAsyncEvent } from '../emulator/async-invocation-queue';
 import { InvokeResult } from '../emulator/invoke-result';
@@ -18,7 +18,6 @@ import { SnsHttpBridge, startSnsHttpBridge } from '../local-aws/sns-http-bridge'
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { EngineName, ServedFunction, startFunctionUrlFront } from './served-function';
 import { SwitchableInvoker } from './watch-swap';
-import { synthesizedUrlAccess } from './stack-url-access';
 import { runVerify, VerifyRun } from './verify-run';
 
 export interface LocalStackProps {
@@ -42,7 +41,7 @@ export interface LocalStackProps {
   readonly onFunctionLog?: (functionName: string, line: string) => void;
   /** @default the catalog */
   readonly specs?: readonly FunctionSpec[];
-  /** Per function: what its deployed URL answers anonymous callers. @default judged from the synthesized preprod stack */
+  /** Per function: what its deployed URL answers anonymous callers (`emulate` judges the synthesized preprod stack: deploy/stack-url-access.ts). @default every URL allowed */
   readonly urlAccess?: Readonly<Record<string, FunctionUrlAccess>>;
   /**
    * Delays before the retries of a failed asynchronous event (SNS, schedule, `Event` invokes).
@@ -97,9 +96,9 @@ export interface LocalStack {
 
 export async function startLocalStack(props: LocalStackProps): Promise<LocalStack> {
   const dashboardApiKey = props.dashboardApiKey ?? `local-${Math.random().toString(36).slice(2, 14)}`;
-  const specs = props.specs ?? CATALOG;
+  const specs = props.specs ?? machineCatalog();
   // Each Function URL answers as the deployed one would: 403 when the stack's permissions refuse.
-  const urlAccess = props.urlAccess ?? synthesizedUrlAccess(specs);
+  const urlAccess = props.urlAccess ?? {};
   for (const [name, access] of Object.entries(urlAccess)) {
     if (!access.allowed) props.log(`[emulate] ${name}: its Function URL answers 403 AccessDeniedException, as AWS would: ${access.reason}`);
   }

@@ -3,8 +3,8 @@
  * plus its Function URL front when the catalog declares one. Exposed to the suite as a
  * FunctionTarget, so local checks and preprod smoke checks are the same code.
  */
-import { EnvironmentName } from '../../lambdas/resources';
-import { FunctionSpec } from '../../lambdas/function-spec';
+import { EnvironmentName } from '../../model/resources';
+import { FunctionSpec } from '../../model/function-spec';
 import { Artifact } from '../build/artifact';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { FunctionUrlFailure, FunctionUrlFront } from '../emulator/function-url-front';

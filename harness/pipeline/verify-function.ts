@@ -3,7 +3,7 @@
  * Every step lands in the report as checks; nothing is thrown away when a step fails, and a
  * failed inspection stops before anything boots (its evidence is the answer).
  */
-import { FunctionSpec, resolveEnvironment, TestEvent } from '../../lambdas/function-spec';
+import { FunctionSpec, resolveEnvironment, TestEvent } from '../../model/function-spec';
 import { Artifact, RuntimeBase } from '../build/artifact';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { DEFAULT_WORK_DIR, buildArtifact } from '../build/build-artifact';

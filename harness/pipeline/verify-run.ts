@@ -7,20 +7,21 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
-import { FunctionSpec, TestEvent, hasDeadLetterQueue } from '../../lambdas/function-spec';
+import { REPO_ROOT } from '../../model/paths';
+import { FunctionSpec, TestEvent, hasDeadLetterQueue } from '../../model/function-spec';
 import { RuntimeBase } from '../build/artifact';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { BaseChoice, resolveRuntimeBase } from '../images/runtime-base';
-import { ManifestEntry, choicesFor, manifestSbom, writeManifestEntries } from '../manifest';
-import { verifiedConfiguration } from '../deploy-gate/verified-configuration';
+import { ManifestEntry, choicesFor, manifestSbom, writeManifestEntries } from '../../model/manifest';
+import { verifiedConfiguration } from '../../model/verified-configuration';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
-import { VerifyReport } from '../suite/check-result';
+import { verifyReport, VerifyReport } from '../suite/check-result';
 import { LocalAwsSession, startLocalAwsSession } from './local-aws-session';
 import { VerifiedFunction, verifyFunction } from './verify-function';
 import { EngineName } from './served-function';
+import { machineChoices } from '../machine-catalog';
 
 export interface VerifyRunProps {
   /** Which engine boots the functions (`--engine`). @default 'emulator' */
@@ -131,12 +132,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
   const localAws = await localAwsStart;
 
   const functions = verified.map((v) => v.report);
-  const report: VerifyReport = {
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    passed: functions.length > 0 && functions.every((f) => f.passed),
-    functions,
-  };
+  const report = verifyReport(new Date(started).toISOString(), Date.now() - started, functions);
   if (props.recordManifest ?? true) writeManifestEntries(manifestEntries(verified, props.specs, report.startedAt));
   return { report, verified, localAws, stop };
 }
@@ -161,7 +157,7 @@ function manifestEntries(verified: readonly VerifiedFunction[], specs: readonly 
       architecture: spec.architecture,
       verification,
       configuration: verifiedConfiguration(spec, v.artifact.base.imageId),
-      choices: choicesFor(spec.name),
+      choices: choicesFor(spec.name, machineChoices()),
       sbom: manifestSbom(v.artifact.sbom),
     };
     entries.push(v.artifact.kind === 'zip'

@@ -4,9 +4,10 @@
  * good version, which is also the one serving. Ad-hoc `--dir` functions are never recorded.
  */
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
-import { verifiedConfiguration } from '../deploy-gate/verified-configuration';
-import { ManifestEntry, choicesFor, manifestSbom, writeManifestEntries } from '../manifest';
+import { REPO_ROOT } from '../../model/paths';
+import { verifiedConfiguration } from '../../model/verified-configuration';
+import { ManifestEntry, choicesFor, manifestSbom, writeManifestEntries } from '../../model/manifest';
+import { machineChoices } from '../machine-catalog';
 import { VerifiedFunction } from './verify-function';
 
 /** Records a passing catalog version; returns false (nothing written) otherwise. */
@@ -22,7 +23,7 @@ export function recordPassedVersion(verified: VerifiedFunction, file?: string): 
     architecture: spec.architecture,
     verification: { passed: true, at: new Date().toISOString(), checks: checks.length, failed: 0, base: verified.report.base },
     configuration: verifiedConfiguration(spec, artifact.base.imageId),
-    choices: choicesFor(spec.name),
+    choices: choicesFor(spec.name, machineChoices()),
     sbom: manifestSbom(artifact.sbom),
     ...(artifact.kind === 'zip'
       ? { kind: 'zip', zipPath: path.relative(REPO_ROOT, artifact.zipPath), sha256: artifact.sha256, bytes: artifact.bytes }

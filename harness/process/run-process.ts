@@ -10,8 +10,8 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { LineSplitter, LineTail } from '../docker/output-tail';
-import { onShutdown } from '../lifecycle/shutdown';
+import { LineSplitter, LineTail } from './output-tail';
+import { onShutdown } from './shutdown';
 
 export type OutputStream = 'stdout' | 'stderr';
 

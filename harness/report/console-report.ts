@@ -10,7 +10,9 @@ export function formatConsoleReport(report: VerifyReport): string {
   for (const fn of report.functions) {
     for (const check of fn.checks) {
       const cached = check.cachedAt ? `cached (result of ${check.cachedAt})` : '';
-      const detail = check.passed ? [cached, firstLine(check.warning ?? '')].filter(Boolean).join('; ') : [cached, check.errorType, firstLine(check.message)].filter(Boolean).join(': ');
+      const detail = check.passed
+        ? [cached, firstLine(check.warning ?? '')].filter(Boolean).join('; ')
+        : [cached, [check.code, check.errorType].filter(Boolean).join(' '), firstLine(check.message)].filter(Boolean).join(': ');
       const result = !check.passed ? 'FAIL' : check.warning ? 'WARN' : 'PASS';
       rows.push([fn.name, `${check.kind}: ${check.name}`, result, String(check.durationMs), detail]);
     }
@@ -29,6 +31,7 @@ export function formatConsoleReport(report: VerifyReport): string {
     lines.push(`${fn.passed ? 'PASS' : 'FAIL'} ${fn.name}: ${artifact}; base: ${fn.base}`);
     for (const check of fn.checks.filter((c) => !c.passed)) {
       lines.push(`  x ${check.kind}: ${check.name}`);
+      if (check.code) lines.push(`      code:         ${check.code}`);
       if (check.errorType) lines.push(`      errorType:    ${check.errorType}`);
       lines.push(...check.message.split('\n').map((line, i) => `      ${i === 0 ? 'errorMessage: ' : '              '}${line}`));
     }
@@ -48,7 +51,7 @@ export function formatConsoleReport(report: VerifyReport): string {
   const warnings = report.functions.reduce((n, fn) => n + fn.warnings.length, 0);
   lines.push('', failed.length === 0
     ? `All ${report.functions.length} function(s) passed in ${(report.durationMs / 1000).toFixed(1)} s${warnings > 0 ? `, with ${warnings} warning(s)` : ''}.`
-    : `FAILED: ${failed.join(', ')} (${failed.length} of ${report.functions.length}).`);
+    : `FAILED: ${failed.join(', ')} (${failed.length} of ${report.functions.length})${report.failureCodes.length > 0 ? `; codes: ${report.failureCodes.join(', ')}` : ''}.`);
   return lines.join('\n');
 }
 

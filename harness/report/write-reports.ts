@@ -1,7 +1,7 @@
 /** Writes the verify report as `reports/<name>.json` and `reports/<name>.junit.xml`. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../lambdas/catalog';
+import { REPO_ROOT } from '../../model/paths';
 import { VerifyReport } from '../suite/check-result';
 import { formatJunitReport } from './junit-report';
 

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yauzl from 'yauzl';
-import { Architecture } from '../../lambdas/runtimes';
+import { Architecture } from '../../model/runtimes';
 import { DEFAULT_WORK_DIR } from '../build/build-artifact';
 import { ProgressLog, silentLog } from '../build/progress';
 import { withFileLock } from '../images/file-lock';

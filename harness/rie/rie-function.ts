@@ -14,7 +14,7 @@ import { inspectImage, removeContainer } from '../docker/engine';
 import { ContainerMemory, bytesToReportedMb } from '../emulator/container-memory';
 import { InvokeResult, buildReport } from '../emulator/invoke-result';
 import { InvokeOptions, Invoker } from '../emulator/lambda-emulator';
-import { MAX_PAYLOAD_BYTES } from '../emulator/lambda-limits';
+import { MAX_PAYLOAD_BYTES } from '../../model/lambda-limits';
 import { LaunchSpec, lambdaEnvironment, validateLaunchSpec } from '../emulator/launch-spec';
 import { RieFailureLog, RieLoggedFailure, interpretRieAnswer } from './rie-answer';
 import { ensureRieBinary } from './rie-binary';
@@ -30,7 +30,7 @@ export const RIE_LIMITATIONS: readonly string[] = [
 const RIE_IN_CONTAINER = '/usr/local/bin/aws-lambda-rie';
 const INVOKE_PATH = '/2015-03-31/functions/function/invocations';
 /** Longest wait for RIE's log line naming the error of an empty 502 answer. */
-const LOG_WAIT_MS = 2_000;
+const LOG_WAIT_MS = 5_000;
 /** Longest wait for RIE's port to accept connections after the container started. */
 const LISTEN_WAIT_MS = 15_000;
 
@@ -123,18 +123,18 @@ export class RieFunction implements Invoker {
     const answer = await this.post(payload, coldStart);
     const durationMs = performance.now() - sentAt;
     const initDurationMs = coldStart ? sentAt - this.startedAt : undefined;
-    let outcome = interpretRieAnswer(answer.status, answer.body, this.failureLog.current);
-    if (!outcome.ok && outcome.errorType.startsWith('RIE.HTTP')) {
-      // RIE's error type and message for an empty 502 are in its log, which may trail the answer.
-      outcome = interpretRieAnswer(answer.status, answer.body, await this.loggedFailure());
-    }
+    // RIE's error type and message for an empty non-200 answer are in its log, which may trail the
+    // answer (on a loaded machine, by more than the time to print the type alone).
+    const explainedByLog = answer.status !== 200 && answer.body.toString('utf8').trim() === '';
+    const outcome = interpretRieAnswer(answer.status, answer.body, explainedByLog ? await this.loggedFailure() : this.failureLog.current);
     return this.result(requestId, durationMs, coldStart, outcome.ok ? { ok: true, payload: answer.body } : { ...outcome, payload: answer.body }, initDurationMs);
   }
 
-  /** What RIE logged about the failed invoke, waiting a moment for its log lines to arrive. */
+  /** What RIE logged about the failed invoke, waiting (bounded) until its log names both the type and the message. */
   private async loggedFailure(): Promise<RieLoggedFailure | undefined> {
     const until = performance.now() + LOG_WAIT_MS;
-    while (!this.failureLog.current?.errorType && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    const complete = () => Boolean(this.failureLog.current?.errorType && this.failureLog.current.errorMessage);
+    while (!complete() && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
     return this.failureLog.current;
   }
 

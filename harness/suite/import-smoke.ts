@@ -11,6 +11,7 @@ import { KeyedCache } from '../build/keyed-cache';
 import { sha256Text } from '../build/requirements-lock';
 import { ContainerExitError, HarnessContainer, runToCompletion } from '../docker/harness-container';
 import { CheckResult } from './check-result';
+import { errorCodeOf } from '../../model/error-codes';
 
 export interface ImportSmokeProps {
   readonly image: string;
@@ -52,13 +53,14 @@ export async function runImportSmoke(props: ImportSmokeProps): Promise<CheckResu
   } catch (error) {
     const detail = error instanceof ContainerExitError ? `${error.stdout}\n${error.stderr}`.trim() : String(error);
     return [{ kind: 'import', name: 'import every top-level module', passed: false, errorType: 'Harness.ImportSmokeCrashed',
-      message: `The import smoke container did not finish: ${detail.slice(-2000)}`, durationMs: Math.round(performance.now() - started) }];
+      code: errorCodeOf(error), message: `The import smoke container did not finish: ${detail.slice(-2000)}`, durationMs: Math.round(performance.now() - started) }];
   }
   const records = output.split('\n').filter((line) => line.startsWith(LINE_PREFIX))
     .map((line) => JSON.parse(line.slice(LINE_PREFIX.length)) as ImportRecord);
   if (records.length === 0) {
     return [{ kind: 'import', name: 'import every top-level module', passed: false, errorType: 'Harness.NothingToImport',
-      message: 'The artifact has no top-level Python module or package in /var/task.', durationMs: Math.round(performance.now() - started) }];
+      // An empty function directory is the user's to fix, not ours.
+      code: 'CONFIGURATION', message: 'The artifact has no top-level Python module or package in /var/task.', durationMs: Math.round(performance.now() - started) }];
   }
   return records.map((record) => ({
     kind: 'import' as const,

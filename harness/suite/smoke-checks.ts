@@ -1,7 +1,7 @@
 /**
  * Health and the catalog's own smoke checks, run against any FunctionTarget (local or deployed).
  */
-import { FunctionSpec, SmokeCheck } from '../../lambdas/function-spec';
+import { FunctionSpec, SmokeCheck } from '../../model/function-spec';
 import { CheckResult, timedCheck } from './check-result';
 import { jsonSubsetMismatch, parseJson, preview } from './expect-json';
 import { FunctionTarget, HttpAnswer } from './function-target';

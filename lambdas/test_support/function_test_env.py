@@ -9,7 +9,7 @@ import pytest
 
 TABLE = "test-sentiment-items"
 
-# Credentials moto accepts and real AWS refuses (lambdas/local-aws-account.ts uses the same).
+# Credentials moto accepts and real AWS refuses (model/local-aws-account.ts uses the same).
 FAKE_AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",

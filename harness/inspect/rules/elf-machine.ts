@@ -1,5 +1,5 @@
 /** Every ELF file must be built for the function's architecture (x86_64 = 62, arm64 = 183). */
-import { ELF_MACHINE } from '../../../lambdas/runtimes';
+import { ELF_MACHINE } from '../../../model/runtimes';
 import { machineName } from '../elf-reader';
 import { InspectionRule } from '../types';
 import { fail, pass, plural } from '../verdict';

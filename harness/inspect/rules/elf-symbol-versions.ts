@@ -3,7 +3,7 @@
  * *target*: for a ZIP, the Lambda runtime's Amazon Linux (AL2: glibc 2.26, AL2023: 2.34),
  * whatever base the harness boots locally; for an image, the C/C++ libraries in the image.
  */
-import { runtimeFacts } from '../../../lambdas/runtimes';
+import { runtimeFacts } from '../../../model/runtimes';
 import {
   SYMBOL_FAMILIES,
   SymbolFamily,

@@ -1,10 +1,10 @@
 /**
  * Secrets come from Secrets Manager, never plaintext environment variables (DESIGN.md): a
  * variable named like a secret must hold a reference (an ARN), not the value (the naming rule the
- * modules also apply at synth: lambdas/secret-naming.ts); and no value may look like a credential
+ * modules also apply at synth: model/secret-naming.ts); and no value may look like a credential
  * whatever its name.
  */
-import { holdsSecretLiteral } from '../../../lambdas/secret-naming';
+import { holdsSecretLiteral } from '../../../model/secret-naming';
 import { Evidence, InspectionRule } from '../types';
 import { fail, pass } from '../verdict';
 

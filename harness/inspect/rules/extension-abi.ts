@@ -4,7 +4,7 @@
  * A `cp312` build in a python3.13 function is the seeds' "No module named
  * 'pydantic_core._pydantic_core'": the file is there, the interpreter skips it.
  */
-import { runtimeFacts } from '../../../lambdas/runtimes';
+import { runtimeFacts } from '../../../model/runtimes';
 import { extensionPlatform, parseExtensionSuffix } from '../python-tags';
 import { Evidence, InspectionRule } from '../types';
 import { fail, pass, plural, warn } from '../verdict';

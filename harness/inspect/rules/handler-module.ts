@@ -2,7 +2,7 @@
  * The handler string `path/to/module.function` names a module the runtime imports from the
  * code root; its file must be there. Seed 000 shipped a ZIP that failed on import.
  */
-import { HANDLER_PATTERN } from '../../../lambdas/function-spec';
+import { HANDLER_PATTERN } from '../../../model/lambda-limits';
 import { InspectionRule } from '../types';
 import { fail, pass, warn } from '../verdict';
 

@@ -3,7 +3,7 @@
  * dependencies were installed (and byte-compiled) by a different interpreter: the usual way
  * extension modules for the wrong Python end up in a ZIP.
  */
-import { runtimeFacts } from '../../../lambdas/runtimes';
+import { runtimeFacts } from '../../../model/runtimes';
 import { pycacheAbiTag } from '../python-tags';
 import { Evidence, InspectionRule } from '../types';
 import { pass, plural, warn } from '../verdict';

@@ -3,7 +3,7 @@
  * A tag the runtime would not accept (another Python, another architecture, musl, a manylinux
  * newer than the runtime's glibc) means pip was told to install for some other machine.
  */
-import { runtimeFacts } from '../../../lambdas/runtimes';
+import { runtimeFacts } from '../../../model/runtimes';
 import { wheelTagCompatibility } from '../python-tags';
 import { Evidence, InspectionRule } from '../types';
 import { availableVersions } from './elf-symbol-versions';

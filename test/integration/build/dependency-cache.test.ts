@@ -13,7 +13,7 @@ import { dependenciesDir } from '../../../harness/build/dependency-set';
 import { readZipEntries } from '../../../harness/build/deterministic-zip';
 import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { resolveRuntimeBase } from '../../../harness/images/runtime-base';
-import { FunctionSpec } from '../../../lambdas/function-spec';
+import { FunctionSpec } from '../../../model/function-spec';
 
 jest.setTimeout(15 * 60 * 1000);
 

@@ -12,8 +12,8 @@ import { CONTENT_HASH_LABEL } from '../../../harness/build/image-builder';
 import { HARNESS_LABEL, ensureDockerEngine, imageExists, inspectImage, removeImage } from '../../../harness/docker/engine';
 import { HarnessContainer, runToCompletion } from '../../../harness/docker/harness-container';
 import { resolveRuntimeBase } from '../../../harness/images/runtime-base';
-import { catalogEntry } from '../../../lambdas/catalog';
-import { FunctionSpec } from '../../../lambdas/function-spec';
+import { catalogEntry } from '../../../harness/machine-catalog';
+import { FunctionSpec } from '../../../model/function-spec';
 
 interface CycloneDx {
   readonly bomFormat: string;

@@ -13,8 +13,8 @@ import { readZipEntries } from '../../../harness/build/deterministic-zip';
 import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { ContainerExitError, HarnessContainer, runToCompletion } from '../../../harness/docker/harness-container';
 import { resolveRuntimeBase } from '../../../harness/images/runtime-base';
-import { catalogEntry } from '../../../lambdas/catalog';
-import { FunctionSpec } from '../../../lambdas/function-spec';
+import { catalogEntry } from '../../../harness/machine-catalog';
+import { FunctionSpec } from '../../../model/function-spec';
 
 jest.setTimeout(15 * 60 * 1000);
 

@@ -9,7 +9,7 @@ describe('npm run emulate (NewsAPI mocked)', () => {
   afterAll(() => killGroup([emulate]));
 
   test('prints the dashboard URL, shows live metrics after one ingestion, and Ctrl-C stops everything', async () => {
-    emulate = startEmulate(['--port', '9137', '--url-port', '8137', '--api-key', 'emulate-key', '--articles', '2', '--ingest-every', '0']);
+    emulate = startEmulate(['--port', '9137', '--url-port', '8137', '--api-key', 'emulate-key', '--articles', '2', '--schedule-every', '0']);
     const child = emulate.child;
     // Served once the first scheduled ingestion's SNS-triggered analysis has run (the CLI logs it).
     await emulate.waitFor(/analysis \(SNS\) runs so far: 2 \(2 ok\)/, 15 * 60_000);

@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dockerode } from '../../../harness/docker/engine';
-import { OWNER_LABEL } from '../../../harness/lifecycle/owner';
+import { OWNER_LABEL } from '../../../harness/docker/owner';
 import { REPO } from '../harness/run-cli';
 import { startProcess } from '../../../harness/process/run-process';
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { publishToTopic } from '../../../harness/local-aws/seed-local-aws';
 import { LocalStack, startLocalStack } from '../../../harness/pipeline/local-stack';
 import { FunctionWatch, WatchOutcome, reverifyFor } from '../../../harness/pipeline/watch-function';
-import { FunctionSpec } from '../../../lambdas/function-spec';
+import { FunctionSpec } from '../../../model/function-spec';
 
 jest.setTimeout(15 * 60_000);
 

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { request } from 'undici';
-import { REPO_ROOT } from '../../../lambdas/catalog';
+import { REPO_ROOT } from '../../../model/paths';
 import { formatConsoleReport } from '../../../harness/report/console-report';
 import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { sampleArticle } from '../../../harness/local-aws/fake-newsapi';

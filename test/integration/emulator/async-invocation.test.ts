@@ -13,7 +13,7 @@ import { InvokeEndpoint } from '../../../harness/emulator/invoke-endpoint';
 import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
 import { publishToTopic, queueMessages } from '../../../harness/local-aws/seed-local-aws';
 import { LocalStack, startLocalStack } from '../../../harness/pipeline/local-stack';
-import { FunctionSpec } from '../../../lambdas/function-spec';
+import { FunctionSpec } from '../../../model/function-spec';
 import { Agent, request } from 'undici';
 import { launchSpec, runtimeImage, testEmulator, writeTaskDir } from './emulator-fixtures';
 

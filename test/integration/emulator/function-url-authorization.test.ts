@@ -11,9 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FunctionUrlFront } from '../../../harness/emulator/function-url-front';
 import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
-import { synthesizedUrlAccess, urlAccessFromStack } from '../../../harness/pipeline/stack-url-access';
+import { synthesizedUrlAccess, urlAccessFromStack } from '../../../deploy/stack-url-access';
 import { httpRequest } from '../../../harness/suite/http-request';
-import { CATALOG } from '../../../lambdas/catalog';
+import { machineCatalog } from '../../../harness/machine-catalog';
 import { buildApp } from '../../../main';
 import { launchSpec, runtimeImage, testEmulator, writeTaskDir } from './emulator-fixtures';
 
@@ -55,7 +55,7 @@ describe('Function URL front judged by the synthesized stack', () => {
   }
 
   it('the stack as synthesized grants both permissions: the request reaches the function (200)', async () => {
-    const access = synthesizedUrlAccess(CATALOG);
+    const access = synthesizedUrlAccess(machineCatalog());
     expect(access.dashboard).toMatchObject({ allowed: true });
     const answer = await get(access.dashboard);
     expect(answer).toMatchObject({ status: 200, body: 'ran' });
@@ -67,7 +67,7 @@ describe('Function URL front judged by the synthesized stack', () => {
     const withoutInvoke = Object.fromEntries(Object.entries(permissions).filter(([, p]) => !(p.action === 'lambda:InvokeFunction' && p.principal === '*')));
     expect(Object.keys(withoutInvoke).length).toBe(Object.keys(permissions).length - 1);
     const broken = { ...stack, resource: { ...stack.resource, aws_lambda_permission: withoutInvoke } };
-    const access = urlAccessFromStack(JSON.stringify(broken), CATALOG);
+    const access = urlAccessFromStack(JSON.stringify(broken), machineCatalog());
     expect(access.dashboard).toMatchObject({ allowed: false, reason: expect.stringContaining("lacks lambda:InvokeFunction for principal '*'") });
 
     const invokes = () => logs.filter((line) => line.startsWith('START ')).length;

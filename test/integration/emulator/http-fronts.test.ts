@@ -6,7 +6,7 @@ import { FunctionUrlFailure, FunctionUrlFront } from '../../../harness/emulator/
 import { InvokeEndpoint } from '../../../harness/emulator/invoke-endpoint';
 import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
 import { runProcess } from '../../../harness/process/run-process';
-import { CorsSpec } from '../../../lambdas/function-spec';
+import { CorsSpec } from '../../../model/function-spec';
 import { launchSpec, runtimeImage, testEmulator, writeTaskDir } from './emulator-fixtures';
 
 jest.setTimeout(15 * 60_000);

@@ -33,9 +33,11 @@ describe('broken functions fail verify --dir with the exact Lambda error type, i
     expect(result.code).toBe(1);
     expect(report.passed).toBe(false);
     const boot = check(report, 'boot');
-    expect(boot).toMatchObject({ passed: false, errorType });
+    expect(boot).toMatchObject({ passed: false, errorType, code: 'FUNCTION_FAILURE' });
+    expect(report.failureCodes).toEqual(['FUNCTION_FAILURE']);
     expect(boot.message).toMatch(message);
     expect(result.stdout).toContain(`errorType:    ${errorType}`);
+    expect(result.stdout).toContain('code:         FUNCTION_FAILURE');
   });
 
   test('a handler raising on its given --event fails with the exception type', async () => {
@@ -44,7 +46,7 @@ describe('broken functions fail verify --dir with the exact Lambda error type, i
     fs.writeFileSync(eventFile, JSON.stringify({ customer_id: 7 }));
     const { result, report } = await verifyDir(dir, '--event', eventFile);
     expect(result.code).toBe(1);
-    expect(check(report, 'boot')).toMatchObject({ passed: false, errorType: 'KeyError', name: `invoke with --event ${eventFile}` });
+    expect(check(report, 'boot')).toMatchObject({ passed: false, errorType: 'KeyError', code: 'FUNCTION_FAILURE', name: `invoke with --event ${eventFile}` });
     expect(result.stdout).toContain('errorType:    KeyError');
   });
 
@@ -52,12 +54,12 @@ describe('broken functions fail verify --dir with the exact Lambda error type, i
     const dir = fn('cp312-wheels', 'import pydantic_core\ndef handler(event, context):\n    return {"v": pydantic_core.__version__}\n', 'pydantic-core==2.41.5\n');
     const refused = await verifyDir(dir, '--requirements', 'manylinux2014_x86_64@3.12');
     expect(refused.result.code).toBe(1);
-    expect(check(refused.report, 'inspect')).toMatchObject({ passed: false, errorType: 'Inspect.extension-abi' });
+    expect(check(refused.report, 'inspect')).toMatchObject({ passed: false, errorType: 'Inspect.extension-abi', code: 'FUNCTION_FAILURE' });
     expect(check(refused.report, 'inspect').message).toContain('built for cp312, runtime is python3.13');
     expect(refused.report.checks.some((c) => c.kind === 'boot')).toBe(false);
 
     const booted = await verifyDir(dir, '--requirements', 'manylinux2014_x86_64@3.12', '--boot-despite-inspection');
-    expect(check(booted.report, 'boot')).toMatchObject({ passed: false, errorType: 'Runtime.ImportModuleError' });
+    expect(check(booted.report, 'boot')).toMatchObject({ passed: false, errorType: 'Runtime.ImportModuleError', code: 'FUNCTION_FAILURE' });
     expect(check(booted.report, 'boot').message).toContain("No module named 'pydantic_core._pydantic_core'");
   });
 
@@ -65,7 +67,7 @@ describe('broken functions fail verify --dir with the exact Lambda error type, i
     const dir = fn('arm64-wheels', 'import pydantic_core\ndef handler(event, context):\n    return {"v": pydantic_core.__version__}\n', 'pydantic-core==2.41.5\n');
     const refused = await verifyDir(dir, '--requirements', 'manylinux2014_aarch64@3.13');
     expect(refused.result.code).toBe(1);
-    expect(check(refused.report, 'inspect')).toMatchObject({ passed: false, errorType: 'Inspect.elf-machine' });
+    expect(check(refused.report, 'inspect')).toMatchObject({ passed: false, errorType: 'Inspect.elf-machine', code: 'FUNCTION_FAILURE' });
     expect(check(refused.report, 'inspect').message).toContain('built for AArch64');
 
     const booted = await verifyDir(dir, '--requirements', 'manylinux2014_aarch64@3.13', '--boot-despite-inspection');
@@ -88,6 +90,7 @@ describe('good functions pass (no false positive)', () => {
     expect(plain.result.code).toBe(0);
     expect(check(plain.report, 'boot')).toMatchObject({ passed: true, name: 'invoke with {} (no test event given)' });
     expect(plain.report.warnings).toEqual([]);
+    expect(plain.report.failureCodes).toEqual([]);
 
     const withEvent = await verifyDir(dir, '--event', '{"source": "manual"}', '--event', '{"order_id": 1}', '--env', 'GREETING=hello', '--timeout', '3', '--memory', '256');
     expect(withEvent.result.code).toBe(0);

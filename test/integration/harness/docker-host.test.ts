@@ -5,8 +5,10 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { ensureDockerEngine } from '../../../harness/docker/engine';
-import { runCli } from './run-cli';
+import { VerifyReport } from '../../../harness/suite/check-result';
+import { REPO, runCli } from './run-cli';
 
 const ENGINE_SOCKET = '/var/run/docker.sock';
 
@@ -62,7 +64,9 @@ test('DOCKER_HOST pointing at a dead tcp endpoint: a clear error that names it, 
   const port = await closedPort();
   const result = await runCli('verify.ts', ['dashboard'], { DOCKER_HOST: `tcp://127.0.0.1:${port}` });
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain('No Docker engine is reachable');
+  expect(result.stderr).toContain('Error [ENVIRONMENT_UNAVAILABLE]: No Docker engine is reachable');
+  const report = JSON.parse(fs.readFileSync(path.join(REPO, 'reports', 'verify.json'), 'utf8')) as VerifyReport;
+  expect(report).toMatchObject({ passed: false, failureCodes: ['ENVIRONMENT_UNAVAILABLE'], functions: [], stoppedBy: { code: 'ENVIRONMENT_UNAVAILABLE' } });
   expect(result.stderr).toContain(`DOCKER_HOST=tcp://127.0.0.1:${port}`);
   expect(result.stderr).toContain('ECONNREFUSED');
   expect(result.stderr).not.toContain('[build');

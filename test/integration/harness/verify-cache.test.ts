@@ -12,7 +12,7 @@ import { adHocFunction } from '../../../harness/pipeline/ad-hoc-function';
 import { runVerify } from '../../../harness/pipeline/verify-run';
 import { formatConsoleReport } from '../../../harness/report/console-report';
 import { CheckResult, FunctionReport, VerifyReport } from '../../../harness/suite/check-result';
-import { FunctionSpec } from '../../../lambdas/function-spec';
+import { FunctionSpec } from '../../../model/function-spec';
 
 jest.setTimeout(15 * 60 * 1000);
 

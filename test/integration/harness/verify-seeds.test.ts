@@ -48,25 +48,27 @@ describe('npm run verify on the dashboard', () => {
     const health = readReport().functions[0].checks.find((c) => c.kind === 'health')!;
     expect(health.passed).toBe(false);
     expect(health.errorType).toBe('Runtime.ImportModuleError');
+    expect(health.code).toBe('FUNCTION_FAILURE');
+    expect(readReport().failureCodes).toEqual(['FUNCTION_FAILURE']);
     expect(health.message).toMatch(/^Unable to import module 'handler': No module named '(fastapi|mangum)'/);
     expect(result.stdout).toContain('errorType:    Runtime.ImportModuleError');
     expect(result.stdout).toContain("errorMessage: Unable to import module 'handler': No module named");
     const importHandler = readReport().functions[0].checks.find((c) => c.name === 'import handler')!;
-    expect(importHandler).toMatchObject({ passed: false, errorType: 'ModuleNotFoundError' });
+    expect(importHandler).toMatchObject({ passed: false, errorType: 'ModuleNotFoundError', code: 'FUNCTION_FAILURE' });
   });
 
   test('seed 001: deps for cp312 in a python3.13 function -> inspection refuses it, and booted anyway: No module named pydantic_core._pydantic_core', async () => {
     const refused = await runCli('verify.ts', ['dashboard', '--requirements', 'manylinux2014_x86_64@3.12']);
     expect(refused.code).toBe(1);
     const inspect = readReport().functions[0].checks.find((c) => c.kind === 'inspect')!;
-    expect(inspect.passed).toBe(false);
+    expect(inspect).toMatchObject({ passed: false, code: 'FUNCTION_FAILURE' });
     expect(inspect.message).toMatch(/cpython-312-x86_64-linux-gnu/);
     expect(readReport().functions[0].checks.some((c) => c.kind === 'health')).toBe(false);
 
     const booted = await runCli('verify.ts', ['dashboard', '--requirements', 'manylinux2014_x86_64@3.12', '--boot-despite-inspection']);
     expect(booted.code).toBe(1);
     const health = readReport().functions[0].checks.find((c) => c.kind === 'health')!;
-    expect(health.errorType).toBe('Runtime.ImportModuleError');
+    expect(health).toMatchObject({ errorType: 'Runtime.ImportModuleError', code: 'FUNCTION_FAILURE' });
     expect(health.message).toContain("No module named 'pydantic_core._pydantic_core'");
   });
 });
@@ -81,6 +83,7 @@ describe('npm run verify on ingestion and analysis', () => {
     expect(boots.analysis).toEqual([expect.objectContaining({ name: 'invoke with SNS notification', passed: true })]);
     expect(boots.analysis[0].message).toContain('"status": "ok"');
     expect(result.stdout).toContain('All 2 function(s) passed');
+    expect(readReport().failureCodes).toEqual([]);
   });
 });
 
@@ -98,7 +101,7 @@ describe('npm run verify --dir on any function directory', () => {
       const fn = readReport().functions[0];
       expect(fn.checks.find((c) => c.kind === 'build')).toMatchObject({ passed: true });
       const health = fn.checks.find((c) => c.kind === 'health')!;
-      expect(health.errorType).toBe('Runtime.ImportModuleError');
+      expect(health).toMatchObject({ errorType: 'Runtime.ImportModuleError', code: 'FUNCTION_FAILURE' });
       expect(health.message).toContain("Unable to import module 'handler': No module named 'mangum'");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -106,11 +109,23 @@ describe('npm run verify --dir on any function directory', () => {
   });
 });
 
+describe('a catalog mistake', () => {
+  test('an unknown function name is CONFIGURATION, on stderr and in verify.json, before any build', async () => {
+    const result = await runCli('verify.ts', ['billing']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Error [CONFIGURATION]: No function 'billing' in the catalog.");
+    expect(readReport()).toMatchObject({ passed: false, failureCodes: ['CONFIGURATION'], functions: [], stoppedBy: { code: 'CONFIGURATION' } });
+    expect(fs.readFileSync(path.join(REPO, 'reports', 'verify.junit.xml'), 'utf8')).toContain('<failure type="CONFIGURATION"');
+    expect(result.stderr).not.toContain('[build');
+  });
+});
+
 describe('without a Docker engine', () => {
   test('the CLI exits non-zero within seconds and says how to start one', async () => {
     const result = await runCli('verify.ts', ['dashboard'], { DOCKER_HOST: 'unix:///tmp/no-docker-engine-here.sock' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('No Docker engine is reachable');
+    expect(result.stderr).toContain('Error [ENVIRONMENT_UNAVAILABLE]: No Docker engine is reachable');
+    expect(readReport()).toMatchObject({ passed: false, failureCodes: ['ENVIRONMENT_UNAVAILABLE'], stoppedBy: { code: 'ENVIRONMENT_UNAVAILABLE' } });
     expect(result.stderr).toContain('sudo dockerd');
     // "Within seconds" is a property of the code path (an 8 s `docker info` limit, checked first), not a timed assertion.
     expect(result.stderr).not.toContain('[build');

@@ -12,7 +12,7 @@ import { RuntimeBase } from '../../../harness/build/artifact';
 import { ensureDockerEngine, imageExists, inspectImage, removeContainer } from '../../../harness/docker/engine';
 import { ContainerExitError, HarnessContainer, runToCompletion } from '../../../harness/docker/harness-container';
 import { resolveRuntimeBase } from '../../../harness/images/runtime-base';
-import { runtimeFacts } from '../../../lambdas/runtimes';
+import { runtimeFacts } from '../../../model/runtimes';
 
 // Building a stand-in from scratch (debootstrap + pip) takes minutes on a fresh machine.
 jest.setTimeout(15 * 60 * 1000);

@@ -14,7 +14,7 @@ import { OCI_BASE_DIGEST_LABEL, OCI_BASE_NAME_LABEL, buildImage } from '../../..
 import { resolveRuntimeBase } from '../../../harness/images/runtime-base';
 import { inspectImage as inspectImageArtifact } from '../../../harness/inspect/inspect';
 import { Verdict } from '../../../harness/inspect/types';
-import { FunctionSpec } from '../../../lambdas/function-spec';
+import { FunctionSpec } from '../../../model/function-spec';
 
 jest.setTimeout(15 * 60 * 1000);
 

@@ -1,7 +1,7 @@
 /**
  * Seeding the real moto server with the names the stacks declare, twice.
  */
-import { resourceNames } from '../../../lambdas/resources';
+import { resourceNames } from '../../../model/resources';
 import { motoServerForBlock } from './moto-fixture';
 import { putItems, scanItems, seedLocalAws } from '../../../harness/local-aws/seed-local-aws';
 import { runLocalAws } from '../../../harness/local-aws/local-aws-cli';

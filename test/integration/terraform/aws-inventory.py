@@ -5,7 +5,7 @@ import sys
 import boto3
 
 endpoint = sys.argv[1]
-# Credentials from the environment: the test passes the local account's (lambdas/local-aws-account.ts).
+# Credentials from the environment: the test passes the local account's (model/local-aws-account.ts).
 kw = dict(endpoint_url=endpoint, region_name="us-east-1")
 c = lambda name: boto3.client(name, **kw)  # noqa: E731
 

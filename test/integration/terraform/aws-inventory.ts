@@ -1,7 +1,7 @@
 /** What exists on the local AWS server, listed by aws-inventory.py (real boto3) as the local account. */
 import * as path from 'node:path';
-import { LOCAL_AWS_ENV } from '../../../lambdas/local-aws-account';
-import { venvBin } from '../../../harness/local-aws/python-venv';
+import { LOCAL_AWS_ENV } from '../../../model/local-aws-account';
+import { venvBin } from '../../../harness/build/python-venv';
 import { runProcess } from '../../../harness/process/run-process';
 
 export interface AwsInventory {

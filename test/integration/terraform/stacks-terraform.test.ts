@@ -10,14 +10,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
-import { REPO_ROOT } from '../../../lambdas/catalog';
+import { REPO_ROOT } from '../../../model/paths';
 import { MotoServer, startMotoServer } from '../../../harness/local-aws/moto-server';
 import { runLocalAws } from '../../../harness/local-aws/local-aws-cli';
-import { publishTag } from '../../../harness/manifest';
+import { publishTag } from '../../../model/manifest';
 import { runProcessAllowingFailure } from '../../../harness/process/run-process';
 import { AwsInventory, readAwsInventory } from './aws-inventory';
 import { TerraformSetup, terraform, terraformInit, terraformSetup } from '../../../scripts/terraform-cli';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
 
 // jest 29 ignores `testTimeout` inside a project config; Terraform runs take minutes.
 jest.setTimeout(15 * 60 * 1000);

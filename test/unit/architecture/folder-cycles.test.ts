@@ -1,20 +1,29 @@
-// The layers point one way: no folder's code may import a folder that (directly or through others)
-// imports it back. Issue 13 ("One direction through the house") removes the cycles that exist today;
-// until then they are listed here, so the list can only shrink: a new cycle, or a cycle that grew,
-// fails this test.
+// The layers point one way (ARCHITECTURE.md): model at the bottom, the catalog on it, the harness and
+// the infrastructure (modules, stacks) beside each other on those, deployment above, the commands on top.
+// No folder's code may import a folder that (directly or through others) imports it back.
 import * as path from 'node:path';
 import { explainCycle, fileImports, folderCycles, folderGraph, folderOf, relativeImports } from '../../architecture/import-graph';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
-const PRODUCTION_ROOTS = ['lambdas', 'harness', 'stacks', 'modules', 'scripts', 'main.ts'];
+const PRODUCTION_ROOTS = ['model', 'lambdas', 'harness', 'stacks', 'modules', 'deploy', 'scripts', 'main.ts'];
 /** harness/<part> folders are layers of their own; elsewhere the top folder is the layer. */
 const DEPTH = { harness: 2 };
 
-/** Cycles on main when this test was written (2026-12-02); issue 13 empties this list. */
-const KNOWN_CYCLES: readonly (readonly string[])[] = [
-  ['harness', 'harness/build', 'harness/deploy-gate', 'harness/emulator', 'harness/local-aws', 'lambdas', 'modules', 'stacks'],
-  ['harness/docker', 'harness/lifecycle'],
-];
+/**
+ * What each layer may import besides itself. A folder not listed (the commands: harness/cli,
+ * scripts, main.ts) may import anything; the cycle check still applies to it.
+ */
+const MAY_IMPORT: Readonly<Record<string, (folder: string) => boolean>> = {
+  model: () => false,
+  lambdas: (folder) => folder === 'model',
+  modules: (folder) => folder === 'model',
+  stacks: (folder) => folder === 'model' || folder === 'modules',
+  deploy: (folder) => folder !== 'harness/cli' && folder !== 'scripts',
+};
+/** The harness below its commands: model, the catalog and its own parts, never deployment or infrastructure. */
+const harnessMayImport = (folder: string) => folder === 'model' || folder === 'lambdas' || (folder.startsWith('harness') && folder !== 'harness/cli');
+/** Catalog types a reusable module must not take (it owns its props, as aws-cdk's constructs do). */
+const CATALOG_FILES = (file: string) => file.startsWith('lambdas/') || file === 'model/function-spec.ts';
 
 describe('reading the import graph', () => {
   it('finds static, re-exported, dynamic and side-effect imports, relative ones only', () => {
@@ -31,8 +40,8 @@ describe('reading the import graph', () => {
 
   it('names a file by its layer folder', () => {
     expect(folderOf('harness/build/zip-builder.ts', DEPTH)).toBe('harness/build');
-    expect(folderOf('harness/manifest.ts', DEPTH)).toBe('harness');
-    expect(folderOf('lambdas/runtimes.ts', DEPTH)).toBe('lambdas');
+    expect(folderOf('harness/machine-catalog.ts', DEPTH)).toBe('harness');
+    expect(folderOf('lambdas/catalog.ts', DEPTH)).toBe('lambdas');
     expect(folderOf('main.ts', DEPTH)).toBe('.');
   });
 
@@ -60,13 +69,26 @@ describe('reading the import graph', () => {
 describe("the project's folders", () => {
   const graph = folderGraph(fileImports(REPO, PRODUCTION_ROOTS), DEPTH);
 
-  it('have no folder-level import cycle beyond the known ones (which may only disappear)', () => {
+  it('have no folder-level import cycle', () => {
     const cycles = folderCycles(graph);
-    const unexpected = cycles.filter((cycle) => !KNOWN_CYCLES.some((known) => cycle.every((folder) => known.includes(folder))));
-    expect(unexpected.map((cycle) => [cycle.join(' <-> '), ...explainCycle(graph, cycle)].join('\n  '))).toEqual([]);
-    // A known cycle that is gone must leave the list, so it cannot come back unnoticed.
-    const gone = KNOWN_CYCLES.filter((known) => !cycles.some((cycle) => known.every((folder) => cycle.includes(folder))));
-    expect(gone).toEqual([]);
+    expect(cycles.map((cycle) => [cycle.join(' <-> '), ...explainCycle(graph, cycle)].join('\n  '))).toEqual([]);
+  });
+
+  it('import only the layers below them', () => {
+    const wrongWay: string[] = [];
+    for (const [from, targets] of graph.edges) {
+      const mayImport = MAY_IMPORT[from] ?? (from.startsWith('harness') && from !== 'harness/cli' ? harnessMayImport : undefined);
+      if (!mayImport) continue;
+      for (const to of targets) {
+        if (!mayImport(to)) wrongWay.push(`${from} -> ${to}: ${graph.evidence.get(`${from} -> ${to}`)![0].from} imports ${graph.evidence.get(`${from} -> ${to}`)![0].to}`);
+      }
+    }
+    expect(wrongWay).toEqual([]);
+  });
+
+  it('modules/ never imports the catalog or its types', () => {
+    const intoCatalog = fileImports(REPO, ['modules']).filter((fileImport) => CATALOG_FILES(fileImport.to));
+    expect(intoCatalog.map((fileImport) => `${fileImport.from} -> ${fileImport.to}`)).toEqual([]);
   });
 
   it('production code never imports the tests', () => {

@@ -24,7 +24,7 @@ interface Family {
   readonly under?: readonly string[];
 }
 
-const PRODUCTION = ['harness', 'lambdas', 'stacks', 'modules', 'scripts', 'main.ts'];
+const PRODUCTION = ['model', 'lambdas', 'harness', 'stacks', 'modules', 'deploy', 'scripts', 'main.ts'];
 
 const FAMILIES: readonly Family[] = [
   {
@@ -37,9 +37,9 @@ const FAMILIES: readonly Family[] = [
     },
   },
   {
-    job: 'splitting a stream into lines (LineSplitter in harness/docker/output-tail.ts)',
+    job: 'splitting a stream into lines (LineSplitter in harness/process/output-tail.ts)',
     pattern: /(partial\w*|pending)\s*=\s*\w+\.pop\(\)/,
-    home: ['harness/docker/output-tail.ts'],
+    home: ['harness/process/output-tail.ts'],
     pending: {
       'harness/build/progress.ts': 'lineSplitter(log, prefix): a LineSplitter whose onLine logs `${prefix} ${line}`',
       'harness/rie/rie-function.ts': 'collectLogs: new LineSplitter(onLog, { raw: true })',
@@ -47,9 +47,9 @@ const FAMILIES: readonly Family[] = [
     },
   },
   {
-    job: "quoting a tool's last output lines (lastLines / LineTail in harness/docker/output-tail.ts)",
+    job: "quoting a tool's last output lines (lastLines / LineTail in harness/process/output-tail.ts)",
     pattern: /split\('\\n'\)(\.\w+\([^)]*\))*\.slice\(-\d+\)|function (dockerOutputTail|lastLines)\b/,
-    home: ['harness/docker/output-tail.ts'],
+    home: ['harness/process/output-tail.ts'],
     pending: {
       'harness/build/progress.ts': "dockerOutputTail: lastLines(text, count) of the lines without the legacy builder's banner",
       'harness/build/sbom.ts': 'lastLines(result.stderr, 6)',
@@ -77,32 +77,32 @@ const FAMILIES: readonly Family[] = [
     pending: { 'harness/bench/inspect-bench.ts': "--quick: parseArgs(process.argv.slice(2), { quick: { kind: 'switch', ... } }, usage)" },
   },
   {
-    job: 'telling whether a process still runs (processAlive / entriesOfGoneProcesses in harness/lifecycle/owner.ts)',
+    job: 'telling whether a process still runs (processAlive / entriesOfGoneProcesses in harness/docker/owner.ts)',
     pattern: /process\.kill\(\w+, 0\)/,
-    home: ['harness/lifecycle/owner.ts'],
+    home: ['harness/docker/owner.ts'],
   },
   {
-    job: 'the local account id (LOCAL_ACCOUNT_ID in lambdas/local-aws-account.ts)',
+    job: 'the local account id (LOCAL_ACCOUNT_ID in model/local-aws-account.ts)',
     pattern: /'\d{12}'/,
-    home: ['lambdas/local-aws-account.ts'],
+    home: ['model/local-aws-account.ts'],
     under: PRODUCTION,
     notCopies: { 'lambdas/test-events.ts': "AWS's documented example events, quoted literally on purpose (the documentation's example account)" },
   },
   {
-    job: 'fake AWS credentials (LOCAL_AWS_CREDENTIALS / LOCAL_AWS_ENV in lambdas/local-aws-account.ts)',
+    job: 'fake AWS credentials (LOCAL_AWS_CREDENTIALS / LOCAL_AWS_ENV in model/local-aws-account.ts)',
     pattern: /AWS_SECRET_ACCESS_KEY: '|secretKey: '|aws_secret_access_key="/,
-    home: ['lambdas/local-aws-account.ts'],
+    home: ['model/local-aws-account.ts'],
     extensions: ['.ts', '.py'],
   },
   {
-    job: 'the secret-looking variable name rule (lambdas/secret-naming.ts)',
+    job: 'the secret-looking variable name rule (model/secret-naming.ts)',
     pattern: /PASSWORD\|/,
-    home: ['lambdas/secret-naming.ts'],
+    home: ['model/secret-naming.ts'],
   },
   {
-    job: 'the handler format (HANDLER_PATTERN in lambdas/function-spec.ts)',
+    job: 'the handler format (HANDLER_PATTERN in model/lambda-limits.ts)',
     pattern: /\[A-Za-z_\]\[A-Za-z0-9_\]\*/,
-    home: ['lambdas/function-spec.ts'],
+    home: ['model/lambda-limits.ts'],
   },
 ];
 

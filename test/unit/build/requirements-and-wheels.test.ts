@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { globToRegExp, stageLocalWheels } from '../../../harness/build/local-wheels';
 import { unpinnedRequirements, validateRequirementsMode } from '../../../harness/build/requirements';
+import { codeOfThrown } from '../thrown-code';
 
 describe('requirements pinning check', () => {
   it('lists the lines that do not pin an exact version', () => {
@@ -21,6 +22,7 @@ describe('requirements pinning check', () => {
 
   it('rejects a malformed requirements mode with the value it got', () => {
     expect(() => validateRequirementsMode({ platform: 'many linux', pythonVersion: '3.12' })).toThrow(/got \{"platform":"many linux"/);
+    expect(codeOfThrown(() => validateRequirementsMode({ platform: 'many linux', pythonVersion: '3.12' }))).toBe('CONFIGURATION');
     expect(validateRequirementsMode({ platform: 'manylinux2014_x86_64', pythonVersion: '3.12' })).toEqual({
       platform: 'manylinux2014_x86_64',
       pythonVersion: '3.12',
@@ -56,5 +58,6 @@ describe('local wheels', () => {
     expect(stageLocalWheels(context, [], [wheels])).toEqual([]);
     expect(fs.readdirSync(path.join(context, '.local-wheels'))).toEqual([]);
     expect(() => stageLocalWheels(context, ['torch-*-cp312-*.whl'], [wheels])).toThrow(/No wheel matching 'torch-\*-cp312-\*\.whl'.*PIP_FIND_LINKS/);
+    expect(codeOfThrown(() => stageLocalWheels(context, ['torch-*-cp312-*.whl'], [wheels]))).toBe('CONFIGURATION');
   });
 });

@@ -3,8 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { computeContentHash } from '../../../harness/build/content-hash';
 import { LOCK_FILE, hashLockedFunction, judgeLock, lockHeader, lockTarget, requirementsToInstall } from '../../../harness/build/requirements-lock';
-import { CATALOG } from '../../../lambdas/catalog';
+import { machineCatalog } from '../../../harness/machine-catalog';
 import { resolveSourceDir } from '../../../harness/build/build-artifact';
+import { codeOfThrown } from '../thrown-code';
 
 const TARGET = lockTarget('python3.13', 'x86_64');
 const REQUIREMENTS = 'fastapi==0.121.3\n';
@@ -41,10 +42,12 @@ describe('requirements.lock', () => {
     expect(() => requirementsToInstall(dir, { functionName: 'dashboard', target: TARGET, required: false })).toThrow(
       /requirements\.lock is stale: requirements\.txt changed after it was locked\. Run `npm run lock -- dashboard` and commit requirements\.lock\./,
     );
+    expect(codeOfThrown(() => requirementsToInstall(dir, { functionName: 'dashboard', target: TARGET, required: false }))).toBe('CONFIGURATION');
   });
 
   it('installs the fresh lock with hashes; a catalog function without a lock is refused, an ad-hoc one installs requirements.txt', () => {
     expect(() => requirementsToInstall(dir, { functionName: 'dashboard', target: TARGET, required: true })).toThrow(/has no requirements\.lock beside it.*npm run lock -- dashboard/);
+    expect(codeOfThrown(() => requirementsToInstall(dir, { functionName: 'dashboard', target: TARGET, required: true }))).toBe('CONFIGURATION');
     expect(requirementsToInstall(dir, { functionName: 'mine', target: TARGET, required: false })).toEqual({ file: 'requirements.txt', hashed: false });
     fs.writeFileSync(path.join(dir, LOCK_FILE), LOCKED);
     expect(requirementsToInstall(dir, { functionName: 'dashboard', target: TARGET, required: true })).toEqual({ file: LOCK_FILE, hashed: true });
@@ -59,7 +62,7 @@ describe('requirements.lock', () => {
   });
 
   it('the committed locks of the catalog functions are fresh (run `npm run lock` after editing a requirements.txt)', () => {
-    const locked = CATALOG.filter((spec) => hashLockedFunction(spec, resolveSourceDir(spec)));
+    const locked = machineCatalog().filter((spec) => hashLockedFunction(spec, resolveSourceDir(spec)));
     expect(locked.map((spec) => spec.name)).toEqual(expect.arrayContaining(['dashboard', 'ingestion']));
     for (const spec of locked) {
       expect({ name: spec.name, ...requirementsToInstall(resolveSourceDir(spec), { functionName: spec.name, target: lockTarget(spec.runtime, spec.architecture), required: true }) }).toEqual({

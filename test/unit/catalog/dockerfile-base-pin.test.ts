@@ -3,7 +3,7 @@
 // Docker's reference format: https://docs.docker.com/reference/cli/docker/image/tag/ (name:tag@digest).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runtimeFacts } from '../../../lambdas/runtimes';
+import { runtimeFacts } from '../../../model/runtimes';
 
 const LAMBDAS = path.join(__dirname, '..', '..', '..', 'lambdas');
 const dockerfiles = fs

@@ -1,12 +1,14 @@
-import { CATALOG, catalogEntry, REPO_ROOT } from '../../../lambdas/catalog';
-import { FunctionSpec, resolveEnvironment, validateFunctionSpec } from '../../../lambdas/function-spec';
-import { RESERVED_ENVIRONMENT_VARIABLES } from '../../../lambdas/reserved-environment';
+import { machineCatalog, catalogEntry } from '../../../harness/machine-catalog';
+import { REPO_ROOT } from '../../../model/paths';
+import { FunctionSpec, resolveEnvironment, validateFunctionSpec } from '../../../model/function-spec';
+import { RESERVED_ENVIRONMENT_VARIABLES } from '../../../model/reserved-environment';
+import { codeOfThrown } from '../thrown-code';
 
 const dashboard = catalogEntry('dashboard');
 
 describe('the catalog', () => {
   test('declares the three functions with ADR-005 packaging', () => {
-    expect(CATALOG.map((s) => [s.name, s.packaging])).toEqual([
+    expect(machineCatalog().map((s) => [s.name, s.packaging])).toEqual([
       ['dashboard', process.env.DASHBOARD_PACKAGING === 'image' ? 'image' : 'zip'],
       ['ingestion', 'zip'],
       ['analysis', 'image'],
@@ -15,6 +17,7 @@ describe('the catalog', () => {
 
   test('an unknown function name lists the known ones', () => {
     expect(() => catalogEntry('billing')).toThrow("No function 'billing' in the catalog. Known: dashboard, ingestion, analysis.");
+    expect(codeOfThrown(() => catalogEntry('billing'))).toBe('CONFIGURATION');
   });
 
   test.each<[Partial<FunctionSpec>, RegExp]>([
@@ -26,8 +29,9 @@ describe('the catalog', () => {
     [{ name: 'Dashboard!' }, /name must match .* got 'Dashboard!'/],
     [{ packaging: 'image', image: undefined }, /packaging 'image' needs an 'image' section/],
     [{ sourceDir: 'lambdas/missing' }, /source directory 'lambdas\/missing' does not exist/],
-  ])('rejects %p with a message naming the value', (override, message) => {
+  ])('rejects %p as CONFIGURATION with a message naming the value', (override, message) => {
     expect(() => validateFunctionSpec({ ...dashboard, ...override }, REPO_ROOT)).toThrow(message);
+    expect(codeOfThrown(() => validateFunctionSpec({ ...dashboard, ...override }, REPO_ROOT))).toBe('CONFIGURATION');
   });
 
   test("refuses CORS '*' in prod", () => {
@@ -50,6 +54,7 @@ describe('the catalog', () => {
   test.each(RESERVED_ENVIRONMENT_VARIABLES)('refuses the reserved Lambda variable %s in the environment, naming it and the fix', (name) => {
     const spec = { ...dashboard, environment: { ...dashboard.environment, [name]: 'x' } };
     expect(() => validateFunctionSpec(spec)).toThrow(new RegExp(`environment variable ${name} is reserved by Lambda: AWS refuses to create the function.*Remove it`));
+    expect(codeOfThrown(() => validateFunctionSpec(spec))).toBe('CONFIGURATION');
   });
 
   test('accepts the unreserved variables Lambda lets a function set (TZ, PYTHONPATH)', () => {
@@ -63,10 +68,12 @@ describe('the catalog', () => {
     ['bucket', { environment: { MODEL: { ref: 'model-s3-uri' } }, uses: {} }, /MODEL references the model-s3-uri.*Add to its uses: modelBucket: \['s3:GetObject'\]/],
   ])('refuses a %s reference without the matching uses entry, naming the entry to add', (_what, override, message) => {
     expect(() => validateFunctionSpec({ ...dashboard, ...override })).toThrow(message);
+    expect(codeOfThrown(() => validateFunctionSpec({ ...dashboard, ...override }))).toBe('CONFIGURATION');
   });
 
   test('refuses uses actions it cannot grant, and empty action lists', () => {
     expect(() => validateFunctionSpec({ ...dashboard, uses: { ...dashboard.uses, table: ['dynamodb:*' as never] } })).toThrow(/uses.table must list the actions.*got 'dynamodb:\*'/);
     expect(() => validateFunctionSpec({ ...dashboard, uses: { ...dashboard.uses, table: [] } })).toThrow(/uses.table .*got an empty list/);
+    expect(codeOfThrown(() => validateFunctionSpec({ ...dashboard, uses: { ...dashboard.uses, table: [] } }))).toBe('CONFIGURATION');
   });
 });

@@ -2,9 +2,9 @@
  * The single definitions of Lambda facts the catalog, the CDKTF modules and inspection share:
  * the handler format, the secret-looking-variable rule and the local account.
  */
-import { HANDLER_PATTERN } from '../../../lambdas/function-spec';
-import { LOCAL_ACCOUNT_ID, LOCAL_AWS_ENV } from '../../../lambdas/local-aws-account';
-import { holdsSecretLiteral, isSecretLookingName } from '../../../lambdas/secret-naming';
+import { HANDLER_PATTERN } from '../../../model/lambda-limits';
+import { LOCAL_ACCOUNT_ID, LOCAL_AWS_ENV } from '../../../model/local-aws-account';
+import { holdsSecretLiteral, isSecretLookingName } from '../../../model/secret-naming';
 
 describe('HANDLER_PATTERN', () => {
   // https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html: `file_name.function_name`;

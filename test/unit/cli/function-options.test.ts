@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs, UsageError } from '../../../harness/cli/cli-args';
 import { FUNCTION_OPTIONS, functionFromOptions } from '../../../harness/cli/function-options';
+import { codeOfThrown } from '../thrown-code';
 
 const parse = (argv: string[]) => functionFromOptions(parseArgs(argv, FUNCTION_OPTIONS, 'usage'), 'usage');
 
@@ -25,6 +26,7 @@ describe('function options shared by verify --dir and emulate --dir', () => {
     expect(() => parse(['--dir', dir, '--env', 'NOEQUALS'])).toThrow("--env takes NAME=VALUE, got 'NOEQUALS'.");
     expect(() => parse(['--dir', dir, '--timeout', 'soon'])).toThrow(/--timeout must be a whole number of seconds from 1 to 900 \(Lambda's limits\), got 'soon'/);
     expect(() => parse(['--dir', dir, '--memory', '64'])).toThrow(UsageError);
+    expect(codeOfThrown(() => parse(['--dir', dir, '--memory', '64']))).toBe('CONFIGURATION');
   });
 
   test.each([['--timeout', '0'], ['--timeout', '901'], ['--memory', '64'], ['--memory', '1.5'], ['--memory', '10241']])(

@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../../lambdas/catalog';
+import { REPO_ROOT } from '../../../model/paths';
 import { runProcessAllowingFailure } from '../../../harness/process/run-process';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
 
 let work: string;
 const fixtures: PlaceholderManifest[] = [];

@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../../main';
-import { Manifest, ManifestEntry } from '../../../harness/manifest';
-import { checkDeployGate, formatVerdict } from '../../../harness/deploy-gate/deploy-gate';
-import { stackArtifacts, readStackJson } from '../../../harness/deploy-gate/stack-artifacts';
-import { configurationFingerprint } from '../../../harness/deploy-gate/verified-configuration';
-import { PlaceholderManifest, createPlaceholderManifest, sha256Hex } from '../../../harness/deploy-gate/placeholder-manifest';
+import { Manifest, ManifestEntry } from '../../../model/manifest';
+import { checkDeployGate, formatVerdict } from '../../../deploy/deploy-gate';
+import { stackArtifacts, readStackJson } from '../../../deploy/stack-artifacts';
+import { configurationFingerprint } from '../../../model/verified-configuration';
+import { PlaceholderManifest, createPlaceholderManifest, sha256Hex } from '../../../deploy/placeholder-manifest';
 
 let fixture: PlaceholderManifest;
 let outdir: string;

@@ -1,12 +1,13 @@
 /** The one rule "synthesized function == verified configuration", and its fingerprint. */
-import { catalogEntry, catalogFor, resolveMachineChoices } from '../../../lambdas/catalog';
+import { catalogEntry } from '../../../harness/machine-catalog';
+import { catalogFor, resolveMachineChoices } from '../../../lambdas/catalog';
 import {
   canonicalJson,
   configurationDifferences,
   configurationFingerprint,
   functionConfiguration,
-} from '../../../harness/deploy-gate/verified-configuration';
-import { EMPTY_MANIFEST, choicesFor, recordedMachineChoices } from '../../../harness/manifest';
+} from '../../../model/verified-configuration';
+import { EMPTY_MANIFEST, choicesFor, recordedMachineChoices } from '../../../model/manifest';
 
 const dashboard = functionConfiguration(catalogEntry('dashboard'));
 
@@ -80,16 +81,16 @@ describe('configurationDifferences', () => {
 
 describe('machine-dependent catalog choices', () => {
   it('are resolved from the environment, and the manifest records them with the function they shape', () => {
-    const choices = resolveMachineChoices({ ANALYSIS_RUNTIME: 'python3.11', DASHBOARD_PACKAGING: 'image' });
+    const choices = resolveMachineChoices({ env: { ANALYSIS_RUNTIME: 'python3.11', DASHBOARD_PACKAGING: 'image' }, localWheelFiles: [] });
     expect(choices).toEqual({ ANALYSIS_RUNTIME: 'python3.11', DASHBOARD_PACKAGING: 'image' });
     expect(choicesFor('analysis', choices)).toEqual({ ANALYSIS_RUNTIME: 'python3.11' });
     expect(choicesFor('dashboard', choices)).toEqual({ DASHBOARD_PACKAGING: 'image' });
     expect(choicesFor('ingestion', choices)).toEqual({});
-    expect(() => resolveMachineChoices({ DASHBOARD_PACKAGING: 'docker' })).toThrow(/DASHBOARD_PACKAGING must be zip or image, got 'docker'/);
+    expect(() => resolveMachineChoices({ env: { DASHBOARD_PACKAGING: 'docker' }, localWheelFiles: [] })).toThrow(/DASHBOARD_PACKAGING must be zip or image, got 'docker'/);
   });
 
   it('synthesis deploys what was recorded, not what this machine would choose', () => {
-    const here = resolveMachineChoices({ ANALYSIS_RUNTIME: 'python3.13' });
+    const here = resolveMachineChoices({ env: { ANALYSIS_RUNTIME: 'python3.13' }, localWheelFiles: [] });
     const manifest = {
       ...EMPTY_MANIFEST,
       functions: { analysis: { choices: { ANALYSIS_RUNTIME: 'python3.11' } } },

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../../../lambdas/catalog';
+import { REPO_ROOT } from '../../../model/paths';
 
 interface Step {
   readonly uses?: string;

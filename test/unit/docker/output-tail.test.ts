@@ -1,4 +1,4 @@
-import { LineSplitter, LineTail, OutputTail, lastLines } from '../../../harness/docker/output-tail';
+import { LineSplitter, LineTail, OutputTail, lastLines } from '../../../harness/process/output-tail';
 
 describe('OutputTail', () => {
   test('keeps everything without a limit', () => {

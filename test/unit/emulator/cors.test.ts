@@ -1,5 +1,5 @@
 import { applyCors, isPreflight, preflightHeaders, responseCorsHeaders } from '../../../harness/emulator/cors';
-import { CorsSpec } from '../../../lambdas/function-spec';
+import { CorsSpec } from '../../../model/function-spec';
 
 const open: CorsSpec = { allowOrigins: ['*'], allowMethods: ['GET'], allowHeaders: ['content-type', 'x-api-key'], maxAgeSeconds: 300 };
 const strict: CorsSpec = {

@@ -1,5 +1,5 @@
 import { buildReport, parseErrorPayload } from '../../../harness/emulator/invoke-result';
-import { exitErrorMessage, timedOutMessage } from '../../../harness/emulator/lambda-limits';
+import { exitErrorMessage, timedOutMessage } from '../../../model/lambda-limits';
 import { peakMemoryCandidates, bytesToReportedMb } from '../../../harness/emulator/container-memory';
 
 describe('REPORT lines and Lambda messages', () => {

@@ -1,7 +1,7 @@
 import { launchSpecFromArtifact } from '../../../harness/emulator/launch-from-artifact';
 import { LaunchSpec, lambdaEnvironment, validateLaunchSpec } from '../../../harness/emulator/launch-spec';
 import { RuntimeBase, ZipArtifact, ImageArtifact } from '../../../harness/build/artifact';
-import { LOCAL_AWS_ENV } from '../../../lambdas/local-aws-account';
+import { LOCAL_AWS_ENV } from '../../../model/local-aws-account';
 
 const spec: LaunchSpec = {
   image: 'lambda-standin/python:3.13', command: ['handler.lambda_handler'], memoryMb: 512, timeoutSeconds: 30,

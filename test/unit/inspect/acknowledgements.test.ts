@@ -12,7 +12,7 @@ import { Verdict } from '../../../harness/inspect/types';
 import { formatConsoleReport } from '../../../harness/report/console-report';
 import { inspectionCheck } from '../../../harness/report/inspection-check';
 import { formatJunitReport } from '../../../harness/report/junit-report';
-import { functionReport } from '../../../harness/suite/check-result';
+import { functionReport, verifyReport } from '../../../harness/suite/check-result';
 import { TARGET, file, imageView, zipView } from './views';
 
 const PINNED = { labels: { [BASE_DIGEST_LABEL]: `sha256:${'b'.repeat(64)}` } };
@@ -114,7 +114,7 @@ describe('acknowledged findings in the verify reports', () => {
 
   test('console and JUnit show each acknowledged finding with its reason, without failing', () => {
     const fn = functionReport('legacy', 'stand-in', [{ kind: 'inspect', name: 'static inspection', durationMs: 12, ...inspectionCheck(acknowledgedReport) }]);
-    const report = { startedAt: '2026-12-02T00:00:00.000Z', durationMs: 100, passed: fn.passed, functions: [fn] };
+    const report = verifyReport('2026-12-02T00:00:00.000Z', 100, [fn]);
     expect(fn.passed).toBe(true);
     const text = formatConsoleReport(report);
     expect(text).toMatch(/~ ACKNOWLEDGED fail image-user: .*root.*\n {6}reason: a vendor image we cannot rebuild/);

@@ -1,4 +1,4 @@
-import { runtimeFacts } from '../../../lambdas/runtimes';
+import { runtimeFacts } from '../../../model/runtimes';
 import { parseExtensionSuffix, parseWheelTags, pycacheAbiTag, wheelTagCompatibility } from '../../../harness/inspect/python-tags';
 
 const py313 = runtimeFacts('python3.13');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { keepArtifactsSetting, pruneArtifacts } from '../../../harness/build/artifact-retention';
+import { codeOfThrown } from '../thrown-code';
 
 function makeArtifact(dir: string, hash: string, ageSeconds: number): void {
   const zip = path.join(dir, `${hash}.zip`);
@@ -28,5 +29,6 @@ describe('artifact retention', () => {
     expect(keepArtifactsSetting({})).toBe(3);
     expect(keepArtifactsSetting({ HARNESS_KEEP_ARTIFACTS: '5' })).toBe(5);
     expect(() => keepArtifactsSetting({ HARNESS_KEEP_ARTIFACTS: '0' })).toThrow("HARNESS_KEEP_ARTIFACTS must be an integer >= 1 (artifacts kept per function), got '0'.");
+    expect(codeOfThrown(() => keepArtifactsSetting({ HARNESS_KEEP_ARTIFACTS: '0' }))).toBe('CONFIGURATION');
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OWNER_LABEL, entriesOfGoneProcesses, ownerAlive, ownerId, ownerLabels, processAlive } from '../../../harness/lifecycle/owner';
+import { OWNER_LABEL, entriesOfGoneProcesses, ownerAlive, ownerId, ownerLabels, processAlive } from '../../../harness/docker/owner';
 import { runProcess } from '../../../harness/process/run-process';
 
 describe('owner labels', () => {

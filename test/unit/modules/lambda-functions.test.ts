@@ -8,7 +8,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { ZipFunction, ZipFunctionProps } from '../../../modules/zip-function';
 import { ImageFunction, ImageFunctionProps, parseEcrRepositoryUrl } from '../../../modules/image-function';
 import { hexSha256ToBase64 } from '../../../modules/function-settings';
-import { writePlaceholderZip, sha256Hex } from '../../../harness/deploy-gate/placeholder-manifest';
+import { writePlaceholderZip, sha256Hex } from '../../../deploy/placeholder-manifest';
 
 Testing.setupJest();
 
@@ -96,7 +96,7 @@ describe('ZipFunction', () => {
     [{ handler: 'handler' }, /handler is required and must look like 'module.function'.*got 'handler'/],
     [{ functionName: 'bad name!' }, /functionName must be 1-64/],
     [{ environment: { NEWSAPI_KEY: 'abc' } }, /'NEWSAPI_KEY' looks like a secret value.*Secrets Manager/],
-    // The one secret-naming rule (lambdas/secret-naming.ts): any word of the name, not only its end.
+    // The one secret-naming rule (model/secret-naming.ts): any word of the name, not only its end.
     [{ environment: { DB_PASSWORD_PROD: 'hunter2' } }, /'DB_PASSWORD_PROD' looks like a secret value/],
   ])('rejects %j with a clear message', (overrides, message) => {
     expect(() => synthZip(overrides)).toThrow(message);

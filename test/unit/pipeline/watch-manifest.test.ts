@@ -3,13 +3,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CATALOG, REPO_ROOT } from '../../../lambdas/catalog';
-import { readManifest, writeManifestEntries } from '../../../harness/manifest';
+import { machineCatalog } from '../../../harness/machine-catalog';
+import { REPO_ROOT } from '../../../model/paths';
+import { readManifest, writeManifestEntries } from '../../../model/manifest';
 import { ServedFunction } from '../../../harness/pipeline/served-function';
 import { recordPassedVersion } from '../../../harness/pipeline/watch-manifest';
 import { CheckResult, functionReport } from '../../../harness/suite/check-result';
 
-const dashboard = CATALOG.find((spec) => spec.name === 'dashboard')!;
+const dashboard = machineCatalog().find((spec) => spec.name === 'dashboard')!;
 const passed: CheckResult = { kind: 'boot', name: 'invoke', passed: true, message: 'ok', durationMs: 1 };
 const failed: CheckResult = { kind: 'boot', name: 'invoke', passed: false, errorType: 'Runtime.ImportModuleError', message: 'No module', durationMs: 1 };
 

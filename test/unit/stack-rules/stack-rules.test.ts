@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
-import { STACK_RULES, checkStack, checkSynthesizedStack, formatStackReport } from '../../../harness/stack-rules/default-pack';
-import { StackJson, StackRule } from '../../../harness/stack-rules/types';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
+import { STACK_RULES, checkStack, checkSynthesizedStack, formatStackReport } from '../../../deploy/stack-rules/default-pack';
+import { StackJson, StackRule } from '../../../deploy/stack-rules/types';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
 
 const rule = (id: string): StackRule => {
   const found = STACK_RULES.find((candidate) => candidate.id === id);

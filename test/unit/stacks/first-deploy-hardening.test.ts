@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../../main';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 interface StackJson {

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE, isWildcardAction, isWildcardResource } from '../../../modules/policy-statements';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
 
 interface Statement {
   readonly sid?: string;

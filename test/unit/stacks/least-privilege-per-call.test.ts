@@ -6,10 +6,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CATALOG, REPO_ROOT } from '../../../lambdas/catalog';
+import { machineCatalog } from '../../../harness/machine-catalog';
+import { REPO_ROOT } from '../../../model/paths';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { boto3CallsInDirectory, boto3CallsInSource } from './boto3-calls';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
 
 interface Statement { readonly sid?: string; readonly actions?: string[]; readonly resources?: string[]; readonly principals?: unknown }
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
@@ -75,7 +76,7 @@ describe('the boto3 call reader', () => {
   });
 });
 
-describe.each(CATALOG.map((spec) => [spec.name, spec] as const))('%s', (name, spec) => {
+describe.each(machineCatalog().map((spec) => [spec.name, spec] as const))('%s', (name, spec) => {
   const calls = boto3CallsInDirectory(path.join(REPO_ROOT, spec.sourceDir));
   const called = [...new Set(calls.map((c) => c.action))].sort();
 

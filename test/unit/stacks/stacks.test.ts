@@ -17,7 +17,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { AwsTarget } from '../../../stacks/aws-target';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../harness/deploy-gate/placeholder-manifest';
+import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
 
 interface SynthBlock {
   readonly function_name?: string;
@@ -206,10 +206,10 @@ describe('catalog switch: dashboard as an image (spec 002)', () => {
     process.env.DASHBOARD_PACKAGING = 'image';
     try {
       let mainModule!: typeof import('../../../main');
-      let fixtureModule!: typeof import('../../../harness/deploy-gate/placeholder-manifest');
+      let fixtureModule!: typeof import('../../../deploy/placeholder-manifest');
       jest.isolateModules(() => {
         mainModule = require('../../../main');
-        fixtureModule = require('../../../harness/deploy-gate/placeholder-manifest');
+        fixtureModule = require('../../../deploy/placeholder-manifest');
       });
       const imageFixture = await fixtureModule.createPlaceholderManifest();
       try {

@@ -1,6 +1,7 @@
 import { UsageError } from '../../../harness/cli/cli-args';
 import { parseEngine } from '../../../harness/cli/engine-option';
 import { RIE_SHA256, SAM_CLI_VERSION, SAM_CLI_WHEEL_SHA256 } from '../../../harness/rie/rie-binary';
+import { codeOfThrown } from '../thrown-code';
 
 describe('--engine', () => {
   test('emulator by default; emulator and rie accepted', () => {
@@ -10,6 +11,7 @@ describe('--engine', () => {
   });
   test('anything else stops with the choices', () => {
     expect(() => parseEngine('sam', 'usage')).toThrow(UsageError);
+    expect(codeOfThrown(() => parseEngine('sam', 'usage'))).toBe('CONFIGURATION');
     expect(() => parseEngine('sam', 'usage')).toThrow("--engine must be emulator or rie, got 'sam'.");
   });
   test('the RIE is pinned: one aws-sam-cli version, sha256 sums of the wheel and both binaries', () => {

@@ -2,7 +2,7 @@
 // code and undici client are the real ones the preprod smoke run uses.
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { catalogEntry } from '../../../lambdas/catalog';
+import { catalogEntry } from '../../../harness/machine-catalog';
 import { remoteUrlTarget } from '../../../harness/suite/remote-url-target';
 import { applicableSmokeChecks, runHealthCheck, runSmokeCheck } from '../../../harness/suite/smoke-checks';
 

@@ -1,0 +1,54 @@
+/**
+ * Every bucket refuses plain-HTTP requests: a bucket policy denying all actions when
+ * `aws:SecureTransport` is false, on the bucket and its objects.
+ */
+import { fail, pass, warn } from '../../../harness/inspect/verdict';
+import { Addressed, StackRule, StackView, asList, nested } from '../types';
+
+function deniesInsecureTransport(stack: StackView, bucket: Addressed): boolean {
+  const arnRef = `\${${bucket.address}.arn}`;
+  return stack.resources('aws_s3_bucket_policy').some((policy) => {
+    if (stack.resourceOf('aws_s3_bucket', policy.block.bucket)?.address !== bucket.address) return false;
+    let parsed: { Statement?: unknown };
+    try {
+      parsed = JSON.parse(String(policy.block.policy)) as { Statement?: unknown };
+    } catch {
+      return false;
+    }
+    return nested(parsed.Statement).some((statement) => {
+      const condition = nested(statement.Condition)[0];
+      const insecure = nested(condition?.Bool)[0]?.['aws:SecureTransport'];
+      const resources = asList(statement.Resource);
+      return (
+        statement.Effect === 'Deny' &&
+        asList(statement.Action).some((action) => action === 's3:*') &&
+        (insecure === 'false' || insecure === false) &&
+        resources.includes(arnRef) &&
+        resources.includes(`${arnRef}/*`)
+      );
+    });
+  });
+}
+
+export const bucketTlsOnlyRule: StackRule = {
+  id: 'bucket-tls-only',
+  description: 'Every S3 bucket denies requests that do not use TLS',
+  protectsAgainst: 'model archives and deployment packages readable or writable over plain HTTP',
+  check(stack) {
+    const buckets = stack.resources('aws_s3_bucket');
+    const open = buckets.filter((bucket) => !deniesInsecureTransport(stack, bucket));
+    if (open.length === 0) return pass(this.id, buckets.length === 0 ? 'no S3 bucket' : `${buckets.length} bucket(s) TLS-only`);
+    const evidence = open.map((bucket) => ({ file: bucket.address, detail: `bucket '${String(bucket.block.bucket)}' has no Deny on aws:SecureTransport = false for the bucket and its objects` }));
+    // A rehearsal against a local plain-HTTP AWS (moto enforces bucket policies) cannot be TLS-only.
+    const s3Endpoints = nested(stack.json.provider?.aws).flatMap((provider) => nested(provider.endpoints)).map((endpoints) => String(endpoints.s3 ?? ''));
+    if (s3Endpoints.length > 0 && s3Endpoints.every((endpoint) => endpoint.startsWith('http://'))) {
+      return warn(this.id, `${open.length} bucket(s) accept plain HTTP: expected in a rehearsal against a local plain-HTTP endpoint only`, evidence, 'Nothing to do for the rehearsal; real stacks must be TLS-only.');
+    }
+    return fail(
+      this.id,
+      `${open.length} bucket(s) accept plain HTTP`,
+      evidence,
+      "Attach an aws_s3_bucket_policy with Deny s3:* on [bucket ARN, bucket ARN/*] when aws:SecureTransport is 'false' (stacks/private-bucket.ts does).",
+    );
+  },
+};
