@@ -9,6 +9,7 @@ import { EnvironmentName, SecretId } from './resources';
 import { RESERVED_ENVIRONMENT_DOCS, reservedVariablesIn } from './reserved-environment';
 import { assertLambdaSettings } from './lambda-limits';
 import { ConfigurationError } from './error-codes';
+import { FunctionUrlCors } from './function-url-cors';
 
 export type Packaging = 'zip' | 'image';
 
@@ -25,17 +26,8 @@ export type EnvironmentValue =
   | { readonly ref: 'newsapi-base-url' }
   | { readonly ref: 'secret-arn'; readonly secret: SecretId };
 
-export interface CorsSpec {
-  readonly allowOrigins: readonly string[];
-  readonly allowMethods: readonly string[];
-  readonly allowHeaders: readonly string[];
-  /** @default [] */
-  readonly exposeHeaders?: readonly string[];
-  /** @default 0 */
-  readonly maxAgeSeconds?: number;
-  /** @default false */
-  readonly allowCredentials?: boolean;
-}
+/** A function's Function URL CORS (model/function-url-cors.ts holds AWS's shape). */
+export type CorsSpec = FunctionUrlCors;
 
 export interface FunctionUrlSpec {
   readonly authType: 'NONE' | 'AWS_IAM';

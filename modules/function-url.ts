@@ -6,22 +6,13 @@
 import { Construct } from 'constructs';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { FunctionUrlCors } from '../model/function-url-cors';
 
 /**
- * CORS of a Function URL, this module's own props (as aws-cdk's `FunctionUrlCorsOptions`), so the
- * module is usable without the catalog; the stacks map the catalog's CORS onto it.
+ * CORS of a Function URL: AWS's shape (model/function-url-cors.ts), not the catalog's type, so the
+ * module is usable without the catalog (as aws-cdk's `FunctionUrlCorsOptions`).
  */
-export interface FunctionUrlCorsOptions {
-  readonly allowOrigins: readonly string[];
-  readonly allowMethods: readonly string[];
-  readonly allowHeaders: readonly string[];
-  /** @default [] */
-  readonly exposeHeaders?: readonly string[];
-  /** @default 0 */
-  readonly maxAgeSeconds?: number;
-  /** @default false */
-  readonly allowCredentials?: boolean;
-}
+export type FunctionUrlCorsOptions = FunctionUrlCors;
 
 export interface FunctionUrlProps {
   /** Name of the function (a Terraform reference keeps the dependency). */

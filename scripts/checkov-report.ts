@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../model/paths';
 import { runMain } from './stack-command';
-import { OptionSpec, UsageError, formatOptions, parseArgs } from '../harness/cli/cli-args';
+import { OptionSpec, formatOptions, parseOptionsOnly } from '../harness/cli/cli-args';
 import { lastLines } from '../harness/process/output-tail';
 import { runProcessAllowingFailure } from '../harness/process/run-process';
 
@@ -86,8 +86,7 @@ const REPORT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 export function parseReportArgs(argv: readonly string[]): { checkov: string; outdir: string } {
   const usage = `Usage: checkov-report.ts [--checkov <path>] [--outdir <synth dir>]\n${formatOptions(REPORT_OPTIONS)}`;
-  const { positionals, values } = parseArgs(argv, REPORT_OPTIONS, usage);
-  if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'.`, usage);
+  const { values } = parseOptionsOnly(argv, REPORT_OPTIONS, usage);
   return {
     checkov: values.checkov ?? 'checkov',
     outdir: path.resolve(values.outdir ?? path.join(REPO_ROOT, '.work', 'stack-review')),

@@ -14,7 +14,7 @@ import { measureWatchEditToServed } from '../bench/watch-latency';
 import { runVerify } from '../pipeline/verify-run';
 import { inspectBench } from '../bench/inspect-bench';
 import { stderrLog } from '../build/progress';
-import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
+import { formatOptions, OptionSpec, parseOptionsOnly, runCli, UsageError } from './cli-args';
 import { ENGINES_OPTION_HELP, parseEngines } from './engine-option';
 
 const SECTIONS: readonly BenchSection[] = [emulatorBench(), inspectBench(), innerLoopBench({
@@ -32,8 +32,7 @@ const OPTIONS: Record<string, OptionSpec> = {
 const USAGE = `npm run bench [-- options]\n${formatOptions(OPTIONS)}`;
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
-  if (args.positionals.length > 0) throw new UsageError(`Unexpected argument '${args.positionals[0]}'.`, USAGE);
+  const args = parseOptionsOnly(process.argv.slice(2), OPTIONS, USAGE);
   const unknown = args.lists.only.filter((name) => !SECTIONS.some((section) => section.name === name));
   if (unknown.length > 0) throw new UsageError(`Unknown section(s): ${unknown.join(', ')}.`, USAGE);
   const selected = args.lists.only.length > 0 ? SECTIONS.filter((section) => args.lists.only.includes(section.name)) : SECTIONS;

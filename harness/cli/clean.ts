@@ -17,7 +17,7 @@ import { stderrLog } from '../build/progress';
 import { ensureDockerEngine } from '../docker/engine';
 import { reapOrphans } from '../lifecycle/reap';
 import { formatBytes } from '../report/console-report';
-import { formatOptions, OptionSpec, parseArgs, runCli, UsageError } from './cli-args';
+import { formatOptions, OptionSpec, parseOptionsOnly, runCli, UsageError } from './cli-args';
 
 const OPTIONS: Record<string, OptionSpec> = {
   all: { kind: 'switch', description: 'remove every built artifact, .work/staging, .work/pip-cache and .work/cache (every inner-loop cache)' },
@@ -26,8 +26,7 @@ const OPTIONS: Record<string, OptionSpec> = {
 const USAGE = `npm run clean [-- options]\n${formatOptions(OPTIONS)}`;
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
-  if (args.positionals.length > 0) throw new UsageError(`Unexpected argument '${args.positionals[0]}'.`, USAGE);
+  const args = parseOptionsOnly(process.argv.slice(2), OPTIONS, USAGE);
   const keep = args.values.keep === undefined ? keepArtifactsSetting() : Number(args.values.keep);
   if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`--keep must be an integer >= 1, got '${args.values.keep}'.`, USAGE);
   await ensureDockerEngine();

@@ -57,6 +57,13 @@ export function parseArgs(argv: readonly string[], options: Readonly<Record<stri
   return parsed;
 }
 
+/** parseArgs for a command that takes options only: a bare argument is a usage error, not ignored. */
+export function parseOptionsOnly(argv: readonly string[], options: Readonly<Record<string, OptionSpec>>, usage: string): ParsedArgs {
+  const parsed = parseArgs(argv, options, usage);
+  if (parsed.positionals.length > 0) throw new UsageError(`Unexpected argument '${parsed.positionals[0]}'.`, usage);
+  return parsed;
+}
+
 export function formatOptions(options: Readonly<Record<string, OptionSpec>>): string {
   return Object.entries(options)
     .map(([name, spec]) => `  --${name}${spec.kind === 'switch' ? '' : ' <value>'}`.padEnd(28) + spec.description)

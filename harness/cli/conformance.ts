@@ -19,7 +19,7 @@ import { CONFORMANCE_FIXTURE } from '../conformance/conformance-fixture';
 import { updateReadmeConformanceTable } from '../conformance/readme-table';
 import { EngineName } from '../pipeline/served-function';
 import { REPORTS_DIR } from '../report/write-reports';
-import { formatOptions, OptionSpec, parseArgs, ParsedArgs, runCli, UsageError } from './cli-args';
+import { formatOptions, OptionSpec, parseOptionsOnly, ParsedArgs, runCli, UsageError } from './cli-args';
 import { ENGINES_OPTION_HELP, parseEngines } from './engine-option';
 
 const OPTIONS: Record<string, OptionSpec> = {
@@ -50,8 +50,7 @@ interface EngineRun {
 }
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
-  if (args.positionals.length > 0) throw new UsageError(`Unexpected argument '${args.positionals[0]}'.`, USAGE);
+  const args = parseOptionsOnly(process.argv.slice(2), OPTIONS, USAGE);
   const out = path.resolve(args.values.out ?? DEFAULT_REPORT);
   if (args.switches['readme-only']) return regenerateReadme(readReport(out), out);
 

@@ -31,7 +31,7 @@ import { startLocalStack } from '../pipeline/local-stack';
 import { runVerify } from '../pipeline/verify-run';
 import { formatConsoleReport } from '../report/console-report';
 import { writeReports } from '../report/write-reports';
-import { formatOptions, OptionSpec, parseArgs, ParsedArgs, runCli, UsageError } from './cli-args';
+import { formatOptions, OptionSpec, parseOptionsOnly, ParsedArgs, runCli, UsageError } from './cli-args';
 import { FUNCTION_OPTIONS, functionFromOptions } from './function-options';
 import { RieFunction } from '../rie/rie-function';
 import { EngineName, startFunctionUrlFront } from '../pipeline/served-function';
@@ -86,8 +86,7 @@ interface Common {
 }
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
-  if (args.positionals.length > 0) throw new UsageError(`Unexpected argument '${args.positionals[0]}'.`, USAGE);
+  const args = parseOptionsOnly(process.argv.slice(2), OPTIONS, USAGE);
   const adHoc = functionFromOptions(args, USAGE);
   if (!adHoc && args.switches['serve-anyway']) throw new UsageError('--serve-anyway only applies with --dir.', USAGE);
   for (const flag of ['api-key', 'articles', 'schedule-every'] as const) {

@@ -7,7 +7,7 @@
 import { PythonRuntime, SUPPORTED_RUNTIMES, runtimeFacts } from '../../model/runtimes';
 import { formatSeconds, stderrLog } from '../build/progress';
 import { defaultBaseChoice, hostArchitecture, parseBaseChoice, resolveRuntimeBase } from '../images/runtime-base';
-import { OptionSpec, formatOptions, parseArgs, runCli, UsageError } from './cli-args';
+import { OptionSpec, formatOptions, parseOptionsOnly, runCli } from './cli-args';
 
 /** Runtimes `all` covers: those with a stand-in (python3.12 has none, only the official image). */
 const STANDIN_RUNTIMES = SUPPORTED_RUNTIMES.filter((runtime) => runtimeFacts(runtime).standInDebianSuite);
@@ -26,8 +26,7 @@ function parseRuntimes(value: string | undefined): PythonRuntime[] {
 }
 
 runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
-  if (args.positionals.length > 0) throw new UsageError(`Unexpected argument '${args.positionals[0]}'.`, USAGE);
+  const args = parseOptionsOnly(process.argv.slice(2), OPTIONS, USAGE);
   const runtimes = parseRuntimes(args.values.runtime);
   const base = parseBaseChoice(args.values.base ?? defaultBaseChoice(), '--base');
   const architecture = hostArchitecture();

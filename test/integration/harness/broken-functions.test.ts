@@ -50,28 +50,22 @@ describe('broken functions fail verify --dir with the exact Lambda error type, i
     expect(result.stdout).toContain('errorType:    KeyError');
   });
 
-  test('wheels for another CPython: inspection refuses them (Inspect.extension-abi); booted anyway, Runtime.ImportModuleError', async () => {
-    const dir = fn('cp312-wheels', 'import pydantic_core\ndef handler(event, context):\n    return {"v": pydantic_core.__version__}\n', 'pydantic-core==2.41.5\n');
-    const refused = await verifyDir(dir, '--requirements', 'manylinux2014_x86_64@3.12');
+  // The same failure for two wrong wheels: inspection names the rule that refuses them, and the same
+  // bytes booted anyway cannot import pydantic_core's compiled extension.
+  test.each([
+    { wrong: 'CPython', name: 'cp312-wheels', requirements: 'manylinux2014_x86_64@3.12', rule: 'extension-abi', inspection: 'built for cp312, runtime is python3.13' },
+    { wrong: 'architecture', name: 'arm64-wheels', requirements: 'manylinux2014_aarch64@3.13', rule: 'elf-machine', inspection: 'built for AArch64' },
+  ])('wheels for another $wrong: inspection refuses them (Inspect.$rule); booted anyway, Runtime.ImportModuleError', async ({ name, requirements, rule, inspection }) => {
+    const dir = fn(name, 'import pydantic_core\ndef handler(event, context):\n    return {"v": pydantic_core.__version__}\n', 'pydantic-core==2.41.5\n');
+    const refused = await verifyDir(dir, '--requirements', requirements);
     expect(refused.result.code).toBe(1);
-    expect(check(refused.report, 'inspect')).toMatchObject({ passed: false, errorType: 'Inspect.extension-abi', code: 'FUNCTION_FAILURE' });
-    expect(check(refused.report, 'inspect').message).toContain('built for cp312, runtime is python3.13');
+    expect(check(refused.report, 'inspect')).toMatchObject({ passed: false, errorType: `Inspect.${rule}`, code: 'FUNCTION_FAILURE' });
+    expect(check(refused.report, 'inspect').message).toContain(inspection);
     expect(refused.report.checks.some((c) => c.kind === 'boot')).toBe(false);
 
-    const booted = await verifyDir(dir, '--requirements', 'manylinux2014_x86_64@3.12', '--boot-despite-inspection');
+    const booted = await verifyDir(dir, '--requirements', requirements, '--boot-despite-inspection');
     expect(check(booted.report, 'boot')).toMatchObject({ passed: false, errorType: 'Runtime.ImportModuleError', code: 'FUNCTION_FAILURE' });
     expect(check(booted.report, 'boot').message).toContain("No module named 'pydantic_core._pydantic_core'");
-  });
-
-  test('wheels for another architecture: inspection refuses them (Inspect.elf-machine); booted anyway, Runtime.ImportModuleError', async () => {
-    const dir = fn('arm64-wheels', 'import pydantic_core\ndef handler(event, context):\n    return {"v": pydantic_core.__version__}\n', 'pydantic-core==2.41.5\n');
-    const refused = await verifyDir(dir, '--requirements', 'manylinux2014_aarch64@3.13');
-    expect(refused.result.code).toBe(1);
-    expect(check(refused.report, 'inspect')).toMatchObject({ passed: false, errorType: 'Inspect.elf-machine', code: 'FUNCTION_FAILURE' });
-    expect(check(refused.report, 'inspect').message).toContain('built for AArch64');
-
-    const booted = await verifyDir(dir, '--requirements', 'manylinux2014_aarch64@3.13', '--boot-despite-inspection');
-    expect(check(booted.report, 'boot')).toMatchObject({ passed: false, errorType: 'Runtime.ImportModuleError' });
   });
 
   test('a reserved Lambda variable in --env is refused before anything builds, naming it', async () => {

@@ -25,20 +25,21 @@ function verdict(report: InspectionReport, rule: string): Verdict {
   return found;
 }
 
-function handlerFiles(): Record<string, Buffer> {
-  return { 'handler.py': fs.readFileSync(DASHBOARD_HANDLER) };
+/** The dashboard's handler beside pydantic_core 2.41.5's wheel alone (no dependencies) for this platform and Python. */
+function pydanticCoreZip(name: string, platform: string, pythonVersion: string): Promise<string> {
+  return buildWheelZip({
+    name,
+    requirements: ['pydantic_core==2.41.5'],
+    noDeps: true,
+    platform,
+    pythonVersion,
+    extraFiles: { 'handler.py': fs.readFileSync(DASHBOARD_HANDLER) },
+  });
 }
 
 describe('pydantic_core wheels for the wrong platform (seeds 001/004)', () => {
   test('an aarch64 wheel (pip download --platform manylinux2014_aarch64) in an x86_64 function fails on ELF machine 183', async () => {
-    const zipPath = await buildWheelZip({
-      name: 'pydantic-core-cp313-aarch64',
-      requirements: ['pydantic_core==2.41.5'],
-      noDeps: true,
-      platform: 'manylinux2014_aarch64',
-      pythonVersion: '3.13',
-      extraFiles: handlerFiles(),
-    });
+    const zipPath = await pydanticCoreZip('pydantic-core-cp313-aarch64', 'manylinux2014_aarch64', '3.13');
     const report = await inspectZip(zipPath, FUNCTION);
     expect(report.passed).toBe(false);
     const machine = verdict(report, 'elf-machine');
@@ -54,14 +55,7 @@ describe('pydantic_core wheels for the wrong platform (seeds 001/004)', () => {
   });
 
   test('a cp312 wheel (--python-version 3.12) in a python3.13 function fails: "built for cp312, runtime is python3.13"', async () => {
-    const zipPath = await buildWheelZip({
-      name: 'pydantic-core-cp312-x86_64',
-      requirements: ['pydantic_core==2.41.5'],
-      noDeps: true,
-      platform: 'manylinux2014_x86_64',
-      pythonVersion: '3.12',
-      extraFiles: handlerFiles(),
-    });
+    const zipPath = await pydanticCoreZip('pydantic-core-cp312-x86_64', 'manylinux2014_x86_64', '3.12');
     const report = await inspectZip(zipPath, FUNCTION);
     expect(report.passed).toBe(false);
     const abi = verdict(report, 'extension-abi');

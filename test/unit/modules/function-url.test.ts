@@ -3,6 +3,7 @@ import 'cdktf/lib/testing/adapters/jest';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { FunctionUrl, FunctionUrlProps } from '../../../modules/function-url';
+import { synthesizerFor } from './synthesize-construct';
 
 Testing.setupJest();
 
@@ -15,8 +16,7 @@ const props = (overrides: Partial<FunctionUrlProps> = {}): FunctionUrlProps => (
   ...overrides,
 });
 
-/** The synthesized Terraform JSON of one FunctionUrl with these props. */
-const synthUrl = (overrides: Partial<FunctionUrlProps> = {}): string => Testing.synthScope((scope) => new FunctionUrl(scope, 'url', props(overrides)));
+const synthUrl = synthesizerFor(FunctionUrl, props);
 
 describe('FunctionUrl', () => {
   it('declares auth type, invoke mode and CORS', () => {

@@ -9,6 +9,7 @@ import { ZipFunction, ZipFunctionProps } from '../../../modules/zip-function';
 import { ImageFunction, ImageFunctionProps, parseEcrRepositoryUrl } from '../../../modules/image-function';
 import { hexSha256ToBase64 } from '../../../modules/function-settings';
 import { writePlaceholderZip, sha256Hex } from '../../../deploy/placeholder-manifest';
+import { synthesizerFor } from './synthesize-construct';
 
 Testing.setupJest();
 
@@ -55,9 +56,8 @@ function imageProps(overrides: Partial<ImageFunctionProps> = {}): ImageFunctionP
   };
 }
 
-/** The synthesized Terraform JSON of one function construct with these props. */
-const synthZip = (overrides: Partial<ZipFunctionProps> = {}): string => Testing.synthScope((scope) => new ZipFunction(scope, 'fn', zipProps(overrides)));
-const synthImage = (overrides: Partial<ImageFunctionProps> = {}): string => Testing.synthScope((scope) => new ImageFunction(scope, 'fn', imageProps(overrides)));
+const synthZip = synthesizerFor(ZipFunction, zipProps);
+const synthImage = synthesizerFor(ImageFunction, imageProps);
 
 describe('ZipFunction', () => {
   it('deploys the archive from S3 under its sha256 and pins source_code_hash to those bytes', () => {
