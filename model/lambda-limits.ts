@@ -2,6 +2,7 @@
  * Lambda's numbers and error shapes, in one place, so every part of the emulator answers alike.
  */
 import { randomUUID } from 'node:crypto';
+import { LOCAL_ACCOUNT_ID } from './local-aws-account';
 
 /**
  * Synchronous response limit, what the Runtime API enforces on the runtime's answer
@@ -30,9 +31,6 @@ export const DEFAULT_EPHEMERAL_STORAGE_MB = 512;
 export function vcpusForMemory(memoryMb: number): number {
   return memoryMb / MB_PER_VCPU;
 }
-
-/** Account id in ARNs of locally served functions (moto's default account). */
-export const LOCAL_ACCOUNT_ID = '123456789012';
 
 /** @default region when neither the launch spec nor AWS_REGION says otherwise. */
 export const DEFAULT_REGION = 'us-east-1';

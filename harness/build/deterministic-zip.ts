@@ -25,6 +25,8 @@ export interface ZipEntryPlan {
   readonly name: string;
   readonly kind: 'file' | 'directory';
   readonly absolutePath?: string;
+  /** The file's bytes when they are in memory rather than at `absolutePath`. */
+  readonly content?: Buffer;
   readonly executable?: boolean;
 }
 
@@ -56,23 +58,36 @@ export function planTree(rootDir: string): ZipEntryPlan[] {
   return plan.sort((a, b) => compareBytes(a.name, b.name));
 }
 
+/** The directory entries (`a/`, `a/b/`) above archive paths, each once. */
+function parentDirectories(names: Iterable<string>): ZipEntryPlan[] {
+  const directories = new Set<string>();
+  for (const name of names) {
+    const parts = name.split('/');
+    for (let depth = 1; depth < parts.length; depth += 1) directories.add(`${parts.slice(0, depth).join('/')}/`);
+  }
+  return [...directories].map((name) => ({ name, kind: 'directory' }));
+}
+
+/**
+ * In-memory files as archive entries, with their parent directories, sorted: the same entries
+ * `planTree` gives for those files written to disk. `executable` says which files get 0755.
+ */
+export function planFiles(files: ReadonlyMap<string, Buffer>, executable: (name: string) => boolean = () => false): ZipEntryPlan[] {
+  const plan: ZipEntryPlan[] = [...files].map(([name, content]) => ({ name, kind: 'file', content, executable: executable(name) }));
+  plan.push(...parentDirectories(files.keys()));
+  return plan.sort((a, b) => compareBytes(a.name, b.name));
+}
+
 /**
  * A function's sources laid over its dependency set, as `pip install --target` into the source
  * directory would leave them: pip skips a top-level name that already exists, so the sources win
  * over a dependency entry of the same top-level name. Directories come from the files' parents.
  */
 export function planSourcesOverDependencies(sources: readonly SourceFile[], dependencyDir?: string): ZipEntryPlan[] {
-  const plan: ZipEntryPlan[] = [];
-  const directories = new Set<string>();
-  const topLevel = new Set<string>();
-  for (const file of sources) {
-    const parts = file.relativePath.split('/');
-    topLevel.add(parts[0]);
-    for (let depth = 1; depth < parts.length; depth += 1) directories.add(`${parts.slice(0, depth).join('/')}/`);
-    plan.push({ name: file.relativePath, kind: 'file', absolutePath: file.absolutePath, executable: file.executable });
-  }
-  for (const name of directories) plan.push({ name, kind: 'directory' });
+  const plan: ZipEntryPlan[] = sources.map((file) => ({ name: file.relativePath, kind: 'file', absolutePath: file.absolutePath, executable: file.executable }));
+  plan.push(...parentDirectories(sources.map((file) => file.relativePath)));
   if (dependencyDir) {
+    const topLevel = new Set(sources.map((file) => file.relativePath.split('/')[0]));
     plan.push(...planTree(dependencyDir).filter((entry) => !topLevel.has(entry.name.split('/')[0])));
   }
   return plan.sort((a, b) => compareBytes(a.name, b.name));
@@ -83,6 +98,18 @@ export function createDeterministicZip(rootDir: string, zipPath: string): Promis
   return writeZipFromPlan(planTree(rootDir), zipPath);
 }
 
+/**
+ * Zips in-memory files (archive path -> bytes) into `zipPath`: the same bytes `createDeterministicZip`
+ * makes of those files in a tree, without writing the tree (test fixtures built from wheels).
+ */
+export function createDeterministicZipOfFiles(
+  files: ReadonlyMap<string, Buffer>,
+  zipPath: string,
+  executable?: (name: string) => boolean,
+): Promise<ZipResult> {
+  return writeZipFromPlan(planFiles(files, executable), zipPath);
+}
+
 /** Writes the planned entries (sorted by the caller) into `zipPath` deterministically. */
 export async function writeZipFromPlan(plan: readonly ZipEntryPlan[], zipPath: string): Promise<ZipResult> {
   const zip = new yazl.ZipFile();
@@ -90,7 +117,7 @@ export async function writeZipFromPlan(plan: readonly ZipEntryPlan[], zipPath: s
     if (entry.kind === 'directory') {
       zip.addEmptyDirectory(entry.name, { mtime: FIXED_ZIP_DATE, mode: DIRECTORY_MODE, forceDosTimestamp: true });
     } else {
-      zip.addBuffer(fs.readFileSync(entry.absolutePath as string), entry.name, {
+      zip.addBuffer(entry.content ?? fs.readFileSync(entry.absolutePath as string), entry.name, {
         mtime: FIXED_ZIP_DATE,
         mode: entry.executable ? EXECUTABLE_MODE : FILE_MODE,
         forceDosTimestamp: true,
@@ -131,7 +158,8 @@ export function writeTreeFromPlan(plan: readonly ZipEntryPlan[], targetDir: stri
       continue;
     }
     fs.mkdirSync(path.dirname(destination), { recursive: true, mode: 0o755 });
-    fs.copyFileSync(entry.absolutePath as string, destination);
+    if (entry.content) fs.writeFileSync(destination, entry.content);
+    else fs.copyFileSync(entry.absolutePath as string, destination);
     fs.chmodSync(destination, (entry.executable ? EXECUTABLE_MODE : FILE_MODE) & 0o777);
   }
 }

@@ -12,14 +12,12 @@
  * One spare filesystem per size is kept ready, so a cold start does not wait for cp + mount.
  * Every directory carries the pid that made it; the next process reaps what a killed one left.
  */
-import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { entriesOfGoneProcesses } from '../docker/owner';
+import { runProcess, runProcessInExitHook } from '../process/run-process';
 
 export interface EphemeralStorage {
   /** Host directory mounted at the container's /tmp. */
@@ -63,7 +61,7 @@ export async function takeEphemeralStorage(sizeMb: number, onWarning?: (message:
     exitHookInstalled = true;
     process.once('exit', () => {
       for (const dir of spareDirs) {
-        spawnSync('umount', [path.join(dir, 'tmp')], { stdio: 'ignore' });
+        runProcessInExitHook('umount', [path.join(dir, 'tmp')]);
         fs.rmSync(dir, { recursive: true, force: true });
       }
     });
@@ -89,20 +87,9 @@ export async function releaseSpareEphemeralStorage(): Promise<void> {
 
 /** Unmounts and removes the /tmp directories of processes that no longer run. */
 export async function reapEphemeralStorage(root = ephemeralStorageRoot()): Promise<number> {
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(root);
-  } catch {
-    return 0;
-  }
-  let count = 0;
-  for (const entry of entries) {
-    const match = /^env-(\d+)-/.exec(entry);
-    if (!match || processAlive(Number(match[1]))) continue;
-    await removeStorageDir(path.join(root, entry));
-    count++;
-  }
-  return count;
+  const gone = entriesOfGoneProcesses(root, (name) => Number(/^env-(\d+)-/.exec(name)?.[1]));
+  for (const entry of gone) await removeStorageDir(path.join(root, entry));
+  return gone.length;
 }
 
 async function provision(sizeMb: number): Promise<EphemeralStorage> {
@@ -114,8 +101,8 @@ async function provision(sizeMb: number): Promise<EphemeralStorage> {
   try {
     const template = await templateImage(root, sizeMb);
     const image = path.join(dir, 'fs.img');
-    await run('cp', ['--sparse=always', template, image]);
-    await run('mount', ['-o', 'loop,nosuid,nodev', image, mountPoint]);
+    await runProcess('cp', ['--sparse=always', template, image]);
+    await runProcess('mount', ['-o', 'loop,nosuid,nodev', image, mountPoint]);
     sizeLimited = true;
   } catch {
     // Not root, or no loop devices: a plain directory on disk, still apart from memory.
@@ -142,7 +129,7 @@ function templateImage(root: string, sizeMb: number): Promise<string> {
       const imageMb = Math.ceil(sizeMb * 1.04) + 4;
       fs.writeFileSync(partial, '');
       fs.truncateSync(partial, imageMb * 1024 * 1024);
-      await run('mkfs.ext4', ['-q', '-F', '-m', '0', '-O', '^has_journal', '-E', 'lazy_itable_init=1', partial]);
+      await runProcess('mkfs.ext4', ['-q', '-F', '-m', '0', '-O', '^has_journal', '-E', 'lazy_itable_init=1', partial]);
       fs.renameSync(partial, file); // atomic: another process sees the whole template or none
       return file;
     })();
@@ -155,20 +142,13 @@ function templateImage(root: string, sizeMb: number): Promise<string> {
 async function removeStorageDir(dir: string): Promise<void> {
   const mountPoint = path.join(dir, 'tmp');
   // The loop device is detached with the unmount (mount -o loop sets autoclear).
-  const unmounted = await run('umount', [mountPoint]).then(() => true, () => run('umount', ['-l', mountPoint]).then(() => true, () => false));
+  // Not stopped on shutdown: unmounting is part of the shutdown's own cleanup.
+  const unmount = (args: string[]): Promise<boolean> => runProcess('umount', args, { stopOnShutdown: false }).then(() => true, () => false);
+  const unmounted = (await unmount([mountPoint])) || (await unmount(['-l', mountPoint]));
   try {
     fs.rmSync(dir, { recursive: true, force: true });
   } catch (error) {
     // Still mounted (busy): leave it for the next start's reaping rather than fail a stop.
     if (unmounted) throw error;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -9,6 +9,7 @@
  */
 import { HarnessContainer, demuxedLogs, waitForExit } from '../docker/harness-container';
 import { DockerEngineError, HARNESS_LABEL, dockerode, removeContainer } from '../docker/engine';
+import { LineSplitter, LineTail, lastLines } from '../process/output-tail';
 import { ContainerMemory, bytesToReportedMb } from './container-memory';
 import { Environment, EnvironmentFactory, EnvironmentOptions, InvokeRequest } from './environment-factory';
 import {
@@ -61,8 +62,9 @@ export class ExecutionEnvironment implements Environment {
   private memory: ContainerMemory | undefined;
   private storage: EphemeralStorage | undefined;
   // Log plumbing.
-  private readonly recentLogs: string[] = [];
-  private partialLine = '';
+  private readonly recentLogs = new LineTail(RECENT_LOG_LINES);
+  // awslambdaric joins multi-line records with \r (one CloudWatch event); a terminal needs \n.
+  private readonly logLines = new LineSplitter((line) => this.log(line.replace(/\r$/, '').replace(/\r/g, '\n')), { raw: true });
   /** Lines of the invoke in progress, kept only when it asked for a log tail. */
   private invokeLog: string[] | undefined;
   private lastOutputAt = 0;
@@ -240,7 +242,7 @@ export class ExecutionEnvironment implements Environment {
 
   /** Last lines the container printed, for error messages. */
   recentLogLines(): readonly string[] {
-    return this.recentLogs;
+    return this.recentLogs.lines();
   }
 
   /**
@@ -376,23 +378,18 @@ export class ExecutionEnvironment implements Environment {
     }
     this.dispatch({ type: 'start-failed', error: new EnvironmentStartError(
       `Could not start an execution environment for '${this.spec.functionName}' from image '${this.spec.image}'.\n` +
-      `  the engine said: ${message.trim().split('\n').slice(-5).join('\n  ')}\n` +
+      `  the engine said: ${lastLines(message, 5).join('\n  ')}\n` +
       '  Likely cause: the image is not built locally (no registry is reachable). Build the runtime images with `npm run images`, or check the image tag.',
     ) });
   }
 
   private collectLogs(chunk: string): void {
     this.lastOutputAt = performance.now();
-    const text = this.partialLine + chunk;
-    const lines = text.split('\n');
-    this.partialLine = lines.pop() ?? '';
-    // awslambdaric joins multi-line records with \r (one CloudWatch event); a terminal needs \n.
-    for (const line of lines) this.log(line.replace(/\r$/, '').replace(/\r/g, '\n'));
+    this.logLines.push(chunk);
   }
 
   private log(line: string): void {
     this.recentLogs.push(line);
-    if (this.recentLogs.length > RECENT_LOG_LINES) this.recentLogs.shift();
     this.invokeLog?.push(line);
     this.options.onLog?.(line);
   }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EPHEMERAL_STORAGE_RANGE_MB } from '../../model/function-spec';
 import { DEFAULT_EPHEMERAL_STORAGE_MB, DEFAULT_REGION, vcpusForMemory } from '../../model/lambda-limits';
+import { LOCAL_AWS_ENV } from '../../model/local-aws-account';
 
 export interface MountSpec {
   readonly hostPath: string;
@@ -85,10 +86,11 @@ export function regionOf(spec: LaunchSpec): string {
 export function lambdaEnvironment(spec: LaunchSpec, runtimeApi: string): Record<string, string> {
   const region = regionOf(spec);
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+  // The local account's credentials (moto accepts them, AWS refuses them, no scanner flags them).
   const fakeCredentials = {
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    AWS_SESSION_TOKEN: 'local-emulator-session-token',
+    AWS_ACCESS_KEY_ID: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    AWS_SESSION_TOKEN: LOCAL_AWS_ENV.AWS_SESSION_TOKEN,
   };
   const reserved: Record<string, string> = {
     AWS_LAMBDA_RUNTIME_API: runtimeApi,

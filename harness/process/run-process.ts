@@ -8,7 +8,7 @@
  * `runProcess` waits for the exit; `startProcess` hands back a running process for servers and
  * long-lived children whose callers own their lifecycle.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { LineSplitter, LineTail } from './output-tail';
 import { onShutdown } from './shutdown';
@@ -237,6 +237,14 @@ export async function runProcessAllowingFailure(command: string, args: readonly 
     if (error instanceof ProcessError && error.result) return error.result;
     throw error;
   }
+}
+
+/**
+ * Runs `command args` and blocks until it exits, output discarded; true on exit 0. Only for
+ * `process.on('exit')` hooks, where no callback runs any more (unmounting what is still mounted).
+ */
+export function runProcessInExitHook(command: string, args: readonly string[]): boolean {
+  return spawnSync(command, [...args], { stdio: 'ignore' }).status === 0;
 }
 
 /** Reads what is appended to `file` every 500 ms; `finish()` reads the rest and removes the file. */

@@ -1,15 +1,12 @@
 /**
  * Secrets come from Secrets Manager, never plaintext environment variables (DESIGN.md): a
- * variable named like a secret must hold a reference (an ARN), not the value; and no value may
- * look like a credential whatever its name.
+ * variable named like a secret must hold a reference (an ARN), not the value (the naming rule the
+ * modules also apply at synth: model/secret-naming.ts); and no value may look like a credential
+ * whatever its name.
  */
+import { holdsSecretLiteral } from '../../../model/secret-naming';
 import { Evidence, InspectionRule } from '../types';
 import { fail, pass } from '../verdict';
-
-const SECRET_NAME = /(^|_)(KEY|APIKEY|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?|PRIVATE_KEY|TOKEN|[A-Z]*TOKEN)($|_)/i;
-/** Names that hold a pointer to a secret, not the secret. */
-const REFERENCE_NAME = /_(ARN|NAME|ID|PATH|FILE|URL|URI|PREFIX|HEADER|PARAM|PARAMETER|ENDPOINT|REGION)$/i;
-const REFERENCE_VALUE = /^(arn:aws[a-z-]*:(secretsmanager|ssm|kms):|\{\{resolve:|\$\{)/;
 
 const CREDENTIAL_PATTERNS: readonly { readonly name: string; readonly pattern: RegExp }[] = [
   { name: 'an AWS access key id', pattern: /\b(AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/ },
@@ -41,7 +38,7 @@ export const environmentSecretsRule: InspectionRule = {
         const credential = CREDENTIAL_PATTERNS.find((item) => item.pattern.test(value));
         if (credential) {
           findings.push({ file: `(${origin})`, detail: `${name} holds what looks like ${credential.name}: ${redact(value)}` });
-        } else if (SECRET_NAME.test(name) && !REFERENCE_NAME.test(name) && value.trim() !== '' && !REFERENCE_VALUE.test(value)) {
+        } else if (holdsSecretLiteral(name, value)) {
           findings.push({ file: `(${origin})`, detail: `${name} is named like a secret and holds a literal value: ${redact(value)}` });
         }
       }

@@ -2,17 +2,16 @@
  * The handler string `path/to/module.function` names a module the runtime imports from the
  * code root; its file must be there. Seed 000 shipped a ZIP that failed on import.
  */
+import { HANDLER_PATTERN } from '../../../model/lambda-limits';
 import { InspectionRule } from '../types';
 import { fail, pass, warn } from '../verdict';
-
-const HANDLER = /^[A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*)*\.[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Why a handler string is malformed, or undefined when it is well formed. */
 export function handlerProblem(handler: string): string | undefined {
   if (handler.trim() === '') return 'the handler is empty';
   if (/\.py$/.test(handler)) return `'${handler}' names a file; the handler is 'module.function', e.g. '${handler.replace(/\.py$/, '')}.lambda_handler'`;
   if (!handler.includes('.')) return `'${handler}' has no '.function' part; the handler is 'module.function', e.g. '${handler}.lambda_handler'`;
-  if (!HANDLER.test(handler)) {
+  if (!HANDLER_PATTERN.test(handler)) {
     return `'${handler}' is not 'module.function': module and function names are Python identifiers (letters, digits, _; no '-' or spaces)`;
   }
   return undefined;

@@ -2,16 +2,14 @@
  * The invoke endpoint (AWS's curl example, with the real curl) and the Function URL front
  * (plain HTTP <-> payload format 2.0) in front of a real container running a Python echo handler.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { FunctionUrlFailure, FunctionUrlFront } from '../../../harness/emulator/function-url-front';
 import { InvokeEndpoint } from '../../../harness/emulator/invoke-endpoint';
 import { LambdaEmulator } from '../../../harness/emulator/lambda-emulator';
+import { runProcess } from '../../../harness/process/run-process';
 import { CorsSpec } from '../../../model/function-spec';
 import { launchSpec, runtimeImage, testEmulator, writeTaskDir } from './emulator-fixtures';
 
 jest.setTimeout(15 * 60_000);
-const run = promisify(execFile);
 
 const ECHO = [
   'import json',
@@ -65,7 +63,7 @@ describe('invoke endpoint and Function URL front', () => {
   });
 
   test("answers AWS's curl example: curl -XPOST .../2015-03-31/functions/function/invocations -d '{}'", async () => {
-    const { stdout } = await run('curl', ['-sS', '-i', '-XPOST', endpoint.invocationsUrl(), '-d', '{"payload":"hello world!"}']);
+    const { stdout } = await runProcess('curl', ['-sS', '-i', '-XPOST', endpoint.invocationsUrl(), '-d', '{"payload":"hello world!"}']);
     const [head, body] = stdout.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 200/);
     expect(head.toLowerCase()).toContain('x-amz-executed-version: $latest');
@@ -163,7 +161,7 @@ describe('invoke endpoint and Function URL front', () => {
   });
 
   test('Function URL: a 2.0 event with query string, duplicate headers and cookies round-trips', async () => {
-    const { stdout } = await run('curl', ['-sS', `${front.url}items/7?id=1&id=2&q=a%20b`,
+    const { stdout } = await runProcess('curl', ['-sS', `${front.url}items/7?id=1&id=2&q=a%20b`,
       '-H', 'X-Dup: one', '-H', 'X-Dup: two', '-H', 'Cookie: session=abc; theme=dark', '-A', 'harness-test/1.0']);
     const event = JSON.parse(stdout);
     expect(event).toMatchObject({

@@ -3,15 +3,13 @@
  * as ephemeral storage apart from the memory limit and kept across warm invokes, and the
  * difference between the memory limit killing the runtime and someone else doing it.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { InvokeResult } from '../../../harness/emulator/invoke-result';
 import { LaunchSpec } from '../../../harness/emulator/launch-spec';
 import { HARNESS_LABEL } from '../../../harness/docker/engine';
+import { runProcess } from '../../../harness/process/run-process';
 import { emulatorSuite, json } from './emulator-fixtures';
 
 jest.setTimeout(10 * 60_000);
-const run = promisify(execFile);
 
 const HANDLERS = {
   'sandbox.py': [
@@ -82,7 +80,7 @@ describe('the sandbox: CPU, /tmp, how an environment died', () => {
     const { emulator } = start('sandbox.hang', 'sandbox-killed');
     const pending = emulator.invokeJson({});
     const name = await environmentName('sandbox-killed');
-    await run('docker', ['kill', name]);
+    await runProcess('docker', ['kill', name]);
     const result = await pending;
     if (result.ok) throw new Error('expected a failure');
     expect(result.errorType).toBe('Runtime.ExitError');
@@ -94,7 +92,7 @@ describe('the sandbox: CPU, /tmp, how an environment died', () => {
     const { emulator } = start('sandbox.hang', 'sandbox-stopped');
     const pending = emulator.invokeJson({});
     const name = await environmentName('sandbox-stopped');
-    await run('docker', ['stop', '-t', '1', name]);
+    await runProcess('docker', ['stop', '-t', '1', name]);
     const result = await pending;
     if (result.ok) throw new Error('expected a failure');
     expect(result.errorType).toBe('Runtime.ExitError');
@@ -105,7 +103,7 @@ describe('the sandbox: CPU, /tmp, how an environment died', () => {
 /** The container of a function's only environment, once it has started its invoke. */
 async function environmentName(functionName: string): Promise<string> {
   for (;;) {
-    const { stdout } = await run('docker', ['ps', '--filter', `label=${HARNESS_LABEL}.function=${functionName}`, '--format', '{{.Names}}']);
+    const { stdout } = await runProcess('docker', ['ps', '--filter', `label=${HARNESS_LABEL}.function=${functionName}`, '--format', '{{.Names}}']);
     if (stdout.trim()) return stdout.trim().split('\n')[0];
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -5,12 +5,15 @@
  * runtime has; the dashboard-like artifact passes with no warning at all.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ensureDockerEngine } from '../../../harness/docker/engine';
 import { GlibcFixture, buildGlibcFixture } from '../../../harness/inspect/fixtures/glibc-fixture';
-import { DASHBOARD_HANDLER, buildDashboardLikeZip, buildWheelZip } from '../../../harness/inspect/fixtures/lambda-zip-fixture';
+import { DASHBOARD_HANDLER, buildDashboardLikeZip, buildWheelZip, downloadWheels } from '../../../harness/inspect/fixtures/lambda-zip-fixture';
 import { inspectZip } from '../../../harness/inspect/inspect';
 import { formatInspectionReport } from '../../../harness/inspect/format';
 import { InspectionReport, Verdict } from '../../../harness/inspect/types';
+import { ProcessError } from '../../../harness/process/run-process';
 
 jest.setTimeout(10 * 60 * 1000);
 
@@ -112,5 +115,20 @@ describe('the dashboard-like ZIP (its requirements as cp313 manylinux_2_17 x86_6
     // It did look: the native extension was found and judged.
     expect(verdict(report, 'elf-symbol-versions').message).toMatch(/highest needed: GLIBC_2\.\d+ \(_pydantic_core\.cpython-313-x86_64-linux-gnu\.so\)/);
     expect(verdict(report, 'wheel-tags').message).toMatch(/\d+ installed distributions/);
+  });
+});
+
+describe('fetching the wheels', () => {
+  test("a download pip cannot satisfy fails naming the download, pip's own last lines and what to check", async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wheel-download-'));
+    try {
+      // pydantic_core publishes no wheel for Python 2.7: pip answers "No matching distribution".
+      const failing = downloadWheels({ name: 'none', requirements: ['pydantic_core==2.41.5'], noDeps: true, platform: 'manylinux2014_x86_64', pythonVersion: '2.7', cacheDir });
+      await expect(failing).rejects.toThrow(ProcessError);
+      await expect(failing).rejects.toThrow(/pip download pydantic_core==2\.41\.5 \(--platform manylinux2014_x86_64 --python-version 2\.7\) failed \(exit \d+\)/);
+      await expect(failing).rejects.toThrow(/No matching distribution found for pydantic_core==2\.41\.5[^]*check `pip config list`/);
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

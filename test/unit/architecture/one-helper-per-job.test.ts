@@ -33,11 +33,7 @@ const FAMILIES: readonly Family[] = [
     home: ['harness/process/run-process.ts'],
     pending: {
       'harness/rie/rie-binary.ts': 'pipDownload: runProcess(python3, [-m, pip, download, ...], { hint })',
-      'harness/emulator/ephemeral-storage.ts': 'cp/mount/mkfs/umount: runProcess; the exit hook umount stays synchronous (process.on exit)',
       'harness/conformance/emulate-dir-target.ts': 'startProcess(process.execPath, [...], { onLine }) and its tail()',
-      'harness/inspect/fixtures/lambda-zip-fixture.ts': 'pip download: runProcess(python3, args, { tailLines: 8, hint })',
-      'test/integration/emulator/sandbox.test.ts': 'runProcess instead of promisify(execFile)',
-      'test/integration/emulator/http-fronts.test.ts': 'runProcess instead of promisify(execFile)',
     },
   },
   {
@@ -47,7 +43,6 @@ const FAMILIES: readonly Family[] = [
     pending: {
       'harness/build/progress.ts': 'lineSplitter(log, prefix): a LineSplitter whose onLine logs `${prefix} ${line}`',
       'harness/rie/rie-function.ts': 'collectLogs: new LineSplitter(onLog, { raw: true })',
-      'harness/emulator/execution-environment.ts': 'collectLogs: new LineSplitter(log, { raw: true })',
       'harness/conformance/emulate-dir-target.ts': 'lines(): startProcess onLine',
     },
   },
@@ -58,8 +53,6 @@ const FAMILIES: readonly Family[] = [
     pending: {
       'harness/build/progress.ts': "dockerOutputTail: lastLines(text, count) of the lines without the legacy builder's banner",
       'harness/build/sbom.ts': 'lastLines(result.stderr, 6)',
-      'harness/emulator/execution-environment.ts': 'lastLines(message, 5)',
-      'harness/inspect/fixtures/lambda-zip-fixture.ts': 'the ProcessError tail of runProcess',
       'harness/rie/rie-binary.ts': 'the ProcessError tail of runProcess',
     },
   },
@@ -76,10 +69,6 @@ const FAMILIES: readonly Family[] = [
     job: 'writing ZIP archives (createDeterministicZip in harness/build/deterministic-zip.ts, time-zone independent)',
     pattern: /new yazl\.ZipFile\(/,
     home: ['harness/build/deterministic-zip.ts'],
-    pending: {
-      'harness/inspect/fixtures/lambda-zip-fixture.ts':
-        'writeDeterministicZip: write the files into a temporary tree (.so files 0755) and call createDeterministicZip, as deploy/placeholder-manifest.ts does',
-    },
   },
   {
     job: 'parsing command-line options (parseArgs in harness/cli/cli-args.ts)',
@@ -91,14 +80,12 @@ const FAMILIES: readonly Family[] = [
     job: 'telling whether a process still runs (processAlive / entriesOfGoneProcesses in harness/docker/owner.ts)',
     pattern: /process\.kill\(\w+, 0\)/,
     home: ['harness/docker/owner.ts'],
-    pending: { 'harness/emulator/ephemeral-storage.ts': 'reapEphemeralStorage: entriesOfGoneProcesses(root, (name) => Number(/^env-(\\d+)-/.exec(name)?.[1]))' },
   },
   {
     job: 'the local account id (LOCAL_ACCOUNT_ID in model/local-aws-account.ts)',
     pattern: /'\d{12}'/,
     home: ['model/local-aws-account.ts'],
     under: PRODUCTION,
-    pending: { 'model/lambda-limits.ts': "import { LOCAL_ACCOUNT_ID } from '../../lambdas/local-aws-account'" },
     notCopies: { 'lambdas/test-events.ts': "AWS's documented example events, quoted literally on purpose (the documentation's example account)" },
   },
   {
@@ -106,19 +93,16 @@ const FAMILIES: readonly Family[] = [
     pattern: /AWS_SECRET_ACCESS_KEY: '|secretKey: '|aws_secret_access_key="/,
     home: ['model/local-aws-account.ts'],
     extensions: ['.ts', '.py'],
-    pending: { 'harness/emulator/launch-spec.ts': 'fakeCredentials: the AWS_* entries of LOCAL_AWS_ENV' },
   },
   {
     job: 'the secret-looking variable name rule (model/secret-naming.ts)',
     pattern: /PASSWORD\|/,
     home: ['model/secret-naming.ts'],
-    pending: { 'harness/inspect/rules/environment-secrets.ts': 'holdsSecretLiteral(name, value) instead of SECRET_NAME / REFERENCE_NAME / REFERENCE_VALUE' },
   },
   {
     job: 'the handler format (HANDLER_PATTERN in model/lambda-limits.ts)',
     pattern: /\[A-Za-z_\]\[A-Za-z0-9_\]\*/,
     home: ['model/lambda-limits.ts'],
-    pending: { 'harness/inspect/rules/handler-module.ts': 'import { HANDLER_PATTERN } from model/lambda-limits' },
   },
 ];
 

@@ -6,6 +6,7 @@ import {
   EXECUTABLE_MODE,
   FILE_MODE,
   createDeterministicZip,
+  createDeterministicZipOfFiles,
   extractZip,
   readZipEntries,
 } from '../../../harness/build/deterministic-zip';
@@ -81,6 +82,23 @@ describe('deterministic zip', () => {
         extra: 0,
       });
     }
+  });
+
+  it('zips in-memory files (the fixtures built from wheels) into the same bytes as the same files on disk', async () => {
+    const tree = path.join(dir, 'a');
+    makeTree(tree);
+    const fromTree = await createDeterministicZip(tree, path.join(dir, 'tree.zip'));
+    const files = new Map([
+      ['run.sh', fs.readFileSync(path.join(tree, 'run.sh'))],
+      ['pkg/sub/data.bin', fs.readFileSync(path.join(tree, 'pkg', 'sub', 'data.bin'))],
+      ['handler.py', fs.readFileSync(path.join(tree, 'handler.py'))],
+      ['pkg/__init__.py', fs.readFileSync(path.join(tree, 'pkg', '__init__.py'))],
+      ['B_upper.txt', fs.readFileSync(path.join(tree, 'B_upper.txt'))],
+    ]);
+    // Given in another order; the parent directories come from the paths.
+    const fromMemory = await createDeterministicZipOfFiles(files, path.join(dir, 'memory.zip'), (name) => name === 'run.sh');
+    expect(fromMemory.sha256).toBe(fromTree.sha256);
+    expect(fromMemory.entries).toBe(fromTree.entries);
   });
 
   it('extracts to a tree with the archived content and modes', async () => {

@@ -1,6 +1,7 @@
 import { launchSpecFromArtifact } from '../../../harness/emulator/launch-from-artifact';
 import { LaunchSpec, lambdaEnvironment, validateLaunchSpec } from '../../../harness/emulator/launch-spec';
 import { RuntimeBase, ZipArtifact, ImageArtifact } from '../../../harness/build/artifact';
+import { LOCAL_AWS_ENV } from '../../../model/local-aws-account';
 
 const spec: LaunchSpec = {
   image: 'lambda-standin/python:3.13', command: ['handler.lambda_handler'], memoryMb: 512, timeoutSeconds: 30,
@@ -25,6 +26,17 @@ describe('launch spec', () => {
     });
     expect(env.AWS_LAMBDA_LOG_STREAM_NAME).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
     expect(env.AWS_SECRET_ACCESS_KEY).toBeTruthy(); // fake ones fill the gaps
+  });
+
+  test("without its own credentials a function gets the local account's fake ones, which no secret scanner flags", () => {
+    const env = lambdaEnvironment({ ...spec, env: {} }, '127.0.0.1:4321');
+    expect(env).toMatchObject({
+      AWS_ACCESS_KEY_ID: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+      AWS_SESSION_TOKEN: LOCAL_AWS_ENV.AWS_SESSION_TOKEN,
+    });
+    // Inspection refuses AWS-style key ids (AKIA...) in an environment: the emulator's own must not look like one.
+    expect(env.AWS_ACCESS_KEY_ID).not.toMatch(/^(AKIA|ASIA)/);
   });
 
   test('validation names the problem and the fix', () => {

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DIRECTORY_MODE, EXECUTABLE_MODE, FILE_MODE, readZipEntries } from '../../../harness/build/deterministic-zip';
 import { writeDeterministicZip } from '../../../harness/inspect/fixtures/lambda-zip-fixture';
 import { ZipReadError, readZipView } from '../../../harness/inspect/zip-reader';
 import { buildElf } from './elf-builder';
@@ -43,6 +44,12 @@ test('records sizes, WHEEL tags, and unreadable ELF files', async () => {
   expect(view.unzippedBytes).toBe(view.files.reduce((sum, file) => sum + file.size, 0));
   expect(view.wheels).toEqual([{ path: 'pkg-1.0.dist-info/WHEEL', tags: ['cp313-cp313-manylinux_2_17_x86_64'] }]);
   expect(view.files.find((file) => file.path === 'pkg/broken.so')?.elfError).toMatch(/truncated/);
+});
+
+test("the fixture's archive comes from the build's writer: directories listed, shared libraries 0755 as pip installs them", async () => {
+  const modes = Object.fromEntries((await readZipEntries(zipPath)).map((entry) => [entry.name, entry.mode]));
+  expect(modes).toMatchObject({ 'bin/': DIRECTORY_MODE, 'bin/tool': FILE_MODE, 'handler.py': FILE_MODE, 'pkg/not-really.so': EXECUTABLE_MODE });
+  expect(modes['pkg/_core.cpython-313-x86_64-linux-gnu.so']).toBe(EXECUTABLE_MODE);
 });
 
 test('a missing file or a non-ZIP is a ZipReadError that says what to check', async () => {

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ProcessError, runProcess, runProcessAllowingFailure, startProcess } from '../../../harness/process/run-process';
+import { ProcessError, runProcess, runProcessAllowingFailure, runProcessInExitHook, startProcess } from '../../../harness/process/run-process';
 
 const node = process.execPath;
 const script = (code: string) => ['-e', code];
@@ -65,6 +65,17 @@ describe('runProcess', () => {
     const result = await runProcessAllowingFailure(node, script('console.error("nope"); process.exit(1)'));
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toBe('nope\n');
+  });
+});
+
+describe('runProcessInExitHook', () => {
+  test('blocks until the process ended (an exit hook cannot wait for a promise) and reports exit 0 only', () => {
+    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'exit-hook-')), 'done');
+    expect(runProcessInExitHook(node, script(`require("fs").writeFileSync(${JSON.stringify(marker)}, "x")`))).toBe(true);
+    expect(fs.existsSync(marker)).toBe(true); // already written when the call returned
+    fs.rmSync(path.dirname(marker), { recursive: true, force: true });
+    expect(runProcessInExitHook(node, script('process.exit(2)'))).toBe(false);
+    expect(runProcessInExitHook('no-such-command-here', [])).toBe(false);
   });
 });
 
