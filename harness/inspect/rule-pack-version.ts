@@ -13,7 +13,7 @@ import * as path from 'node:path';
 export const RULE_PACK_REVISION = 1;
 
 /** Source files (besides rules/) whose change can change a verdict: the readers and the pack. */
-const JUDGING_SOURCES = [
+export const JUDGING_SOURCES = [
   'default-pack.ts',
   'elf-reader.ts',
   'file-facts.ts',
@@ -26,8 +26,11 @@ const JUDGING_SOURCES = [
   'types.ts',
   'verdict.ts',
   'zip-reader.ts',
-  // The target runtimes' facts (glibc, CPython ABI, wheel tags, ELF machines) the rules judge against.
-  '../../lambdas/runtimes.ts',
+  // The facts the rules judge against: target runtimes (glibc, CPython ABI, wheel tags, ELF machines),
+  // Lambda's limits and handler format, the secret-looking name rule.
+  '../../model/runtimes.ts',
+  '../../model/lambda-limits.ts',
+  '../../model/secret-naming.ts',
 ];
 
 /** `r1-<sha256 of the sources, 16 hex>`; `inspectDir` is harness/inspect (a copy in tests). */

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { createDeterministicZip } from '../../../harness/build/deterministic-zip';
 import { KeyedCache, cacheKey } from '../../../harness/build/keyed-cache';
 import { ENVIRONMENT_RULES, inspectCached } from '../../../harness/inspect/inspection-cache';
-import { rulePackVersion } from '../../../harness/inspect/rule-pack-version';
+import { JUDGING_SOURCES, rulePackVersion } from '../../../harness/inspect/rule-pack-version';
 import { inspectZip } from '../../../harness/inspect/inspect';
 
 const OPTIONS = { runtime: 'python3.13', architecture: 'x86_64', handler: 'handler.lambda_handler' } as const;
@@ -115,4 +115,10 @@ describe('keyed cache', () => {
     fs.writeFileSync(path.join(cache.dir, `${cacheKey({ a: 1 })}.json`), '{not json');
     expect(cache.read({ a: 1 })).toBeUndefined();
   });
+});
+
+test('every source the rule-pack version hashes exists (a moved file would silently hash as "missing")', () => {
+  const inspectDir = path.join(__dirname, '..', '..', '..', 'harness', 'inspect');
+  const missing = JUDGING_SOURCES.filter((relative) => !fs.existsSync(path.join(inspectDir, relative)));
+  expect(missing).toEqual([]);
 });
