@@ -205,8 +205,25 @@ export async function removeContainer(idOrName: string): Promise<void> {
     await docker.getContainer(idOrName).remove({ force: true, v: true });
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
-    // 404: gone; 409: removal already in progress.
-    if (status !== 404 && status !== 409) throw engineError(`remove container ${idOrName}`, error);
+    // 404: gone. 409: another removal is in progress (a shutdown races the step's own clean-up):
+    // wait for it, so "removed" means gone when a caller (a shutdown, then exit) goes on.
+    if (status === 409) return waitUntilGone(docker, idOrName);
+    if (status !== 404) throw engineError(`remove container ${idOrName}`, error);
+  }
+}
+
+const REMOVAL_WAIT_MS = 15_000;
+
+async function waitUntilGone(docker: Dockerode, idOrName: string): Promise<void> {
+  const until = Date.now() + REMOVAL_WAIT_MS;
+  while (Date.now() < until) {
+    try {
+      await docker.getContainer(idOrName).inspect();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return;
+      throw engineError(`inspect container ${idOrName}`, error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -12,6 +12,21 @@ import { PassThrough, Readable } from 'node:stream';
 import type { GenericContainer, StartedTestContainer } from 'testcontainers';
 import { OutputTail, lastLines } from '../process/output-tail';
 import { DockerEngineError, dockerode, engine, engineError, engineInfo, imageExists, ownerLabels, refuseWhileShuttingDown, removeContainer } from './engine';
+import { isShuttingDown, onShutdown, ShuttingDownError } from '../process/shutdown';
+
+/**
+ * Containers the engine is creating right now. A shutdown waits for them (at most a while) before
+ * the engine's last cleanup lists this process's containers, so a Ctrl-C during a start cannot
+ * leave one behind (registered after engine.ts's cleanup, so it runs before it).
+ */
+const startsInFlight = new Set<Promise<unknown>>();
+const START_WAIT_ON_SHUTDOWN_MS = 20_000;
+onShutdown(async () => {
+  if (startsInFlight.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled([...startsInFlight]), new Promise((resolve) => (timer = setTimeout(resolve, START_WAIT_ON_SHUTDOWN_MS)))]);
+  clearTimeout(timer);
+});
 
 export interface BindMount {
   readonly source: string;
@@ -109,6 +124,23 @@ export class HarnessContainer {
   /** Starts it; a missing image fails with what to do instead of a registry error. */
   async start(): Promise<StartedTestContainer> {
     refuseWhileShuttingDown(`a container from ${this.image}`);
+    const starting = this.startOnce();
+    startsInFlight.add(starting);
+    try {
+      const started = await starting;
+      // A shutdown that began while the engine was creating it: its cleanup may have listed the
+      // containers before this one existed, so this one goes now, and nothing goes on to use it.
+      if (isShuttingDown()) {
+        await removeContainer(started.getId()).catch(() => undefined);
+        throw new ShuttingDownError(`a container from ${this.image}`);
+      }
+      return started;
+    } finally {
+      startsInFlight.delete(starting);
+    }
+  }
+
+  private async startOnce(): Promise<StartedTestContainer> {
     await engineInfo(); // finds the engine and decides on the reaper before testcontainers does
     const container = await this.genericContainer();
     try {
