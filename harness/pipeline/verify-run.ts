@@ -6,22 +6,19 @@
  * the functions finish in, so a parallel run reports and records exactly what a sequential one does.
  */
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { REPO_ROOT } from '../../model/paths';
 import { FunctionSpec, TestEvent, hasDeadLetterQueue } from '../../model/function-spec';
 import { RuntimeBase } from '../build/artifact';
 import { FunctionUrlAccess } from '../emulator/function-url-authorization';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { BaseChoice, resolveRuntimeBase } from '../images/runtime-base';
-import { ManifestEntry, choicesFor, manifestSbom, writeManifestEntries } from '../../model/manifest';
-import { verifiedConfiguration } from '../../model/verified-configuration';
+import { ManifestEntry, writeManifestEntries } from '../../model/manifest';
 import { NewsApiArticle } from '../local-aws/fake-newsapi';
 import { verifyReport, VerifyReport } from '../suite/check-result';
 import { LocalAwsSession, startLocalAwsSession } from './local-aws-session';
 import { VerifiedFunction, verifyFunction } from './verify-function';
 import { EngineName } from './served-function';
-import { machineChoices } from '../machine-catalog';
+import { isDeployable, manifestEntry } from './manifest-entry';
 
 export interface VerifyRunProps {
   /** Which engine boots the functions (`--engine`). @default 'emulator' */
@@ -138,33 +135,7 @@ export async function runVerify(props: VerifyRunProps): Promise<VerifyRun> {
 }
 
 function manifestEntries(verified: readonly VerifiedFunction[], specs: readonly FunctionSpec[], at: string): ManifestEntry[] {
-  const entries: ManifestEntry[] = [];
-  verified.forEach((v, index) => {
-    const spec = specs[index];
-    // Ad-hoc `--dir` functions are not deployable: only catalog functions enter the manifest.
-    if (!v.artifact || path.isAbsolute(spec.sourceDir)) return;
-    const verification = {
-      passed: v.report.passed,
-      at,
-      checks: v.report.checks.length,
-      failed: v.report.checks.filter((c) => !c.passed).length,
-      base: v.report.base,
-    };
-    const common = {
-      functionName: spec.name,
-      contentHash: v.artifact.contentHash,
-      runtime: spec.runtime,
-      architecture: spec.architecture,
-      verification,
-      configuration: verifiedConfiguration(spec, v.artifact.base.imageId),
-      choices: choicesFor(spec.name, machineChoices()),
-      sbom: manifestSbom(v.artifact.sbom),
-    };
-    entries.push(v.artifact.kind === 'zip'
-      ? { ...common, kind: 'zip', zipPath: path.relative(REPO_ROOT, v.artifact.zipPath), sha256: v.artifact.sha256, bytes: v.artifact.bytes }
-      : { ...common, kind: 'image', tag: v.artifact.tag, imageId: v.artifact.imageId, bytes: v.artifact.bytes });
-  });
-  return entries;
+  return verified.flatMap((v, index) => (v.artifact && isDeployable(specs[index]) ? [manifestEntry(specs[index], v.report, v.artifact, at)] : []));
 }
 
 /** `--jobs` default: one function per core (builds, pip and containers are CPU-bound), at least 1. */
