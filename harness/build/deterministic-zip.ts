@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yauzl from 'yauzl';
 import * as yazl from 'yazl';
-import { SourceFile, compareBytes } from './source-files';
+import { compareBytes, walkDirectory } from './directory-walk';
+import { SourceFile } from './source-files';
 
 /**
  * The DOS epoch in LOCAL time: yazl converts with local-time getters, so a local-time
@@ -40,22 +41,11 @@ export interface ZipResult {
 
 /** Every file and directory under `rootDir`, sorted, as archive entries (symlinks followed). */
 export function planTree(rootDir: string): ZipEntryPlan[] {
-  const plan: ZipEntryPlan[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    for (const name of fs.readdirSync(dir)) {
-      const absolutePath = path.join(dir, name);
-      const relative = prefix ? `${prefix}/${name}` : name;
-      const stat = fs.statSync(absolutePath);
-      if (stat.isDirectory()) {
-        plan.push({ name: `${relative}/`, kind: 'directory' });
-        walk(absolutePath, relative);
-      } else if (stat.isFile()) {
-        plan.push({ name: relative, kind: 'file', absolutePath, executable: (stat.mode & 0o111) !== 0 });
-      }
-    }
-  };
-  walk(rootDir, '');
-  return plan.sort((a, b) => compareBytes(a.name, b.name));
+  return walkDirectory(rootDir).map((entry): ZipEntryPlan =>
+    entry.kind === 'directory'
+      ? { name: `${entry.relativePath}/`, kind: 'directory' }
+      : { name: entry.relativePath, kind: 'file', absolutePath: entry.absolutePath, executable: entry.executable },
+  ).sort((a, b) => compareBytes(a.name, b.name));
 }
 
 /** The directory entries (`a/`, `a/b/`) above archive paths, each once. */

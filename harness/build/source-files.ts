@@ -3,8 +3,8 @@
  * directory, and nothing else. Test code, caches and the harness's own wheel drop are left out.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { ConfigurationError } from '../../model/error-codes';
+import { walkDirectory } from './directory-walk';
 
 /** Directory names never part of an artifact, wherever they appear. */
 export const EXCLUDED_DIRECTORIES: readonly string[] = ['tests', '__pycache__', '.local-wheels', '.pytest_cache', '.mypy_cache', '.venv', '.git'];
@@ -24,24 +24,10 @@ export function listSourceFiles(sourceDir: string): SourceFile[] {
   if (!fs.existsSync(sourceDir) || !fs.statSync(sourceDir).isDirectory()) {
     throw new ConfigurationError(`Function source directory '${sourceDir}' does not exist or is not a directory.`);
   }
-  const files: SourceFile[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    for (const name of fs.readdirSync(dir)) {
-      const absolutePath = path.join(dir, name);
-      const relativePath = prefix ? `${prefix}/${name}` : name;
-      const stat = fs.statSync(absolutePath);
-      if (stat.isDirectory()) {
-        if (!EXCLUDED_DIRECTORIES.includes(name)) walk(absolutePath, relativePath);
-      } else if (stat.isFile() && !EXCLUDED_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
-        files.push({ relativePath, absolutePath, executable: (stat.mode & 0o111) !== 0 });
-      }
-    }
-  };
-  walk(sourceDir, '');
-  return files.sort((a, b) => compareBytes(a.relativePath, b.relativePath));
-}
-
-/** Byte-order comparison, independent of locale. */
-export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return walkDirectory(sourceDir, {
+    includeDirectory: (name) => !EXCLUDED_DIRECTORIES.includes(name),
+    includeFile: (name) => !EXCLUDED_SUFFIXES.some((suffix) => name.endsWith(suffix)),
+  })
+    .filter((entry) => entry.kind === 'file')
+    .map(({ relativePath, absolutePath, executable }) => ({ relativePath, absolutePath, executable }));
 }

@@ -3,8 +3,8 @@
  * drops the event unless a dead-letter queue or an on-failure destination keeps it
  * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
  */
-import { fail, pass } from '../../../harness/inspect/verdict';
-import { Addressed, StackRule, StackView, nested } from '../types';
+import { subjectRule } from '../subject-rule';
+import { Addressed, StackView, nested } from '../types';
 
 const ASYNC_PRINCIPALS = ['events.amazonaws.com', 'sns.amazonaws.com', 's3.amazonaws.com'];
 
@@ -24,26 +24,25 @@ export function asyncInvokedFunctions(stack: StackView): Map<string, { fn: Addre
   return found;
 }
 
-export const asyncFailureDestinationRule: StackRule = {
+/** Whether a failed event of this function is kept: a dead-letter queue, or an on-failure destination. */
+function keepsFailedEvents(stack: StackView, fn: Addressed): boolean {
+  if (nested(fn.block.dead_letter_config).some((dlq) => typeof dlq.target_arn === 'string' && dlq.target_arn !== '')) return true;
+  return stack
+    .resources('aws_lambda_function_event_invoke_config')
+    .some(
+      (config) =>
+        stack.functionOf(config.block.function_name)?.address === fn.address &&
+        nested(config.block.destination_config).some((destination) => nested(destination.on_failure).some((onFailure) => !!onFailure.destination)),
+    );
+}
+
+export const asyncFailureDestinationRule = subjectRule({
   id: 'async-failure-destination',
   description: 'Asynchronously invoked functions have a dead-letter queue or an on-failure destination',
   protectsAgainst: 'scheduled or SNS events silently dropped after two failed retries, with nothing to replay',
-  check(stack) {
-    const invokeConfigs = stack.resources('aws_lambda_function_event_invoke_config');
-    const unprotected = [...asyncInvokedFunctions(stack).values()].filter(({ fn }) => {
-      if (nested(fn.block.dead_letter_config).some((dlq) => typeof dlq.target_arn === 'string' && dlq.target_arn !== '')) return false;
-      return !invokeConfigs.some(
-        (config) =>
-          stack.functionOf(config.block.function_name)?.address === fn.address &&
-          nested(config.block.destination_config).some((destination) => nested(destination.on_failure).some((onFailure) => !!onFailure.destination)),
-      );
-    });
-    if (unprotected.length === 0) return pass(this.id, 'every asynchronously invoked function keeps its failed events');
-    return fail(
-      this.id,
-      `${unprotected.length} asynchronously invoked function(s) drop events that fail every retry`,
-      unprotected.map(({ fn, by }) => ({ file: fn.address, detail: `invoked asynchronously by ${by}; no dead_letter_config and no on-failure destination` })),
-      'Give the function dead_letter_config { target_arn = <SQS queue ARN> } (modules/dead-letter-queue.ts) or an aws_lambda_function_event_invoke_config with destination_config.on_failure, and let its role send to it.',
-    );
-  },
-};
+  subjects: (stack) => [...asyncInvokedFunctions(stack).values()].map(({ fn, by }) => ({ ...fn, by })),
+  problem: (fn, stack) => (keepsFailedEvents(stack, fn) ? undefined : `invoked asynchronously by ${fn.by}; no dead_letter_config and no on-failure destination`),
+  passed: () => 'every asynchronously invoked function keeps its failed events',
+  failed: (unprotected) => `${unprotected} asynchronously invoked function(s) drop events that fail every retry`,
+  fix: 'Give the function dead_letter_config { target_arn = <SQS queue ARN> } (modules/dead-letter-queue.ts) or an aws_lambda_function_event_invoke_config with destination_config.on_failure, and let its role send to it.',
+});

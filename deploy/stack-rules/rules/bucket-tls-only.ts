@@ -2,8 +2,8 @@
  * Every bucket refuses plain-HTTP requests: a bucket policy denying all actions when
  * `aws:SecureTransport` is false, on the bucket and its objects.
  */
-import { fail, pass, warn } from '../../../harness/inspect/verdict';
-import { Addressed, StackRule, StackView, asList, nested } from '../types';
+import { subjectRule } from '../subject-rule';
+import { Addressed, StackView, asList, nested } from '../types';
 
 function deniesInsecureTransport(stack: StackView, bucket: Addressed): boolean {
   const arnRef = `\${${bucket.address}.arn}`;
@@ -30,25 +30,22 @@ function deniesInsecureTransport(stack: StackView, bucket: Addressed): boolean {
   });
 }
 
-export const bucketTlsOnlyRule: StackRule = {
+/** A rehearsal against a local plain-HTTP AWS (moto enforces bucket policies) cannot be TLS-only. */
+function plainHttpRehearsal(stack: StackView): { reason: string; fix: string } | undefined {
+  const s3Endpoints = nested(stack.json.provider?.aws).flatMap((provider) => nested(provider.endpoints)).map((endpoints) => String(endpoints.s3 ?? ''));
+  if (s3Endpoints.length === 0 || !s3Endpoints.every((endpoint) => endpoint.startsWith('http://'))) return undefined;
+  return { reason: 'expected in a rehearsal against a local plain-HTTP endpoint only', fix: 'Nothing to do for the rehearsal; real stacks must be TLS-only.' };
+}
+
+export const bucketTlsOnlyRule = subjectRule({
   id: 'bucket-tls-only',
   description: 'Every S3 bucket denies requests that do not use TLS',
   protectsAgainst: 'model archives and deployment packages readable or writable over plain HTTP',
-  check(stack) {
-    const buckets = stack.resources('aws_s3_bucket');
-    const open = buckets.filter((bucket) => !deniesInsecureTransport(stack, bucket));
-    if (open.length === 0) return pass(this.id, buckets.length === 0 ? 'no S3 bucket' : `${buckets.length} bucket(s) TLS-only`);
-    const evidence = open.map((bucket) => ({ file: bucket.address, detail: `bucket '${String(bucket.block.bucket)}' has no Deny on aws:SecureTransport = false for the bucket and its objects` }));
-    // A rehearsal against a local plain-HTTP AWS (moto enforces bucket policies) cannot be TLS-only.
-    const s3Endpoints = nested(stack.json.provider?.aws).flatMap((provider) => nested(provider.endpoints)).map((endpoints) => String(endpoints.s3 ?? ''));
-    if (s3Endpoints.length > 0 && s3Endpoints.every((endpoint) => endpoint.startsWith('http://'))) {
-      return warn(this.id, `${open.length} bucket(s) accept plain HTTP: expected in a rehearsal against a local plain-HTTP endpoint only`, evidence, 'Nothing to do for the rehearsal; real stacks must be TLS-only.');
-    }
-    return fail(
-      this.id,
-      `${open.length} bucket(s) accept plain HTTP`,
-      evidence,
-      "Attach an aws_s3_bucket_policy with Deny s3:* on [bucket ARN, bucket ARN/*] when aws:SecureTransport is 'false' (stacks/private-bucket.ts does).",
-    );
-  },
-};
+  subjects: (stack) => stack.resources('aws_s3_bucket'),
+  problem: (bucket, stack) =>
+    deniesInsecureTransport(stack, bucket) ? undefined : `bucket '${String(bucket.block.bucket)}' has no Deny on aws:SecureTransport = false for the bucket and its objects`,
+  passed: (count) => (count === 0 ? 'no S3 bucket' : `${count} bucket(s) TLS-only`),
+  failed: (open) => `${open} bucket(s) accept plain HTTP`,
+  fix: "Attach an aws_s3_bucket_policy with Deny s3:* on [bucket ARN, bucket ARN/*] when aws:SecureTransport is 'false' (stacks/private-bucket.ts does).",
+  expectedIn: plainHttpRehearsal,
+});
