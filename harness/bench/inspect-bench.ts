@@ -78,17 +78,3 @@ export function inspectBench(props: InspectBenchProps = {}): BenchSection {
     run: (context) => measureInspection(context, props),
   };
 }
-
-if (require.main === module) {
-  measureInspection({ log: (line) => process.stderr.write(`${line}\n`), quick: process.argv.includes('--quick') }).then(
-    (result) => {
-      for (const metric of result.metrics) {
-        process.stdout.write(`${metric.name}: ${metric.value} ${metric.unit}${metric.target ? ` (target ${metric.target.op} ${metric.target.value})` : ''}\n`);
-      }
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FunctionSpec } from '../../model/function-spec';
+import { lastLines } from '../process/output-tail';
 import { ContainerExitError, HarnessContainer, runToCompletion } from '../docker/harness-container';
 import { imageId } from '../docker/engine';
 import { isShuttingDown, onShutdown, ShuttingDownError } from '../process/shutdown';
@@ -16,7 +17,7 @@ import { RuntimeBase } from './artifact';
 import { keepArtifactsSetting, diskUsage } from './artifact-retention';
 import { BUILDER_VERSION } from './content-hash';
 import { CACHE_DIR_NAME, cacheKey } from './keyed-cache';
-import { ProgressLog, dockerOutputTail, lineSplitter, timedStep } from './progress';
+import { ProgressLog, lineSplitter, timedStep, withoutBuilderBanner } from './progress';
 import { RequirementsMode, describeRequirementsMode } from './requirements';
 import { sha256Text } from './requirements-lock';
 import { EnvironmentUnavailableError, isNetworkFailure } from '../../model/error-codes';
@@ -195,7 +196,7 @@ async function installRequirements(props: DependencySetProps, targetDir: string,
       throw new (unreachable ? EnvironmentUnavailableError : Error)(
         [
           `Installing ${spec.name}'s ${install.file} in ${base.buildImage} failed (${describeRequirementsMode(mode)}).`,
-          `  pip said: ${dockerOutputTail(error.stderr || error.stdout, 8).join('\n    ')}`,
+          `  pip said: ${lastLines(withoutBuilderBanner(error.stderr || error.stdout), 8).join('\n    ')}`,
           `  Likely cause: a requirement has no wheel for ${spec.runtime} on ${base.description} (or the index is unreachable).`,
           '  Fix: pin a version that publishes a compatible wheel, or check network access to PyPI.',
         ].join('\n'),

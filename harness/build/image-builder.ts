@@ -13,14 +13,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FunctionSpec } from '../../model/function-spec';
+import { lastLines } from '../process/output-tail';
 import { DockerEngineError, HARNESS_LABEL, imageExists, inspectImage } from '../docker/engine';
 import { buildImage, ociBaseLabels } from '../docker/image-build';
 import { ImageArtifact, RuntimeBase } from './artifact';
 import { computeContentHash } from './content-hash';
 import { stageLocalWheels } from './local-wheels';
+import { formatBytes } from '../../model/byte-size';
 import { SbomReference, copyImageDistributions, existingSbom, sbomPathFor, writeSbom } from './sbom';
 import { hashLockedFunction, lockTarget, requirementsToInstall } from './requirements-lock';
-import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from './progress';
+import { ProgressLog, lineSplitter, silentLog, timedStep, withoutBuilderBanner } from './progress';
 import { ConfigurationError, EnvironmentUnavailableError, isNetworkFailure } from '../../model/error-codes';
 
 export const CONTENT_HASH_LABEL = 'sentiment.content-hash';
@@ -59,7 +61,7 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
     requirementsToInstall(sourceDir, { functionName: spec.name, target: lockTarget(spec.runtime, spec.architecture), required: true });
   }
   const wheels = stageLocalWheels(sourceDir, spec.image?.localWheels ?? []);
-  for (const wheel of wheels) log(`${prefix} local wheel ${wheel.name} (${(wheel.bytes / 1024 / 1024).toFixed(0)} MiB) from ${path.dirname(wheel.from)}`);
+  for (const wheel of wheels) log(`${prefix} local wheel ${wheel.name} (${formatBytes(wheel.bytes)}) from ${path.dirname(wheel.from)}`);
   const buildArgs: Record<string, string> = {
     BASE_IMAGE: base.image,
     BUILDER_IMAGE: base.image,
@@ -128,7 +130,7 @@ export async function buildImageArtifact(spec: FunctionSpec, options: ImageBuild
       throw new (isNetworkFailure(error.detail) ? EnvironmentUnavailableError : Error)(
         [
           `docker build of '${spec.name}' (${path.relative(process.cwd(), dockerfile) || dockerfile}) on ${base.description} failed.`,
-          `  the engine said: ${dockerOutputTail(error.detail, 10).join('\n    ')}`,
+          `  the engine said: ${lastLines(withoutBuilderBanner(error.detail), 10).join('\n    ')}`,
           '  Likely causes: a RUN step failed (see the lines above), pip could not reach its index, or the Dockerfile',
           '  does not use the BASE_IMAGE / BUILDER_IMAGE build args (the stand-in builds as a non-root user: add USER root to a builder stage).',
         ].join('\n'),

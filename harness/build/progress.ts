@@ -2,6 +2,8 @@
  * Progress lines for long steps ("[images] debootstrap trixie ... 48 s"). Builders take a
  * `ProgressLog` so the CLI can print and tests can collect or silence them.
  */
+import { LineSplitter } from '../process/output-tail';
+
 export type ProgressLog = (line: string) => void;
 
 /** Discards every line. */
@@ -38,27 +40,16 @@ export function formatSeconds(ms: number): string {
  * Call the returned function with `undefined` to flush the last partial line.
  */
 export function lineSplitter(log: ProgressLog, prefix: string): (chunk: string | undefined) => void {
-  let pending = '';
-  return (chunk) => {
-    if (chunk === undefined) {
-      if (pending.trim()) log(`${prefix} ${pending.trimEnd()}`);
-      pending = '';
-      return;
-    }
-    pending += chunk;
-    const lines = pending.split(/\r?\n/);
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.trim()) log(`${prefix} ${line.trimEnd()}`);
-    }
-  };
+  const splitter = new LineSplitter((line) => log(`${prefix} ${line}`));
+  return (chunk) => (chunk === undefined ? splitter.end() : splitter.push(chunk));
 }
 
-/** The last `count` meaningful lines of docker output, without the legacy builder's deprecation banner. */
-export function dockerOutputTail(text: string, count: number): string[] {
+const LEGACY_BUILDER_BANNER = /DEPRECATED: The legacy builder|BuildKit is currently disabled|environment-variable\.\s*$/;
+
+/** Docker output without the legacy builder's deprecation banner, which would fill an error's quoted tail. */
+export function withoutBuilderBanner(text: string): string {
   return text
     .split('\n')
-    .filter((line) => line.trim() && !/DEPRECATED: The legacy builder|BuildKit is currently disabled|environment-variable\.\s*$/.test(line))
-    .slice(-count)
-    .map((line) => line.trimEnd());
+    .filter((line) => !LEGACY_BUILDER_BANNER.test(line))
+    .join('\n');
 }

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HarnessContainer, runToCompletion } from '../docker/harness-container';
 import { ensurePythonVenv, runVenvTool } from './python-venv';
+import { lastLines } from '../process/output-tail';
 
 export const SBOM_SUFFIX = '.cdx.json';
 
@@ -73,7 +74,7 @@ export async function writeSbom(dirs: readonly string[], file: string, subject: 
     const result = await runVenvTool('cyclonedx-py', ['environment', '--no-validate', '--output-reproducible', '--of', 'JSON', '--sv', '1.6', '-o', temporary, reporter]);
     if (result.code !== 0) {
       throw new Error(
-        `cyclonedx-py could not write the SBOM of ${subject.functionName}: ${result.stderr.trim().split('\n').slice(-6).join('\n  ')}\n` +
+        `cyclonedx-py could not write the SBOM of ${subject.functionName}: ${lastLines(result.stderr, 6).join('\n  ')}\n` +
           '  Likely cause: cyclonedx-bom missing from .work/venv (re-run scripts/setup-python.sh), or an unreadable dist-info.',
       );
     }

@@ -20,6 +20,7 @@ import { RequirementsMode, unpinnedRequirements, validateRequirementsMode } from
 import { REQUIREMENTS_FILE, lockTarget, requirementsToInstall } from './requirements-lock';
 import { existingSbom, sbomPathFor, writeSbom } from './sbom';
 import { listSourceFiles } from './source-files';
+import { formatBytes } from '../../model/byte-size';
 
 export interface ZipBuildOptions {
   readonly base: RuntimeBase;
@@ -92,7 +93,7 @@ export async function buildZipArtifact(spec: FunctionSpec, options: ZipBuildOpti
     timedStep(log, prefix, dependencies?.cacheHit ? 'zip (sources over the cached dependencies)' : 'zip', () => writeZipFromPlan(plan, zipPath)),
     timedStep(log, prefix, 'SBOM (cyclonedx-py)', sbomOf),
   ]);
-  log(`${prefix} ${zip.entries} entries, ${(zip.bytes / 1024 / 1024).toFixed(1)} MiB, sha256 ${zip.sha256.slice(0, 12)}`);
+  log(`${prefix} ${zip.entries} entries, ${formatBytes(zip.bytes)}, sha256 ${zip.sha256.slice(0, 12)}`);
   keepRecent(artifactsDir, contentHash, log, prefix);
   log(`${prefix} SBOM ${sbom.components} components -> ${path.relative(process.cwd(), sbom.path) || sbom.path}`);
   return { ...common, sha256: zip.sha256, bytes: zip.bytes, cacheHit: false, buildMs: Date.now() - started, sbom };
@@ -103,7 +104,7 @@ function keepRecent(artifactsDir: string, contentHash: string, log: ProgressLog,
   touchArtifact(path.join(artifactsDir, `${contentHash}.zip`));
   const pruned = pruneArtifacts({ functionDir: artifactsDir, protect: [contentHash] });
   if (pruned.removed.length > 0) {
-    log(`${prefix} removed ${pruned.removed.length} older artifact(s), ${(pruned.bytesFreed / 1024 / 1024).toFixed(1)} MiB (keeping the newest HARNESS_KEEP_ARTIFACTS)`);
+    log(`${prefix} removed ${pruned.removed.length} older artifact(s), ${formatBytes(pruned.bytesFreed)} (keeping the newest HARNESS_KEEP_ARTIFACTS)`);
   }
 }
 

@@ -16,7 +16,7 @@ import { CACHE_DIR_NAME } from '../build/keyed-cache';
 import { stderrLog } from '../build/progress';
 import { ensureDockerEngine } from '../docker/engine';
 import { reapOrphans } from '../lifecycle/reap';
-import { formatBytes } from '../report/console-report';
+import { formatBytes } from '../../model/byte-size';
 import { formatOptions, OptionSpec, parseOptionsOnly, runCli, UsageError } from './cli-args';
 
 const OPTIONS: Record<string, OptionSpec> = {

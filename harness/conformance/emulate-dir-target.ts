@@ -6,9 +6,9 @@
  * images' users call), so the column measures RIE and not our invoke endpoint in front of it;
  * the Function URL cases go through our Function URL front on top of RIE (RIE has none).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../model/paths';
+import { startProcess } from '../process/run-process';
 import { EngineName } from '../pipeline/served-function';
 import { ConformanceTarget } from './conformance-runner';
 import { CONFORMANCE_FIXTURE, CONFORMANCE_FIXTURE_DIR } from './conformance-fixture';
@@ -35,29 +35,32 @@ export async function startEmulateDirTarget(props: StartEmulateDirProps = {}): P
     '--memory', String(CONFORMANCE_FIXTURE.memoryMb), '--timeout', String(CONFORMANCE_FIXTURE.timeoutSeconds),
     '--port', '0', '--url-port', '0', '--engine', engine, ...(props.base ? ['--base', props.base] : []),
   ];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const tail: string[] = [];
-  const ready = new Promise<ReadyLine>((resolve, reject) => {
-    const onLine = (line: string) => {
-      tail.push(line);
-      if (tail.length > 60) tail.shift();
+  let announceReady: (line: ReadyLine) => void = () => undefined;
+  const readyLine = new Promise<ReadyLine>((resolve) => (announceReady = resolve));
+  const emulate = startProcess(process.execPath, args, {
+    cwd: REPO_ROOT,
+    label: `npm run emulate -- --dir ${CONFORMANCE_FIXTURE_DIR} --engine ${engine}`,
+    tailLines: 60,
+    onLine: (line) => {
       props.log?.(line);
-      if (line.startsWith('READY ')) resolve(JSON.parse(line.slice(6)));
-    };
-    lines(child, 'stdout', onLine);
-    lines(child, 'stderr', onLine);
-    void exited.then((code) => reject(new Error(`npm run emulate -- --dir ${CONFORMANCE_FIXTURE_DIR} --engine ${engine} exited (${code}) before serving:\n${tail.join('\n')}`)));
+      if (line.startsWith('READY ')) announceReady(JSON.parse(line.slice(6)) as ReadyLine);
+    },
   });
+  const ready = Promise.race([
+    readyLine,
+    emulate.exited.then((exit): never => {
+      throw new Error(`npm run emulate -- --dir ${CONFORMANCE_FIXTURE_DIR} --engine ${engine} exited (${exit.exitCode ?? exit.signal}) before serving:\n${emulate.tail().join('\n')}`);
+    }),
+  ]);
   let served: ReadyLine;
   try {
     served = await ready;
   } catch (error) {
-    child.kill('SIGKILL');
+    await emulate.stop('SIGKILL');
     throw error;
   }
   if (engine === 'rie' && !served.rieInvokeUrl) {
-    child.kill('SIGINT');
+    await emulate.stop('SIGINT');
     throw new Error("emulate --engine rie printed no rieInvokeUrl in its READY line: RIE's own invoke endpoint is what the RIE column measures.");
   }
   return {
@@ -68,8 +71,7 @@ export async function startEmulateDirTarget(props: StartEmulateDirProps = {}): P
       fixture: { functionName: served.function, ...CONFORMANCE_FIXTURE },
     },
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGINT');
-      await exited;
+      await emulate.stop('SIGINT');
     },
   };
 }
@@ -80,13 +82,4 @@ interface ReadyLine {
   readonly invokeUrl: string;
   readonly functionUrl: string;
   readonly rieInvokeUrl?: string;
-}
-
-function lines(child: ChildProcess, stream: 'stdout' | 'stderr', onLine: (line: string) => void): void {
-  let partial = '';
-  child[stream]!.on('data', (chunk: Buffer) => {
-    const parts = (partial + chunk.toString()).split('\n');
-    partial = parts.pop() ?? '';
-    parts.forEach(onLine);
-  });
 }

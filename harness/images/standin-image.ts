@@ -11,10 +11,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PythonRuntime, RuntimeFacts, runtimeFacts } from '../../model/runtimes';
+import { lastLines } from '../process/output-tail';
 import { DockerEngineError, HARNESS_LABEL, imageId, inspectImage } from '../docker/engine';
 import { HarnessContainer, runToCompletion } from '../docker/harness-container';
 import { ImageBuildProps, buildImage as engineBuildImage } from '../docker/image-build';
-import { ProgressLog, dockerOutputTail, lineSplitter, silentLog, timedStep } from '../build/progress';
+import { ProgressLog, lineSplitter, silentLog, timedStep, withoutBuilderBanner } from '../build/progress';
 import { ensureRootfsImage } from './rootfs';
 import { withFileLock } from './file-lock';
 import { extraCertificates, hostCaBundlePath } from './host-ca-certificates';
@@ -234,7 +235,7 @@ async function dockerBuild(log: ProgressLog, props: Omit<ImageBuildProps, 'onOut
   } catch (error) {
     if (error instanceof DockerEngineError) {
       throw new Error(
-        `Building the Lambda stand-in failed (docker build ${props.tag} ...):\n    ${dockerOutputTail(error.detail, 10).join('\n    ')}\n` +
+        `Building the Lambda stand-in failed (docker build ${props.tag} ...):\n    ${lastLines(withoutBuilderBanner(error.detail), 10).join('\n    ')}\n` +
           '  Likely cause: pip or apt inside the build could not reach PyPI / the Debian mirror. Check network access.',
       );
     }

@@ -10,7 +10,7 @@ import { DEFAULT_WORK_DIR, buildArtifact } from '../build/build-artifact';
 import { ProgressLog } from '../build/progress';
 import { RequirementsMode } from '../build/requirements';
 import { inspectCached } from '../inspect/inspection-cache';
-import { formatBytes } from '../report/console-report';
+import { formatBytes } from '../../model/byte-size';
 import { inspectionCheck } from '../report/inspection-check';
 import { CheckResult, functionReport, FunctionReport, timedCheck } from '../suite/check-result';
 import { runImportSmokeCached } from '../suite/import-smoke';

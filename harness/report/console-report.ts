@@ -1,9 +1,8 @@
 /** Renders the verify report as a table for the terminal, failures with their full evidence. */
 import { VerifyReport } from '../suite/check-result';
-import { formatBytes } from '../inspect/verdict';
+import { formatBytes } from '../../model/byte-size';
 
 /** Sizes in IEC units (KiB, MiB, GiB), the one byte formatter (re-exported for the verify pipeline). */
-export { formatBytes };
 
 export function formatConsoleReport(report: VerifyReport): string {
   const rows: string[][] = [['function', 'check', 'result', 'ms', 'detail']];

@@ -7,7 +7,6 @@
  * Apache-2.0; the wheel's `aws_sam_cli-<version>.dist-info/licenses/LICENSE` and `NOTICE` are
  * copied beside the cached binary.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,6 +16,7 @@ import { Architecture } from '../../model/runtimes';
 import { DEFAULT_WORK_DIR } from '../build/build-artifact';
 import { ProgressLog, silentLog } from '../build/progress';
 import { withFileLock } from '../images/file-lock';
+import { runProcess } from '../process/run-process';
 
 export const SAM_CLI_VERSION = '1.170.0';
 /** sha256 of `aws_sam_cli-1.170.0-py3-none-any.whl` as PyPI serves it. */
@@ -87,19 +87,14 @@ async function verifyOrFetch(architecture: Architecture, dir: string, binary: st
   });
 }
 
-function pipDownload(into: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-m', 'pip', 'download', '--no-deps', '--disable-pip-version-check', '-d', into, `aws-sam-cli==${SAM_CLI_VERSION}`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', (error) => reject(new Error(`Could not run python3 -m pip (needed once to fetch AWS's RIE): ${error.message}`)));
-    child.on('close', (code) => code === 0 ? resolve() : reject(new Error(
-      `pip download aws-sam-cli==${SAM_CLI_VERSION} failed (exit ${code}):\n  ${output.trim().split('\n').slice(-6).join('\n  ')}\n` +
-      '  Likely cause: PyPI is unreachable. The RIE engine needs that wheel once; it is cached under .work/rie/ afterwards.',
-    )));
+async function pipDownload(into: string): Promise<void> {
+  await runProcess('python3', ['-m', 'pip', 'download', '--no-deps', '--disable-pip-version-check', '-d', into, `aws-sam-cli==${SAM_CLI_VERSION}`], {
+    label: `pip download aws-sam-cli==${SAM_CLI_VERSION}`,
+    tailLines: 6,
+    hint: (_tail, startError) =>
+      startError
+        ? "python3 -m pip is needed once to fetch AWS's RIE: install Python 3 with pip."
+        : 'Likely cause: PyPI is unreachable. The RIE engine needs that wheel once; it is cached under .work/rie/ afterwards.',
   });
 }
 

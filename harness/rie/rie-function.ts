@@ -18,6 +18,7 @@ import { MAX_PAYLOAD_BYTES } from '../../model/lambda-limits';
 import { LaunchSpec, lambdaEnvironment, validateLaunchSpec } from '../emulator/launch-spec';
 import { RieFailureLog, RieLoggedFailure, interpretRieAnswer } from './rie-answer';
 import { ensureRieBinary } from './rie-binary';
+import { LineSplitter } from '../process/output-tail';
 
 /** What RIE does not do that Lambda does; the harness says so in reports instead of hiding it. */
 export const RIE_LIMITATIONS: readonly string[] = [
@@ -68,14 +69,14 @@ export class RieFunction implements Invoker {
     const startedAt = performance.now();
     const started = await container.start();
     const fn = new RieFunction(spec, started.getId(), port, startedAt);
-    await demuxedLogs(started.getId(), { onOutput: (chunk) => fn.collectLogs(chunk, options.onLog), keepOutputBytes: 64 * 1024 });
+    const logLines = fn.logLines(options.onLog);
+    await demuxedLogs(started.getId(), { onOutput: (chunk) => logLines.push(chunk), keepOutputBytes: 64 * 1024 });
     return fn;
   }
 
   readonly functionName: string;
   private queue: Promise<unknown> = Promise.resolve();
   private invokedOnce = false;
-  private partialLine = '';
   private readonly failureLog = new RieFailureLog();
   private readonly memory: ContainerMemory;
 
@@ -164,14 +165,17 @@ export class RieFunction implements Invoker {
     }
   }
 
-  private collectLogs(chunk: string, onLog: ((line: string) => void) | undefined): void {
-    const lines = (this.partialLine + chunk).split('\n');
-    this.partialLine = lines.pop() ?? '';
-    for (const line of lines) {
-      this.failureLog.read(line);
-      onLog?.(line.replace(/\r$/, '').replace(/\r/g, '\n'));
-    }
+  /** RIE's output, line by line: what it says about a failure is read, the rest goes to `onLog`. */
+  private logLines(onLog: ((line: string) => void) | undefined): LineSplitter {
+    return new LineSplitter(
+      (line) => {
+        this.failureLog.read(line);
+        onLog?.(line.replace(/\r$/, '').replace(/\r/g, '\n'));
+      },
+      { raw: true },
+    );
   }
+
 }
 
 function postOnce(port: number, payload: Buffer): Promise<{ status: number; body: Buffer }> {

@@ -1,6 +1,7 @@
 /** Lambda runs container images of at most 10 GB (uncompressed, all layers). */
 import { InspectionRule } from '../types';
-import { formatBytes, fail, pass } from '../verdict';
+import { fail, pass } from '../verdict';
+import { formatBytes } from '../../../model/byte-size';
 
 export const IMAGE_LIMIT_BYTES = 10 * 1024 * 1024 * 1024;
 

@@ -1,6 +1,7 @@
 /** Lambda refuses a function whose code plus layers unpack to more than 250 MB. */
 import { InspectionRule } from '../types';
-import { MIB, formatBytes, fail, pass } from '../verdict';
+import { fail, pass } from '../verdict';
+import { MIB, formatBytes } from '../../../model/byte-size';
 
 export const UNZIPPED_LIMIT_BYTES = 250 * MIB;
 

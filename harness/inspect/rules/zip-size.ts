@@ -1,6 +1,7 @@
 /** Lambda accepts a ZIP of at most 50 MB by direct upload; larger ones must go through S3. */
 import { InspectionRule } from '../types';
-import { MIB, formatBytes, pass, warn } from '../verdict';
+import { pass, warn } from '../verdict';
+import { MIB, formatBytes } from '../../../model/byte-size';
 
 export const DIRECT_UPLOAD_LIMIT_BYTES = 50 * MIB;
 

@@ -1,8 +1,6 @@
 /**
  * One helper per job (issue 13): each family below has one implementation, and this test fails,
- * naming the file, when a second one appears. `pending` lists the copies left in files other
- * work owned when the helpers were unified; each must still hold its copy (so a fixed one is
- * removed from the list) and the list only shrinks.
+ * naming the file, when a second one appears.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,8 +12,6 @@ interface Family {
   readonly pattern: RegExp;
   /** The files allowed to match: the implementation itself. */
   readonly home: readonly string[];
-  /** Copies still to be replaced by the home (file -> what to do), so the list only shrinks. */
-  readonly pending?: Readonly<Record<string, string>>;
   /** Files where a match is data, not a second implementation (file -> why). */
   readonly notCopies?: Readonly<Record<string, string>>;
   /** @default every .ts file */
@@ -31,39 +27,21 @@ const FAMILIES: readonly Family[] = [
     job: 'starting host processes (harness/process/run-process.ts: lines, bounded tail, time limit, ProcessError)',
     pattern: /^import (?!type\b)[^;]*from 'node:child_process'/m,
     home: ['harness/process/run-process.ts'],
-    pending: {
-      'harness/rie/rie-binary.ts': 'pipDownload: runProcess(python3, [-m, pip, download, ...], { hint })',
-      'harness/conformance/emulate-dir-target.ts': 'startProcess(process.execPath, [...], { onLine }) and its tail()',
-    },
   },
   {
     job: 'splitting a stream into lines (LineSplitter in harness/process/output-tail.ts)',
     pattern: /(partial\w*|pending)\s*=\s*\w+\.pop\(\)/,
     home: ['harness/process/output-tail.ts'],
-    pending: {
-      'harness/build/progress.ts': 'lineSplitter(log, prefix): a LineSplitter whose onLine logs `${prefix} ${line}`',
-      'harness/rie/rie-function.ts': 'collectLogs: new LineSplitter(onLog, { raw: true })',
-      'harness/conformance/emulate-dir-target.ts': 'lines(): startProcess onLine',
-    },
   },
   {
     job: "quoting a tool's last output lines (lastLines / LineTail in harness/process/output-tail.ts)",
     pattern: /split\('\\n'\)(\.\w+\([^)]*\))*\.slice\(-\d+\)|function (dockerOutputTail|lastLines)\b/,
     home: ['harness/process/output-tail.ts'],
-    pending: {
-      'harness/build/progress.ts': "dockerOutputTail: lastLines(text, count) of the lines without the legacy builder's banner",
-      'harness/build/sbom.ts': 'lastLines(result.stderr, 6)',
-      'harness/rie/rie-binary.ts': 'the ProcessError tail of runProcess',
-    },
   },
   {
-    job: 'formatting byte counts (formatBytes in harness/inspect/verdict.ts, IEC units)',
+    job: 'formatting byte counts (formatBytes in model/byte-size.ts, IEC units)',
     pattern: /function formatBytes|toFixed\(\d\)\}? ?(KiB|MiB|GiB|KB|MB|GB)\b/,
-    home: ['harness/inspect/verdict.ts'],
-    pending: {
-      'harness/build/zip-builder.ts': 'formatBytes(zip.bytes), formatBytes(pruned.bytesFreed)',
-      'harness/build/image-builder.ts': 'formatBytes(wheel.bytes)',
-    },
+    home: ['model/byte-size.ts'],
   },
   {
     job: 'writing ZIP archives (createDeterministicZip in harness/build/deterministic-zip.ts, time-zone independent)',
@@ -74,7 +52,6 @@ const FAMILIES: readonly Family[] = [
     job: 'parsing command-line options (parseArgs in harness/cli/cli-args.ts)',
     pattern: /argv\[\+\+i\]|argv\[i \+ 1\]|process\.argv\.includes\(/,
     home: ['harness/cli/cli-args.ts'],
-    pending: { 'harness/bench/inspect-bench.ts': "--quick: parseArgs(process.argv.slice(2), { quick: { kind: 'switch', ... } }, usage)" },
   },
   {
     job: 'telling whether a process still runs (processAlive / entriesOfGoneProcesses in harness/docker/owner.ts)',
@@ -136,14 +113,9 @@ function copiesOf(family: Family): string[] {
 
 describe.each(FAMILIES.map((family) => [family.job, family] as const))('one implementation: %s', (_job, family) => {
   test('no copy outside its home', () => {
-    const allowed = [...family.home, ...Object.keys(family.pending ?? {}), ...Object.keys(family.notCopies ?? {})];
+    const allowed = [...family.home, ...Object.keys(family.notCopies ?? {})];
     const offenders = copiesOf(family).filter((file) => !allowed.includes(file));
     expect(offenders).toEqual([]);
-  });
-
-  test('every pending copy is still there (remove the entry once it is replaced)', () => {
-    const copies = copiesOf(family);
-    expect(Object.keys(family.pending ?? {}).filter((file) => !copies.includes(file))).toEqual([]);
   });
 
   test('its home holds the implementation', () => {
