@@ -23,16 +23,42 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** An invoke of one of the fixture's actions. */
 const action = (name: string, fields: Record<string, unknown> = {}) => ({ via: 'invoke' as const, event: { action: name, ...fields } });
 
+/**
+ * A case whose whole check is one value an action of the fixture reports, equal to what AWS
+ * documents: `{ action: 'context', field: 'function_name' }` reads `function_name` of the
+ * `context` action's answer.
+ */
+function reportedValue(
+  head: Pick<ConformanceCase, 'id' | 'area' | 'source' | 'documented'>,
+  reports: { readonly action: string; readonly field: string; readonly label?: string },
+  expected: (fixture: FixtureFacts) => unknown,
+): ConformanceCase {
+  return { ...head, requests: [action(reports.action)], check: ([a], fixture) => ensureEqual(a.json()[reports.field], expected(fixture), reports.label ?? reports.field) };
+}
+
+/** The check of a request Lambda refuses: this HTTP status and this `X-Amzn-ErrorType`. */
+function refusedWith(status: number, errorType: string): ConformanceCase['check'] {
+  return ([a]) => {
+    ensureEqual(a.status, status, 'status');
+    ensureEqual(a.headers['x-amzn-errortype'], errorType, 'x-amzn-ErrorType');
+  };
+}
+
+/** The check of an invoke answered 200 with this JSON body (`what` names it in a failure). */
+function answersJson(body: unknown, what = 'body'): ConformanceCase['check'] {
+  return ([a]) => {
+    ensureEqual(a.status, 200, 'status');
+    ensureEqual(a.json(), body, what);
+  };
+}
+
 export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   // --- Invoke API ------------------------------------------------------------------------------
   {
     id: 'invoke-api.sync-result', area: 'invoke-api', source: INVOKE_API,
     documented: 'A synchronous invoke answers 200 with the function response as the body.',
     requests: [action('echo', { value: 42 })],
-    check: ([a]) => {
-      ensureEqual(a.status, 200, 'status');
-      ensureEqual(a.json(), { action: 'echo', value: 42 }, 'body');
-    },
+    check: answersJson({ action: 'echo', value: 42 }),
   },
   {
     id: 'invoke-api.executed-version', area: 'invoke-api', source: INVOKE_API,
@@ -85,73 +111,49 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     id: 'invoke-api.invalid-json-400', area: 'invoke-api', source: INVOKE_API,
     documented: 'A body that is not JSON is refused: 400 InvalidRequestContentException.',
     requests: [{ via: 'invoke', body: 'this is not json' }],
-    check: ([a]) => {
-      ensureEqual(a.status, 400, 'status');
-      ensureEqual(a.headers['x-amzn-errortype'], 'InvalidRequestContentException', 'x-amzn-ErrorType');
-    },
+    check: refusedWith(400, 'InvalidRequestContentException'),
   },
   {
     id: 'invoke-api.invalid-client-context-400', area: 'invoke-api', source: INVOKE_API,
     documented: 'ClientContext must be base64-encoded JSON; anything else is 400 InvalidRequestContentException.',
     requests: [{ via: 'invoke', event: { action: 'echo' }, headers: { 'x-amz-client-context': Buffer.from('not json').toString('base64') } }],
-    check: ([a]) => {
-      ensureEqual(a.status, 400, 'status');
-      ensureEqual(a.headers['x-amzn-errortype'], 'InvalidRequestContentException', 'x-amzn-ErrorType');
-    },
+    check: refusedWith(400, 'InvalidRequestContentException'),
   },
   {
     id: 'invoke-api.no-payload', area: 'invoke-api', source: INVOKE_API,
     documented: 'Payload is optional; an invoke without one gives the function the empty JSON object {}.',
     requests: [{ via: 'invoke', body: '' }],
-    check: ([a]) => {
-      ensureEqual(a.status, 200, 'status');
-      ensureEqual(a.json(), {}, 'the event the function received');
-    },
+    check: answersJson({}, 'the event the function received'),
   },
   {
     id: 'invoke-api.request-too-large', area: 'limits', source: QUOTAS,
     documented: 'A synchronous request over 6 MB (6,291,456 bytes) is refused: 413 RequestTooLargeException.',
     requests: [{ via: 'invoke', body: `{"p":"${'x'.repeat(6_291_456)}"}` }],
-    check: ([a]) => {
-      ensureEqual(a.status, 413, 'status');
-      ensureEqual(a.headers['x-amzn-errortype'], 'RequestTooLargeException', 'x-amzn-ErrorType');
-    },
+    check: refusedWith(413, 'RequestTooLargeException'),
   },
   {
     id: 'invoke-api.event-payload-too-large', area: 'limits', source: QUOTAS,
     documented: 'An asynchronous (Event) request over 1 MB is refused: 413 RequestTooLargeException.',
     requests: [{ via: 'invoke', body: `{"p":"${'x'.repeat(1_048_576)}"}`, headers: { 'x-amz-invocation-type': 'Event' } }],
-    check: ([a]) => {
-      ensureEqual(a.status, 413, 'status');
-      ensureEqual(a.headers['x-amzn-errortype'], 'RequestTooLargeException', 'x-amzn-ErrorType');
-    },
+    check: refusedWith(413, 'RequestTooLargeException'),
   },
   {
     id: 'invoke-api.unknown-qualifier-404', area: 'invoke-api', source: INVOKE_API,
     documented: 'A Qualifier naming a version or alias that does not exist is 404 ResourceNotFoundException.',
     requests: [{ via: 'invoke', event: { action: 'echo' }, path: '?Qualifier=7' }],
-    check: ([a]) => {
-      ensureEqual(a.status, 404, 'status');
-      ensureEqual(a.headers['x-amzn-errortype'], 'ResourceNotFoundException', 'x-amzn-ErrorType');
-    },
+    check: refusedWith(404, 'ResourceNotFoundException'),
   },
   {
     id: 'invoke-api.latest-qualifier', area: 'invoke-api', source: INVOKE_API,
     documented: 'Qualifier $LATEST invokes the unpublished version.',
     requests: [{ via: 'invoke', event: { action: 'echo', q: 1 }, path: '?Qualifier=%24LATEST' }],
-    check: ([a]) => {
-      ensureEqual(a.status, 200, 'status');
-      ensureEqual(a.json(), { action: 'echo', q: 1 }, 'body');
-    },
+    check: answersJson({ action: 'echo', q: 1 }),
   },
   {
     id: 'invoke-api.unknown-function-404', area: 'invoke-api', source: INVOKE_API,
     documented: 'Invoking a function that does not exist is 404 ResourceNotFoundException.',
     requests: [{ via: 'invoke', event: {}, functionName: 'no-such-function' }],
-    check: ([a]) => {
-      ensureEqual(a.status, 404, 'status');
-      ensureEqual(a.headers['x-amzn-errortype'], 'ResourceNotFoundException', 'x-amzn-ErrorType');
-    },
+    check: refusedWith(404, 'ResourceNotFoundException'),
   },
   {
     id: 'invoke-api.log-tail', area: 'invoke-api', source: INVOKE_API,
@@ -183,24 +185,9 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   },
 
   // --- Context object --------------------------------------------------------------------------
-  {
-    id: 'context.function-name', area: 'context', source: PYTHON_CONTEXT,
-    documented: 'context.function_name is the name of the Lambda function.',
-    requests: [action('context')],
-    check: ([a], fixture) => ensureEqual(a.json().function_name, fixture.functionName, 'function_name'),
-  },
-  {
-    id: 'context.function-version', area: 'context', source: PYTHON_CONTEXT,
-    documented: 'context.function_version is the version of the function ($LATEST when unqualified).',
-    requests: [action('context')],
-    check: ([a]) => ensureEqual(a.json().function_version, '$LATEST', 'function_version'),
-  },
-  {
-    id: 'context.memory-limit', area: 'context', source: PYTHON_CONTEXT,
-    documented: 'context.memory_limit_in_mb is the memory allocated to the function.',
-    requests: [action('context')],
-    check: ([a], fixture) => ensureEqual(a.json().memory_limit_in_mb, String(fixture.memoryMb), 'memory_limit_in_mb'),
-  },
+  reportedValue({ id: 'context.function-name', area: 'context', source: PYTHON_CONTEXT, documented: 'context.function_name is the name of the Lambda function.' }, { action: 'context', field: 'function_name' }, (f) => f.functionName),
+  reportedValue({ id: 'context.function-version', area: 'context', source: PYTHON_CONTEXT, documented: 'context.function_version is the version of the function ($LATEST when unqualified).' }, { action: 'context', field: 'function_version' }, () => '$LATEST'),
+  reportedValue({ id: 'context.memory-limit', area: 'context', source: PYTHON_CONTEXT, documented: 'context.memory_limit_in_mb is the memory allocated to the function.' }, { action: 'context', field: 'memory_limit_in_mb' }, (f) => String(f.memoryMb)),
   {
     id: 'context.invoked-function-arn', area: 'context', source: PYTHON_CONTEXT,
     documented: 'context.invoked_function_arn is the ARN used to invoke the function.',
@@ -208,12 +195,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     check: ([a], fixture) => ensure(new RegExp(`^arn:aws:lambda:[a-z0-9-]+:\\d{12}:function:${fixture.functionName}$`).test(a.json().invoked_function_arn),
       `invoked_function_arn: got ${a.json().invoked_function_arn}`),
   },
-  {
-    id: 'context.log-group', area: 'context', source: PYTHON_CONTEXT,
-    documented: 'context.log_group_name is /aws/lambda/<function name>.',
-    requests: [action('context')],
-    check: ([a], fixture) => ensureEqual(a.json().log_group_name, `/aws/lambda/${fixture.functionName}`, 'log_group_name'),
-  },
+  reportedValue({ id: 'context.log-group', area: 'context', source: PYTHON_CONTEXT, documented: 'context.log_group_name is /aws/lambda/<function name>.' }, { action: 'context', field: 'log_group_name' }, (f) => `/aws/lambda/${f.functionName}`),
   {
     id: 'context.log-stream', area: 'context', source: PYTHON_CONTEXT,
     documented: 'context.log_stream_name is the log stream of the execution environment (date/[version]id).',
@@ -265,12 +247,13 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     ['AWS_LAMBDA_LOG_GROUP_NAME', (f) => `/aws/lambda/${f.functionName}`],
     ['AWS_LAMBDA_INITIALIZATION_TYPE', () => 'on-demand'],
     ['TZ', () => ':UTC'],
-  ]).map(([name, expected]): ConformanceCase => ({
-    id: `environment.${name.toLowerCase()}`, area: 'environment', source: ENV_VARS,
-    documented: `The reserved variable ${name} is set by Lambda.`,
-    requests: [action('env')],
-    check: ([a], fixture) => ensureEqual(a.json()[name], expected(fixture), name),
-  })),
+  ]).map(([name, expected]) =>
+    reportedValue(
+      { id: `environment.${name.toLowerCase()}`, area: 'environment', source: ENV_VARS, documented: `The reserved variable ${name} is set by Lambda.` },
+      { action: 'env', field: name },
+      expected,
+    ),
+  ),
   {
     id: 'environment.region', area: 'environment', source: ENV_VARS,
     documented: 'AWS_REGION and AWS_DEFAULT_REGION name the region the function runs in.',
@@ -303,24 +286,14 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   },
 
   // --- Filesystem ------------------------------------------------------------------------------
-  {
-    id: 'filesystem.task-root-read-only', area: 'filesystem', source: ENVIRONMENT,
-    documented: 'The function code in /var/task is read-only (EROFS on write).',
-    requests: [action('filesystem')],
-    check: ([a]) => ensureEqual(a.json().task_root, 'errno 30', '/var/task write'),
-  },
+  reportedValue({ id: 'filesystem.task-root-read-only', area: 'filesystem', source: ENVIRONMENT, documented: 'The function code in /var/task is read-only (EROFS on write).' }, { action: 'filesystem', field: 'task_root', label: '/var/task write' }, () => 'errno 30'),
   {
     id: 'filesystem.root-read-only', area: 'filesystem', source: ENVIRONMENT,
     documented: 'Only /tmp is writable; the rest of the file system is read-only.',
     requests: [action('filesystem')],
     check: ([a]) => ensure(a.json().root !== 'writable', `writing to / succeeded`),
   },
-  {
-    id: 'filesystem.tmp-writable', area: 'filesystem', source: EPHEMERAL,
-    documented: '/tmp is writable ephemeral storage.',
-    requests: [action('filesystem')],
-    check: ([a]) => ensureEqual(a.json().tmp, 'writable', '/tmp write'),
-  },
+  reportedValue({ id: 'filesystem.tmp-writable', area: 'filesystem', source: EPHEMERAL, documented: '/tmp is writable ephemeral storage.' }, { action: 'filesystem', field: 'tmp', label: '/tmp write' }, () => 'writable'),
   {
     id: 'filesystem.tmp-size', area: 'filesystem', source: EPHEMERAL,
     documented: '/tmp is 512 MB by default.',
@@ -336,12 +309,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     requests: [action('write-tmp', { value: 'kept' }), action('read-tmp')],
     check: ([, a]) => ensureEqual(a.json().value, 'kept', 'the marker written by the previous invoke'),
   },
-  {
-    id: 'filesystem.working-directory', area: 'filesystem', source: ENV_VARS,
-    documented: 'The handler runs with the function directory LAMBDA_TASK_ROOT (/var/task) as working directory.',
-    requests: [action('filesystem')],
-    check: ([a]) => ensureEqual(a.json().cwd, '/var/task', 'cwd'),
-  },
+  reportedValue({ id: 'filesystem.working-directory', area: 'filesystem', source: ENV_VARS, documented: 'The handler runs with the function directory LAMBDA_TASK_ROOT (/var/task) as working directory.' }, { action: 'filesystem', field: 'cwd' }, () => '/var/task'),
   {
     id: 'filesystem.not-root-user', area: 'filesystem', source: ENVIRONMENT,
     documented: 'The function runs as a non-root user.',

@@ -4,7 +4,9 @@
  * as the stacks wire it in AWS: `trigger: schedule` runs on the schedule, `trigger: sns` is
  * subscribed to the topic, `url` gets a Function URL front. No function is wired by its name.
  */
+import { randomUUID } from 'node:crypto';
 import { machineCatalog } from '../machine-catalog';
+import { SCHEDULED_EVENT } from '../../lambdas/test-events';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../model/local-aws-account';
 import { FunctionSpec, TriggerSpec, hasDeadLetterQueue } from '../../model/function-spec';
 import { ProgressLog } from '../build/progress';
@@ -214,11 +216,16 @@ export async function startLocalStack(props: LocalStackProps): Promise<LocalStac
       stops.push(() => bridge.stop());
     }
     const runScheduled = async (name: string): Promise<TriggerRun> => {
-      // The shape of an EventBridge scheduled event; the schedule invokes asynchronously.
-      const { outcome } = asyncQueues.get(name)!.submit(Buffer.from(JSON.stringify({
-        version: '0', id: `local-${Date.now()}`, 'detail-type': 'Scheduled Event', source: 'aws.events',
-        account: LOCAL_ACCOUNT_ID, time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {},
-      })));
+      // AWS's documented scheduled event, as this run's rule would send it; the schedule invokes asynchronously.
+      const event = {
+        ...(SCHEDULED_EVENT.event as Record<string, unknown>),
+        id: randomUUID(),
+        time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        account: LOCAL_ACCOUNT_ID,
+        region: LOCAL_REGION,
+        resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:rule/local-sentiment-${name}-schedule`],
+      };
+      const { outcome } = asyncQueues.get(name)!.submit(Buffer.from(JSON.stringify(event)));
       const ended = await outcome;
       reportFailures();
       if (!ended.lastResult) throw new Error(`${name} was not run (${ended.status})`);
