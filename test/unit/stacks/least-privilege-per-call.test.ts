@@ -55,17 +55,18 @@ function grantedActions(stack: string, fn: string): Map<string, string[]> {
 
 describe('the boto3 call reader', () => {
   it('maps bound clients, tables and chained calls to IAM actions', () => {
-    const source = [
-      'table = boto3.resource("dynamodb").Table(name)',
-      'sns = boto3.client("sns")',
-      'table.put_item(Item=item)',
-      'x = table.get_item(Key=k)',
-      'sns.publish(TopicArn=t, Message=m)',
-      'value = boto3.client("secretsmanager").get_secret_value(SecretId=arn).get("SecretString", "")',
-      'key = value.strip()  # a response, not a client',
-      'boto3.client("s3").download_file(bucket, key, path)',
-      'mytable.scan()  # another name: not a bound table',
-    ].join('\n');
+    // A Python module as the reader sees it.
+    const source = `
+table = boto3.resource("dynamodb").Table(name)
+sns = boto3.client("sns")
+table.put_item(Item=item)
+x = table.get_item(Key=k)
+sns.publish(TopicArn=t, Message=m)
+value = boto3.client("secretsmanager").get_secret_value(SecretId=arn).get("SecretString", "")
+key = value.strip()  # a response, not a client
+boto3.client("s3").download_file(bucket, key, path)
+mytable.scan()  # another name: not a bound table
+`;
     expect(boto3CallsInSource(source).map((c) => c.action).sort()).toEqual([
       'dynamodb:GetItem', 'dynamodb:PutItem', 's3:GetObject', 'secretsmanager:GetSecretValue', 'sns:Publish',
     ]);
