@@ -175,7 +175,6 @@ export class RieFunction implements Invoker {
       { raw: true },
     );
   }
-
 }
 
 function postOnce(port: number, payload: Buffer): Promise<{ status: number; body: Buffer }> {
