@@ -2,8 +2,6 @@
 import { VerifyReport } from '../suite/check-result';
 import { formatBytes } from '../../model/byte-size';
 
-/** Sizes in IEC units (KiB, MiB, GiB), the one byte formatter (re-exported for the verify pipeline). */
-
 export function formatConsoleReport(report: VerifyReport): string {
   const rows: string[][] = [['function', 'check', 'result', 'ms', 'detail']];
   for (const fn of report.functions) {

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_STACK_NAMES, buildApp } from '../../../main';
 import { STACK_RULES, checkStack, checkSynthesizedStack, formatStackReport } from '../../../deploy/stack-rules/default-pack';
-import { StackJson, StackRule } from '../../../deploy/stack-rules/types';
+import { StackJson, StackReport, StackRule } from '../../../deploy/stack-rules/types';
 import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
 
 const rule = (id: string): StackRule => {
@@ -237,10 +237,12 @@ describe('each stack rule catches its mistake on a hand-made bad stack', () => {
 describe('the real synthesized stacks', () => {
   let fixture: PlaceholderManifest;
   let outdir: string;
+  let preprod: StackReport;
   beforeAll(async () => {
     fixture = await createPlaceholderManifest();
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-rules-'));
     buildApp({ outdir, manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
+    preprod = checkSynthesizedStack(outdir, 'preprod');
   });
   afterAll(() => {
     fixture.remove();
@@ -263,7 +265,7 @@ describe('the real synthesized stacks', () => {
     ['bucket-tls-only', '2 bucket(s) TLS-only'],
     ['versioned-bucket-lifecycle', '2 versioned bucket(s) expire old versions'],
   ])('%s judged what preprod has: %s', (rule, message) => {
-    expect(checkSynthesizedStack(outdir, 'preprod').verdicts.find((verdict) => verdict.rule === rule)?.message).toBe(message);
+    expect(preprod.verdicts.find((verdict) => verdict.rule === rule)?.message).toBe(message);
   });
 
   it('names a missing stack with the command that makes it', () => {
