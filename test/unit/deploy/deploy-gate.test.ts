@@ -1,26 +1,18 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { buildApp } from '../../../main';
 import { Manifest, ManifestEntry } from '../../../model/manifest';
 import { checkDeployGate, formatVerdict } from '../../../deploy/deploy-gate';
 import { stackArtifacts, readStackJson } from '../../../deploy/stack-artifacts';
 import { configurationFingerprint } from '../../../model/verified-configuration';
-import { PlaceholderManifest, createPlaceholderManifest, sha256Hex } from '../../../deploy/placeholder-manifest';
+import { PlaceholderManifest, sha256Hex } from '../../../deploy/placeholder-manifest';
+import { synthesizeOfflineStacks } from '../stacks/offline-synthesis';
 
+const synthesis = synthesizeOfflineStacks('gate-', { stacks: ['preprod', 'preprod-registry'], withManifestPath: true });
 let fixture: PlaceholderManifest;
-let outdir: string;
 let stackJsonPath: string;
 
-beforeAll(async () => {
-  fixture = await createPlaceholderManifest();
-  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-'));
-  buildApp({ outdir, stacks: ['preprod', 'preprod-registry'], manifest: fixture.manifest, manifestPath: fixture.manifestPath, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
-  stackJsonPath = path.join(outdir, 'stacks', 'preprod', 'cdk.tf.json');
-});
-afterAll(() => {
-  fixture.remove();
-  fs.rmSync(outdir, { recursive: true, force: true });
+beforeAll(() => {
+  fixture = synthesis.fixture;
+  stackJsonPath = synthesis.stackJsonPath('preprod');
 });
 
 function withEntry(name: string, change: (entry: ManifestEntry) => ManifestEntry): Manifest {
@@ -41,7 +33,7 @@ describe('stackArtifacts reads back what the synthesized stack deploys', () => {
   });
 
   it('finds nothing to vouch for in a registry stack', () => {
-    const verdict = checkDeployGate({ stackName: 'preprod-registry', stackJsonPath: path.join(outdir, 'stacks', 'preprod-registry', 'cdk.tf.json'), manifest: fixture.manifest });
+    const verdict = checkDeployGate({ stackName: 'preprod-registry', stackJsonPath: synthesis.stackJsonPath('preprod-registry'), manifest: fixture.manifest });
     expect(verdict).toEqual({ stackName: 'preprod-registry', allowed: true, functions: [] });
   });
 });

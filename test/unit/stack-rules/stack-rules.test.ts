@@ -3,12 +3,11 @@
  * (minimal Terraform JSON, as cdktf writes it), with the offending resource named.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { ALL_STACK_NAMES, buildApp } from '../../../main';
+import { ALL_STACK_NAMES } from '../../../main';
 import { STACK_RULES, checkStack, checkSynthesizedStack, formatStackReport } from '../../../deploy/stack-rules/default-pack';
 import { StackJson, StackReport, StackRule } from '../../../deploy/stack-rules/types';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
+import { synthesizeOfflineStacks } from '../stacks/offline-synthesis';
 
 const rule = (id: string): StackRule => {
   const found = STACK_RULES.find((candidate) => candidate.id === id);
@@ -235,22 +234,14 @@ describe('each stack rule catches its mistake on a hand-made bad stack', () => {
 });
 
 describe('the real synthesized stacks', () => {
-  let fixture: PlaceholderManifest;
-  let outdir: string;
+  const synthesis = synthesizeOfflineStacks('stack-rules-');
   let preprod: StackReport;
-  beforeAll(async () => {
-    fixture = await createPlaceholderManifest();
-    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-rules-'));
-    buildApp({ outdir, manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
-    preprod = checkSynthesizedStack(outdir, 'preprod');
-  });
-  afterAll(() => {
-    fixture.remove();
-    fs.rmSync(outdir, { recursive: true, force: true });
+  beforeAll(() => {
+    preprod = checkSynthesizedStack(synthesis.outdir, 'preprod');
   });
 
   it.each(ALL_STACK_NAMES)('%s passes every rule', (stack) => {
-    const report = checkSynthesizedStack(outdir, stack);
+    const report = checkSynthesizedStack(synthesis.outdir, stack);
     const failures = report.verdicts.filter((v) => v.level === 'fail');
     expect(failures).toEqual([]);
     expect(report.passed).toBe(true);
@@ -269,7 +260,7 @@ describe('the real synthesized stacks', () => {
   });
 
   it('names a missing stack with the command that makes it', () => {
-    expect(() => checkSynthesizedStack(path.join(outdir, 'nowhere'), 'preprod')).toThrow(/No synthesized stack at .*npm run synth -- preprod/);
+    expect(() => checkSynthesizedStack(path.join(synthesis.outdir, 'nowhere'), 'preprod')).toThrow(/No synthesized stack at .*npm run synth -- preprod/);
   });
 });
 

@@ -2,12 +2,9 @@
  * Walks every IAM policy in every synthesized stack: no wildcard action anywhere, no wildcard
  * resource where the service allows a specific one, and each role holds only what its function uses.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { ALL_STACK_NAMES, buildApp } from '../../../main';
+import { ALL_STACK_NAMES } from '../../../main';
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE, isWildcardAction, isWildcardResource } from '../../../modules/policy-statements';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
+import { synthesizeOfflineStacks } from './offline-synthesis';
 
 interface Statement {
   readonly sid?: string;
@@ -20,21 +17,11 @@ interface Statement {
 }
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 
-let fixture: PlaceholderManifest;
-let outdir: string;
+const synthesis = synthesizeOfflineStacks('iam-walk-');
 const stacks: Record<string, { resource?: Blocks; data?: Blocks }> = {};
 
-beforeAll(async () => {
-  fixture = await createPlaceholderManifest();
-  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-walk-'));
-  buildApp({ outdir, manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
-  for (const name of ALL_STACK_NAMES) {
-    stacks[name] = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
-  }
-});
-afterAll(() => {
-  fixture.remove();
-  fs.rmSync(outdir, { recursive: true, force: true });
+beforeAll(() => {
+  for (const name of ALL_STACK_NAMES) stacks[name] = synthesis.stackJson(name);
 });
 
 /** Permission statements: policy documents used as role policies (assume-role documents have principals). */

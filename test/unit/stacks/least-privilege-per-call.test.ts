@@ -4,13 +4,12 @@
  * (a call AWS would deny while moto, which does not enforce IAM, lets it pass).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { machineCatalog } from '../../../harness/machine-catalog';
 import { REPO_ROOT } from '../../../model/paths';
-import { ALL_STACK_NAMES, buildApp } from '../../../main';
+import { ALL_STACK_NAMES } from '../../../main';
 import { boto3CallsInDirectory, boto3CallsInSource } from './boto3-calls';
-import { PlaceholderManifest, createPlaceholderManifest } from '../../../deploy/placeholder-manifest';
+import { synthesizeOfflineStacks } from './offline-synthesis';
 
 interface Statement { readonly sid?: string; readonly actions?: string[]; readonly resources?: string[]; readonly principals?: unknown }
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
@@ -25,19 +24,11 @@ function isPlatformGrant(action: string, resources: readonly string[]): boolean 
   return action === 'sqs:SendMessage' && resources.length > 0 && resources.every((r) => /^\$\{aws_sqs_queue\.[^.]*dead-letters[^.]*\.arn\}$/.test(r));
 }
 
-let fixture: PlaceholderManifest;
-let outdir: string;
+const synthesis = synthesizeOfflineStacks('per-call-');
 const stacks: Record<string, { data?: Blocks }> = {};
 
-beforeAll(async () => {
-  fixture = await createPlaceholderManifest();
-  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'per-call-'));
-  buildApp({ outdir, manifest: fixture.manifest, target: { kind: 'offline' }, stateDir: path.join(outdir, 'state') }).synth();
-  for (const name of ALL_STACK_NAMES) stacks[name] = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
-});
-afterAll(() => {
-  fixture.remove();
-  fs.rmSync(outdir, { recursive: true, force: true });
+beforeAll(() => {
+  for (const name of ALL_STACK_NAMES) stacks[name] = synthesis.stackJson(name);
 });
 
 /** action -> resources granted to one function's role in one stack, platform actions left out. */
